@@ -1,0 +1,66 @@
+"""Settings: every knob the application reads, taken from the environment (and a `.env` file)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent
+load_dotenv(ROOT / ".env")
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value is not None else default
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the Flask config mapping from the environment; `instance_path` anchors local files."""
+    instance = Path(instance_path)
+    return {
+        "SECRET_KEY": _env("CPAS_SECRET_KEY"),
+        "CPAS_ENV": _env("CPAS_ENV", "development"),
+        "SQLALCHEMY_DATABASE_URI": _env("CPAS_DATABASE_URL", f"sqlite:///{instance / 'cpas.sqlite3'}"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CPAS_BASE_URL": _env("CPAS_BASE_URL", "http://127.0.0.1:5000"),
+        "CPAS_WORKFLOWS_DIR": _env("CPAS_WORKFLOWS_DIR", str(ROOT / "workflows")),
+        "CPAS_DEMO_PASSWORD": _env("CPAS_DEMO_PASSWORD", "demo-password"),
+        "CPAS_TOKEN_HOURS": _env_int("CPAS_TOKEN_HOURS", 12),
+        "CPAS_MAX_TEXT": _env_int("CPAS_MAX_TEXT", 20_000),
+        "MAX_CONTENT_LENGTH": _env_int("CPAS_MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
+        # Mail: with no server configured, messages are written as .eml files under instance/mail/.
+        "MAIL_SERVER": _env("CPAS_MAIL_SERVER"),
+        "MAIL_PORT": _env_int("CPAS_MAIL_PORT", 25),
+        "MAIL_USE_TLS": _env_bool("CPAS_MAIL_USE_TLS"),
+        "MAIL_USERNAME": _env("CPAS_MAIL_USERNAME"),
+        "MAIL_PASSWORD": _env("CPAS_MAIL_PASSWORD"),
+        "MAIL_DEFAULT_SENDER": _env("CPAS_MAIL_DEFAULT_SENDER", "cpas-workflow@localhost"),
+        "CPAS_MAIL_DIR": _env("CPAS_MAIL_DIR", str(instance / "mail")),
+        "CPAS_MAIL_TIMEOUT": _env_int("CPAS_MAIL_TIMEOUT", 30),
+        "CPAS_MAIL_MAX_ATTEMPTS": _env_int("CPAS_MAIL_MAX_ATTEMPTS", 8),
+        # Reminders and digests.
+        "CPAS_REMINDER_DAYS_BEFORE": [int(d) for d in (_env("CPAS_REMINDER_DAYS_BEFORE", "3,1") or "").split(",") if d],
+        "CPAS_OVERDUE_EVERY_DAYS": _env_int("CPAS_OVERDUE_EVERY_DAYS", 2),
+        "CPAS_ESCALATE_AFTER_DAYS": _env_int("CPAS_ESCALATE_AFTER_DAYS", 5),
+        "CPAS_DIGEST_HOUR": _env_int("CPAS_DIGEST_HOUR", 7),
+        "CPAS_DIGEST_WEEKDAY": _env_int("CPAS_DIGEST_WEEKDAY", 0),
+        "CPAS_SCHEDULER_INTERVAL_SECONDS": _env_int("CPAS_SCHEDULER_INTERVAL_SECONDS", 60),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+    }

@@ -1,0 +1,81 @@
+"""cpas-workflow: the application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import ROOT, load_config
+from cpas_workflow.extensions import babel, csrf, db, login_manager, mail, migrate
+
+
+def _locale() -> str:
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return current_user.language
+    return request.accept_languages.best_match(["en", "fr"]) or "en"
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=instance_path or os.environ.get("CPAS_INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    _check_secret(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=_locale, default_translation_directories=str(ROOT / "translations"))
+
+    from cpas_workflow import models  # noqa: F401  (every table registered before use)
+    from cpas_workflow.engine import store
+
+    app.extensions["cpas_definitions"] = store.load(app.config["CPAS_WORKFLOWS_DIR"])
+
+    from cpas_workflow.api import register_api
+    from cpas_workflow.cli import register_cli
+    from cpas_workflow.views import register_views
+
+    register_api(app)
+    register_views(app)
+    register_cli(app)
+    return app
+
+
+def _check_secret(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config.get("TESTING") or app.config["CPAS_ENV"] == "development":
+        # Development only: a key per instance folder, kept out of the repository.
+        key_file = Path(app.instance_path) / "secret_key"
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        if not key_file.exists():
+            key_file.write_text(os.urandom(32).hex())
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+        return
+    raise RuntimeError("CPAS_SECRET_KEY must be set outside development and tests")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """SQLite: enforce foreign keys, write-ahead log, and wait for a lock rather than fail at once."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,39 @@
+"""API: tokens, the caller, preferences."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from cpas_workflow.accounts import operations
+from cpas_workflow.api import bp, serialize
+from cpas_workflow.api.parsing import Field, commit, current_user, read
+
+
+@bp.post("/tokens")
+def create_token():
+    data = read({"email": Field(str, required=True), "password": Field(str, required=True)})
+    token, row = operations.issue_token(data["email"], data["password"])
+    commit()
+    return jsonify({"token": token, "expires_at": row.expires_at.isoformat()}), 201
+
+
+@bp.get("/me")
+def me():
+    return jsonify(serialize.user(current_user()))
+
+
+def _preferences(user) -> dict:
+    return {"notify": user.notify, "language": user.language}
+
+
+@bp.get("/me/preferences")
+def get_preferences():
+    return jsonify(_preferences(current_user()))
+
+
+@bp.put("/me/preferences")
+def put_preferences():
+    data = read({"notify": Field(str), "language": Field(str)})
+    user = operations.update_preferences(current_user(), **data)
+    commit()
+    return jsonify(_preferences(user))

@@ -1,0 +1,74 @@
+"""Users, their role assignments (per mission or component) and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime
+from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import Component, Mission
+
+ROLES = ("spu", "focal_point", "component_head", "leadership", "viewer", "hq", "admin")
+MISSION_ROLES = ("spu", "leadership", "viewer")
+COMPONENT_ROLES = ("focal_point", "component_head")
+GLOBAL_ROLES = ("hq", "admin")
+NOTIFY_CHOICES = ("immediate", "daily", "weekly", "off")
+LANGUAGES = ("en", "fr")
+
+
+class User(UserMixin, CreatedAtMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify: Mapped[str] = mapped_column(String(10), default="daily")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    last_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot sign in
+        return self.is_enabled
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class RoleAssignment(CreatedAtMixin, db.Model):
+    """One role held by one user: global (hq, admin), in a mission, or in one component."""
+
+    __tablename__ = "role_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id"), index=True)
+    component_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    mission: Mapped[Mission | None] = relationship(lazy="joined")
+    component: Mapped[Component | None] = relationship(lazy="joined")
+
+
+class ApiToken(CreatedAtMixin, db.Model):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,142 @@
+"""Verbs on accounts: create users, assign roles, check passwords, issue API tokens, preferences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select
+
+from cpas_workflow.accounts.models import (
+    COMPONENT_ROLES, GLOBAL_ROLES, LANGUAGES, MISSION_ROLES, NOTIFY_CHOICES, ROLES, ApiToken, RoleAssignment, User,
+)
+from cpas_workflow.core import audit, clock
+from cpas_workflow.core.errors import Unauthorized, ValidationFailed
+from cpas_workflow.core.text import choice, clean_text
+from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import Mission
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a password anyone has")
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def hash_password(password: str) -> str:
+    if len(password or "") < 8:
+        raise ValidationFailed("a password needs at least 8 characters", fields={"password": "too short"})
+    return _hasher.hash(password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The enabled user with this e-mail and password, else None (same work either way)."""
+    user = find_user(email)
+    try:
+        _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.is_enabled:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def create_user(email: str, name: str, password: str | None, actor=None) -> User:
+    email = normalize_email(email)
+    if "@" not in email or len(email) > 254:
+        raise ValidationFailed(f"{email!r} is not an e-mail address", fields={"email": "not an e-mail address"})
+    if find_user(email) is not None:
+        raise ValidationFailed(f"a user with e-mail {email} exists already", fields={"email": "taken"})
+    user = User(
+        email=email,
+        name=clean_text(name, "name", required=True, max_length=200),
+        password_hash=hash_password(password) if password else None,
+        notify="daily",
+        language="en",
+        created_at=clock.now(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("create_user", actor=actor, subject=f"user:{email}")
+    return user
+
+
+def assign_role(user: User, role: str, mission: Mission | None = None, component_code: str | None = None, actor=None) -> RoleAssignment:
+    choice(role, "role", ROLES)
+    component = None
+    if role in GLOBAL_ROLES:
+        if mission is not None:
+            raise ValidationFailed(f"{role} holds across every mission: name no mission", fields={"mission": "not for this role"})
+    elif mission is None:
+        raise ValidationFailed(f"{role} is held within a mission: name one", fields={"mission": "required"})
+    if role in COMPONENT_ROLES:
+        component = mission.component(component_code or "")
+        if component is None:
+            raise ValidationFailed(f"{role} is held within a component of {mission.code}: name one of "
+                                   f"{', '.join(c.code for c in mission.components)}", fields={"component": "required"})
+    elif role in MISSION_ROLES and component_code:
+        raise ValidationFailed(f"{role} is held for the whole mission: name no component", fields={"component": "not for this role"})
+    for existing in user.roles:
+        if existing.role == role and existing.mission_id == (mission.id if mission else None) and existing.component_id == (component.id if component else None):
+            return existing
+    assignment = RoleAssignment(user=user, role=role, mission=mission, component=component, created_at=clock.now())
+    db.session.add(assignment)
+    db.session.flush()
+    where = "/".join(x for x in (mission.code if mission else None, component.code if component else None) if x)
+    audit.record("assign_role", actor=actor, subject=f"user:{user.email}", mission_id=mission.id if mission else None,
+                 comment=f"{role} {where}".strip())
+    return assignment
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(email: str, password: str) -> tuple[str, ApiToken]:
+    user = authenticate(email, password)
+    if user is None:
+        raise Unauthorized("e-mail or password is wrong")
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(
+        user=user,
+        token_hash=_digest(token),
+        expires_at=clock.now() + dt.timedelta(hours=current_app.config["CPAS_TOKEN_HOURS"]),
+        created_at=clock.now(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    return token, row
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.expires_at <= clock.now() or not row.user.is_enabled:
+        return None
+    return row.user
+
+
+def update_preferences(user: User, *, notify: str | None = None, language: str | None = None) -> User:
+    if notify is not None:
+        user.notify = choice(notify, "notify", NOTIFY_CHOICES)
+    if language is not None:
+        user.language = choice(language, "language", LANGUAGES)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if authenticate(user.email, current) is None:
+        raise ValidationFailed("the current password is wrong", fields={"current_password": "wrong password"})
+    user.password_hash = hash_password(new)
+    audit.record("change_password", actor=user, subject=f"user:{user.email}")

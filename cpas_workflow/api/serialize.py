@@ -1,0 +1,135 @@
+"""Turning models into the JSON shapes of the API contract (codes for missions, e-mails for people)."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from cpas_workflow.core.markdown import render_markdown
+from cpas_workflow.engine.firing import allowed_triggers
+from cpas_workflow.submissions import indicator_hooks
+from cpas_workflow.tasks.queries import is_overdue
+
+
+def _date(value):
+    return value.isoformat() if value is not None else None
+
+
+def user(u) -> dict:
+    return {
+        "id": u.id,
+        "email": u.email,
+        "name": u.name,
+        "roles": [
+            {"role": a.role, "mission": a.mission.code if a.mission else None, "component": a.component.code if a.component else None}
+            for a in u.roles
+        ],
+    }
+
+
+def mission(m) -> dict:
+    return {
+        "code": m.code,
+        "name": m.name,
+        "timezone": m.timezone,
+        "components": [{"code": c.code, "name": c.name, "kind": c.kind} for c in m.components],
+    }
+
+
+def recommendation(r) -> dict:
+    return {
+        "id": r.id,
+        "cycle": r.cycle_id,
+        "title": r.title,
+        "body": r.body,
+        "body_html": render_markdown(r.body),
+        "component": r.component.code,
+        "due": _date(r.due),
+        "decision": r.decision,
+        "decision_comment": r.decision_comment,
+        "status": r.status,
+        "owner": r.owner.email if r.owner else None,
+        "carried_from": r.carried_from_id,
+        "version": r.version,
+        "updates": [
+            {"at": u.created_at.isoformat(), "actor": u.actor.email if u.actor else None, "status": u.status, "note": u.note,
+             "note_html": render_markdown(u.note)}
+            for u in r.updates
+        ],
+    }
+
+
+def submission_brief(s) -> dict:
+    return {"id": s.id, "component": s.component.code, "state": s.state, "due": _date(s.due), "rating": s.rating, "version": s.version}
+
+
+def cycle(c, viewer) -> dict:
+    return {
+        "id": c.id,
+        "mission": c.mission.code,
+        "workflow": c.workflow,
+        "workflow_version": c.workflow_version,
+        "period": c.period,
+        "title": c.title,
+        "state": c.state,
+        "version": c.version,
+        "input_due": _date(c.input_due),
+        "created_at": c.created_at.isoformat(),
+        "allowed_triggers": allowed_triggers(c, viewer),
+        "submissions": [submission_brief(s) for s in c.submissions],
+        "recommendations": [recommendation(r) for r in c.recommendations],
+    }
+
+
+def cycle_brief(c) -> dict:
+    return {"id": c.id, "mission": c.mission.code, "workflow": c.workflow, "workflow_version": c.workflow_version,
+            "period": c.period, "title": c.title, "state": c.state, "version": c.version, "input_due": _date(c.input_due)}
+
+
+def submission(s, viewer) -> dict:
+    return {
+        "id": s.id,
+        "cycle": s.cycle_id,
+        "component": s.component.code,
+        "state": s.state,
+        "version": s.version,
+        "due": _date(s.due),
+        "narrative": s.narrative,
+        "narrative_html": render_markdown(s.narrative),
+        "rating": s.rating,
+        "indicator_values": indicator_hooks.serialize_values(s),
+        "submitted_at": s.submitted_at.isoformat() if s.submitted_at else None,
+        "endorsed_at": s.endorsed_at.isoformat() if s.endorsed_at else None,
+        "allowed_triggers": allowed_triggers(s, viewer),
+    }
+
+
+def event(e) -> dict:
+    return {
+        "at": e.at.isoformat(),
+        "actor": e.actor.email if e.actor else None,
+        "action": e.action,
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "comment": e.comment,
+        "subject": e.subject,
+    }
+
+
+def task(t) -> dict:
+    return {
+        "id": t.id,
+        "title": t.title,
+        "due": _date(t.due),
+        "overdue": is_overdue(t),
+        "cycle": t.cycle_id,
+        "mission": t.mission.code,
+        "component": t.component.code if t.component else None,
+        "role": t.role,
+        "url": task_url(t),
+    }
+
+
+def task_url(t) -> str:
+    if t.submission_id:
+        return url_for("web.submission", submission_id=t.submission_id, _external=True)
+    return url_for("web.cycle", cycle_id=t.cycle_id, _external=True)

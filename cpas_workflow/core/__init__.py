@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every feature uses: clock, errors, access rules, audit, markdown, db types."""

@@ -1,0 +1,94 @@
+"""Who may do what: the one table of permissions, and the mission-scoped visibility rules.
+
+Roles hold within a scope: `hq` and `admin` everywhere; `spu`, `leadership` and `viewer` in one
+mission; `focal_point` and `component_head` in one component. Operations call `require`; pages and
+the API ask `can` to decide which actions to offer.
+"""
+
+from __future__ import annotations
+
+from cpas_workflow.core.errors import Forbidden, NotFound
+
+# action -> roles that may take it, within the object's mission (and component, where it has one).
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "view": ("spu", "leadership", "viewer", "focal_point", "component_head", "hq", "admin"),
+    "start_cycle": ("spu",),
+    "edit_submission": ("focal_point",),
+    "draft_recommendation": ("spu",),
+    "decide_recommendation": ("leadership",),
+    "update_recommendation": ("component_head", "spu"),
+    "carry_over_recommendation": ("spu",),
+    "manage_instance": ("admin",),
+    "compare_missions": ("hq", "admin"),
+}
+GLOBAL = ("hq", "admin")
+
+
+def _scope(obj) -> tuple[int | None, int | None]:
+    """(mission_id, component_id) of a mission, component, cycle, submission or recommendation."""
+    table = getattr(obj, "__tablename__", None)
+    if table == "missions":
+        return obj.id, None
+    if table == "components":
+        return obj.mission_id, obj.id
+    if table == "cycles":
+        return obj.mission_id, None
+    if table in ("submissions", "recommendations"):
+        return obj.cycle.mission_id, obj.component_id
+    raise TypeError(f"no access scope for {obj!r}")
+
+
+def roles_for(user, obj, *, mission_wide: bool = False) -> set[str]:
+    """The roles `user` holds that apply to `obj`. For a mission-wide object, a component role
+    anywhere in the mission counts; for a component's object, only in that component."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    mission_id, component_id = _scope(obj)
+    if mission_wide:
+        component_id = None
+    held = set()
+    for assignment in user.roles:
+        if assignment.role in GLOBAL:
+            held.add(assignment.role)
+        elif assignment.mission_id != mission_id:
+            continue
+        elif assignment.component_id is None or component_id is None or assignment.component_id == component_id:
+            held.add(assignment.role)
+    return held
+
+
+def holds_any(user, roles, obj) -> bool:
+    return bool(roles_for(user, obj) & set(roles))
+
+
+def can_view(user, obj) -> bool:
+    """Everyone in a mission sees all of the mission (the joint review is shared); no one else does."""
+    return bool(roles_for(user, obj, mission_wide=True) & set(PERMISSIONS["view"]))
+
+
+def can(user, action: str, obj) -> bool:
+    return holds_any(user, PERMISSIONS[action], obj)
+
+
+def ensure_visible(user, obj):
+    """Another mission's objects do not exist for the caller: NotFound, never Forbidden."""
+    if obj is None or not can_view(user, obj):
+        raise NotFound("not found, or not visible to you")
+    return obj
+
+
+def require(user, action: str, obj) -> None:
+    ensure_visible(user, obj)
+    if not can(user, action, obj):
+        raise Forbidden(f"you may not {action.replace('_', ' ')} here (needs: {', '.join(PERMISSIONS[action])})")
+
+
+def visible_mission_ids(user) -> set[int] | None:
+    """None means every mission (hq, admin)."""
+    if any(a.role in GLOBAL for a in user.roles):
+        return None
+    return {a.mission_id for a in user.roles if a.mission_id is not None}
+
+
+def has_role(user, role: str) -> bool:
+    return any(a.role == role for a in user.roles)

@@ -1,0 +1,56 @@
+"""The audit trail: one immutable event for every decision, written in the deciding transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cpas_workflow.core import clock
+from cpas_workflow.core.db import UTCDateTime
+from cpas_workflow.extensions import db
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id"), index=True)
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(80))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    actor = relationship("User", lazy="joined")
+
+
+def record(
+    action: str,
+    *,
+    actor,
+    subject: str,
+    mission_id: int | None = None,
+    cycle_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    comment: str | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction; the boundary commits it with the change."""
+    event = AuditEvent(
+        at=clock.now(),
+        actor_id=actor.id if actor is not None else None,
+        mission_id=mission_id,
+        cycle_id=cycle_id,
+        action=action,
+        subject=subject,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment or None,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,1 @@
+"""Cycles: one run of a workflow definition for one mission and period."""

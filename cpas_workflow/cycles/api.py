@@ -1,0 +1,68 @@
+"""API: cycles of a mission, their transitions and audit trail, and the caller's tasks."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from sqlalchemy import select
+
+from cpas_workflow.api import bp, serialize
+from cpas_workflow.api.parsing import Field, commit, current_user, read
+from cpas_workflow.core.audit import AuditEvent
+from cpas_workflow.cycles import operations, queries
+from cpas_workflow.extensions import db
+from cpas_workflow.tasks.queries import open_tasks_for
+
+TRANSITION = {"trigger": Field(str, required=True), "comment": Field(str, nullable=True), "expected_version": Field(int, nullable=True)}
+
+
+@bp.post("/missions/<code>/cycles")
+def create_cycle(code: str):
+    user = current_user()
+    mission = queries.get_mission(code, user)
+    data = read({
+        "workflow": Field(str, required=True),
+        "period": Field(str, required=True),
+        "title": Field(str, nullable=True),
+        "input_due": Field("date", required=True),
+        "components": Field(list, required=True, items=str),
+    })
+    cycle = operations.start_cycle(mission, operations.CycleDraft(**data), user)
+    commit()
+    return jsonify(serialize.cycle(cycle, user)), 201
+
+
+@bp.get("/missions/<code>/cycles")
+def list_cycles(code: str):
+    mission = queries.get_mission(code, current_user())
+    return jsonify([serialize.cycle_brief(c) for c in queries.mission_cycles(mission)])
+
+
+@bp.get("/cycles/<int:cycle_id>")
+def get_cycle(cycle_id: int):
+    user = current_user()
+    return jsonify(serialize.cycle(queries.get_cycle(cycle_id, user), user))
+
+
+@bp.post("/cycles/<int:cycle_id>/transitions")
+def fire_transition(cycle_id: int):
+    user = current_user()
+    data = read({**TRANSITION, "submission": Field(int, nullable=True)})
+    cycle = queries.get_cycle(cycle_id, user, for_update=True)
+    operations.fire_cycle_trigger(
+        cycle, data["trigger"], user, comment=data.get("comment"), expected_version=data.get("expected_version"),
+        submission_id=data.get("submission"),
+    )
+    commit()
+    return jsonify(serialize.cycle(cycle, user))
+
+
+@bp.get("/cycles/<int:cycle_id>/events")
+def cycle_events(cycle_id: int):
+    cycle = queries.get_cycle(cycle_id, current_user())
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.cycle_id == cycle.id).order_by(AuditEvent.id)).unique()
+    return jsonify([serialize.event(e) for e in events])
+
+
+@bp.get("/tasks")
+def my_tasks():
+    return jsonify([serialize.task(t) for t in open_tasks_for(current_user())])

@@ -1,0 +1,52 @@
+"""A cycle: the state of one assessment (or planning) run, versioned for optimistic locking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime
+from cpas_workflow.engine.models import WorkflowDefinition
+from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import Mission
+
+
+class Cycle(CreatedAtMixin, db.Model):
+    __tablename__ = "cycles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"), index=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("workflow_definitions.id"))
+    submission_definition_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_definitions.id"))
+    period: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    input_due: Mapped[dt.date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    state_entered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    mission: Mapped[Mission] = relationship(lazy="joined")
+    definition: Mapped[WorkflowDefinition] = relationship(foreign_keys=[definition_id], lazy="joined")
+    submissions: Mapped[list[Submission]] = relationship(  # noqa: F821
+        back_populates="cycle", order_by="Submission.id", lazy="selectin"
+    )
+    recommendations: Mapped[list[Recommendation]] = relationship(  # noqa: F821
+        back_populates="cycle", order_by="Recommendation.id", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def workflow(self) -> str:
+        return self.definition.name
+
+    @property
+    def workflow_version(self) -> int:
+        return self.definition.version
+
+    def __repr__(self) -> str:
+        return f"<Cycle {self.id} {self.period} {self.state}>"

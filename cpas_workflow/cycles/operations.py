@@ -1,0 +1,155 @@
+"""Verbs on cycles: start one, fire its triggers. The caller's boundary commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from cpas_workflow.core import access, audit, clock, timezones
+from cpas_workflow.core.errors import ValidationFailed
+from cpas_workflow.core.text import clean_text
+from cpas_workflow.cycles.models import Cycle
+from cpas_workflow.engine import fire, store, tasks
+from cpas_workflow.engine.definitions import DefinitionError
+from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import Mission
+from cpas_workflow.recommendations.models import Recommendation
+from cpas_workflow.submissions.models import Submission
+
+PERIOD = re.compile(r"^\d{4}(-Q[1-4]|-H[12]|-\d{2})?$")
+
+
+@dataclass
+class CycleDraft:
+    workflow: str
+    period: str
+    input_due: dt.date
+    components: list[str]
+    title: str | None = None
+
+
+def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
+    """Open a new cycle of `data.workflow` for `mission`, one submission per participating component."""
+    access.require(actor, "start_cycle", mission)
+    try:
+        definition = store.definition_for(data.workflow)
+    except DefinitionError:
+        raise ValidationFailed(f"unknown workflow '{data.workflow}'", fields={"workflow": "unknown workflow"}) from None
+    if definition.subject != "cycle":
+        raise ValidationFailed(f"'{data.workflow}' is not a cycle workflow", fields={"workflow": "not a cycle workflow"})
+    period = data.period.strip()
+    if not PERIOD.match(period):
+        raise ValidationFailed(
+            f"period must look like 2026-Q4, 2026-H1, 2026-12 or 2026, not {data.period!r}", fields={"period": "bad period"}
+        )
+    local_today = timezones.local_date(clock.now(), mission.timezone)
+    if data.input_due < local_today:
+        raise ValidationFailed(
+            f"the input deadline {data.input_due.isoformat()} is already past (today is {local_today.isoformat()} in the mission)",
+            fields={"input_due": "in the past"},
+        )
+    components = _participants(mission, data.components)
+    _refuse_duplicate(mission, definition.name, period)
+    row = store.register(definition)
+    child = store.register(store.definition_for(definition.submission_workflow)) if definition.submission_workflow else None
+    title = clean_text(data.title, "title", max_length=200) or f"{mission.code} {period} {definition.title.lower()}"
+    now = clock.now()
+    cycle = Cycle(
+        mission=mission,
+        definition=row,
+        submission_definition_id=child.id if child else None,
+        period=period,
+        title=title,
+        state=definition.initial,
+        input_due=data.input_due,
+        created_by_id=actor.id,
+        state_entered_at=now,
+        created_at=now,
+    )
+    db.session.add(cycle)
+    child_initial = store.definition_of_row(child).initial if child else None
+    for component in components:
+        db.session.add(Submission(cycle=cycle, component=component, state=child_initial, due=data.input_due, narrative=""))
+    db.session.flush()
+    _carry_over_actions(cycle, actor)
+    tasks.open_tasks(cycle, definition, cycle.state, now)
+    audit.record(
+        "start_cycle",
+        actor=actor,
+        subject=f"cycle:{cycle.id}",
+        mission_id=mission.id,
+        cycle_id=cycle.id,
+        to_state=cycle.state,
+        comment=f"{definition.name} v{definition.version}; components: {', '.join(c.code for c in components)}",
+    )
+    db.session.flush()
+    return cycle
+
+
+def _participants(mission: Mission, codes: list[str]):
+    if not codes:
+        raise ValidationFailed("name at least one participating component", fields={"components": "required"})
+    unknown = [c for c in codes if mission.component(c) is None]
+    if unknown:
+        raise ValidationFailed(
+            f"{mission.code} has no component {', '.join(unknown)} (it has {', '.join(c.code for c in mission.components)})",
+            fields={"components": "unknown component"},
+        )
+    if len(set(codes)) != len(codes):
+        raise ValidationFailed("a component is named twice", fields={"components": "duplicate"})
+    return [mission.component(c) for c in codes]
+
+
+def _refuse_duplicate(mission: Mission, workflow: str, period: str) -> None:
+    existing = db.session.scalars(
+        select(Cycle).where(Cycle.mission_id == mission.id, Cycle.period == period, Cycle.state != "cancelled")
+    ).unique()
+    for cycle in existing:
+        if cycle.workflow == workflow:
+            raise ValidationFailed(
+                f"{mission.code} already has a {workflow} cycle for {period} (cycle {cycle.id}, {cycle.state})",
+                fields={"period": "duplicate"},
+            )
+
+
+def _carry_over_actions(cycle: Cycle, actor) -> None:
+    """Actions carried over from earlier cycles of the mission become this cycle's recommendations."""
+    carried = db.session.scalars(
+        select(Recommendation)
+        .join(Cycle, Recommendation.cycle_id == Cycle.id)
+        .where(Cycle.mission_id == cycle.mission_id, Recommendation.status == "carried_over")
+    ).unique()
+    already = set(db.session.scalars(select(Recommendation.carried_from_id).where(Recommendation.carried_from_id.is_not(None))))
+    for old in carried:
+        if old.id in already:
+            continue
+        db.session.add(
+            Recommendation(
+                cycle=cycle,
+                component_id=old.component_id,
+                title=old.title,
+                body=old.body,
+                due=old.due,
+                carried_from_id=old.id,
+                created_by_id=actor.id,
+            )
+        )
+
+
+def fire_cycle_trigger(
+    cycle: Cycle,
+    trigger: str,
+    actor,
+    *,
+    comment: str | None = None,
+    expected_version: int | None = None,
+    submission_id: int | None = None,
+):
+    """Fire `trigger` on `cycle`; `submission_id` names the input sent back by `return_to_component`."""
+    params = {"submission": submission_id} if submission_id is not None else {}
+    if comment is not None:
+        comment = clean_text(comment, "comment")
+    return fire(cycle, trigger, actor=actor, comment=comment, expected_version=expected_version, params=params)

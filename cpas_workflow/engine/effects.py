@@ -1,0 +1,51 @@
+"""The effects definitions can name: work done in the same transaction once the state changed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from cpas_workflow.engine import tasks
+from cpas_workflow.engine.registry import FireContext, effect
+from cpas_workflow.extensions import db
+
+
+@effect("open_submissions")
+def open_submissions(ctx: FireContext) -> None:
+    """Input opens: every participating component gets the tasks of its submission's first state."""
+    from cpas_workflow.engine.store import definition_for
+
+    child = definition_for(ctx.definition.submission_workflow)
+    for submission in ctx.subject.submissions:
+        tasks.open_tasks(submission, child, submission.state, ctx.now)
+
+
+@effect("return_submission")
+def return_submission(ctx: FireContext) -> None:
+    """The joint review sends one submission back: it goes through its own `return` transition."""
+    from cpas_workflow.engine.firing import fire
+
+    submission = next(s for s in ctx.subject.submissions if s.id == ctx.params["submission"])
+    fire(submission, "return", actor=ctx.actor, comment=ctx.comment)
+
+
+@effect("start_followup")
+def start_followup(ctx: FireContext) -> None:
+    """Approved and amended recommendations become open actions owned by the component head."""
+    from cpas_workflow.accounts.models import RoleAssignment, User
+
+    for recommendation in ctx.subject.recommendations:
+        if not recommendation.is_action:
+            continue
+        recommendation.status = recommendation.status or "open"
+        if recommendation.owner_id is None:
+            recommendation.owner_id = db.session.scalar(
+                select(User.id)
+                .join(RoleAssignment)
+                .where(
+                    RoleAssignment.role == "component_head",
+                    RoleAssignment.component_id == recommendation.component_id,
+                    User.is_enabled.is_(True),
+                )
+                .order_by(User.id)
+                .limit(1)
+            )

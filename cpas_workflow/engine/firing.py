@@ -1,0 +1,114 @@
+"""Fire a trigger on a cycle or submission: check, apply, effects, tasks, audit — one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from cpas_workflow.core import access, audit, clock
+from cpas_workflow.core.audit import AuditEvent
+from cpas_workflow.core.errors import Conflict, Forbidden, RuleRefused
+from cpas_workflow.engine import store, tasks
+from cpas_workflow.engine.registry import EFFECTS, FireContext
+from cpas_workflow.extensions import db
+
+
+def noun(subject) -> str:
+    if subject.__tablename__ == "cycles":
+        return f"cycle {subject.id}"
+    return f"{subject.component.code} submission {subject.id}"
+
+
+def check_version(subject, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != subject.version:
+        raise Conflict(
+            f"{noun(subject)} was changed by someone else meanwhile (it is at version {subject.version}, "
+            f"you sent {expected_version}); reload it and try again"
+        )
+
+
+def flush_or_conflict(subject) -> None:
+    """Flush; a concurrent change to the same row becomes a Conflict, never a half-applied write."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict(f"{noun(subject)} was changed by someone else at the same moment; reload it and try again") from None
+    except OperationalError as exc:
+        if "locked" in str(exc).lower():
+            raise Conflict(f"{noun(subject)} is being changed by someone else right now; reload it and try again") from None
+        raise
+
+
+def allowed_triggers(subject, actor) -> list[str]:
+    """The triggers `actor` could fire from the current state (guards not evaluated)."""
+    definition = store.definition_of(subject)
+    return [
+        t.trigger for t in definition.transitions_from(subject.state) if access.holds_any(actor, t.roles, subject)
+    ]
+
+
+def fire(
+    subject,
+    trigger: str,
+    *,
+    actor,
+    comment: str | None = None,
+    expected_version: int | None = None,
+    params: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Apply `trigger` to `subject` (a Cycle or Submission) as `actor`; flushes, never commits."""
+    definition = store.definition_of(subject)
+    check_version(subject, expected_version)
+    if trigger not in definition.triggers():
+        raise RuleRefused(
+            f"unknown trigger '{trigger}': {definition.name} knows {', '.join(sorted(definition.triggers()))}",
+            fields={"trigger": "unknown trigger"},
+        )
+    spec = definition.transition(trigger, subject.state)
+    if spec is None:
+        possible = [t.trigger for t in definition.transitions_from(subject.state)]
+        raise Conflict(
+            f"'{trigger}' is not possible while {noun(subject)} is {subject.state}"
+            + (f"; possible now: {', '.join(possible)}" if possible else "; nothing can change it any more")
+        )
+    if not access.holds_any(actor, spec.roles, subject):
+        raise Forbidden(f"'{trigger}' on {noun(subject)} is for the role(s) {', '.join(spec.roles)} only")
+    comment = (comment or "").strip() or None
+    if spec.is_comment_required and not comment:
+        raise RuleRefused(f"'{trigger}' needs a comment saying why", fields={"comment": "required"})
+    now = clock.now()
+    ctx = FireContext(subject, definition, spec, actor, comment, params or {}, now)
+    from_state = subject.state
+    if not store.machine_for(definition).events[trigger].trigger(subject, ctx):
+        fields = {f: m for f, m in ctx.failures if f}
+        raise RuleRefused("; ".join(m for _, m in ctx.failures) or f"'{trigger}' was refused", fields=fields)
+    if hasattr(subject, "state_entered_at") and subject.state != from_state:
+        subject.state_entered_at = now
+    if hasattr(subject, "updated_at"):
+        subject.updated_at = now
+    flush_or_conflict(subject)
+    for name in spec.effects:
+        EFFECTS[name](ctx)
+    if subject.state != from_state:
+        tasks.close_tasks(subject, now)
+        tasks.open_tasks(subject, definition, subject.state, now)
+    event = audit.record(
+        trigger,
+        actor=actor,
+        subject=_subject_label(subject),
+        mission_id=subject.mission.id,
+        cycle_id=subject.id if subject.__tablename__ == "cycles" else subject.cycle_id,
+        from_state=from_state,
+        to_state=subject.state,
+        comment=comment,
+    )
+    flush_or_conflict(subject)
+    return event
+
+
+def _subject_label(subject) -> str:
+    if subject.__tablename__ == "cycles":
+        return f"cycle:{subject.id}"
+    return f"submission:{subject.id}:{subject.component.code}"

@@ -1,0 +1,1 @@
+"""Recommendations: drafted in joint review, decided by leadership, followed up as actions."""

@@ -1,0 +1,127 @@
+"""Verbs on recommendations: draft in joint review, decide at sign-off, follow up as actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from cpas_workflow.core import access, audit, clock, timezones
+from cpas_workflow.core.errors import Conflict, ValidationFailed
+from cpas_workflow.core.text import choice, clean_text
+from cpas_workflow.cycles.models import Cycle
+from cpas_workflow.engine import tasks
+from cpas_workflow.engine.firing import flush_or_conflict
+from cpas_workflow.extensions import db
+from cpas_workflow.recommendations.models import ACTION_STATUSES, DECIDED, DECISIONS, Recommendation, RecommendationUpdate
+from cpas_workflow.tasks.models import Task
+
+
+@dataclass
+class RecommendationDraft:
+    title: str
+    body: str
+    component: str
+    due: dt.date
+
+
+def get_recommendation(recommendation_id: int, user) -> Recommendation:
+    recommendation = db.session.scalars(select(Recommendation).where(Recommendation.id == recommendation_id)).unique().first()
+    return access.ensure_visible(user, recommendation)
+
+
+def _record(action: str, recommendation: Recommendation, actor, comment: str | None = None, to_state: str | None = None):
+    audit.record(
+        action,
+        actor=actor,
+        subject=f"recommendation:{recommendation.id}",
+        mission_id=recommendation.cycle.mission_id,
+        cycle_id=recommendation.cycle_id,
+        to_state=to_state,
+        comment=comment,
+    )
+
+
+def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Recommendation:
+    access.require(actor, "draft_recommendation", cycle)
+    if cycle.state != "joint_review":
+        raise Conflict(f"recommendations are drafted during the joint review; cycle {cycle.id} is {cycle.state}")
+    component = cycle.mission.component(data.component)
+    if component is None:
+        raise ValidationFailed(f"{cycle.mission.code} has no component {data.component!r}", fields={"component": "unknown component"})
+    local_today = timezones.local_date(clock.now(), cycle.mission.timezone)
+    if data.due < local_today:
+        raise ValidationFailed(f"the due date {data.due.isoformat()} is already past", fields={"due": "in the past"})
+    recommendation = Recommendation(
+        cycle=cycle,
+        component=component,
+        title=clean_text(data.title, "title", required=True, max_length=200),
+        body=clean_text(data.body, "body", required=True),
+        due=data.due,
+        created_by_id=actor.id,
+        created_at=clock.now(),
+    )
+    db.session.add(recommendation)
+    db.session.flush()
+    _record("draft_recommendation", recommendation, actor, comment=recommendation.title)
+    return recommendation
+
+
+def decide_recommendation(recommendation: Recommendation, decision: str, actor, *, comment: str | None = None, body: str | None = None) -> Recommendation:
+    """Leadership approves, rejects or amends (with a new text) a recommendation during sign-off."""
+    access.require(actor, "decide_recommendation", recommendation)
+    cycle = recommendation.cycle
+    if cycle.state != "leadership_signoff":
+        raise Conflict(f"recommendations are decided during leadership sign-off; cycle {cycle.id} is {cycle.state}")
+    choice(decision, "decision", DECISIONS)
+    comment = clean_text(comment, "comment") or None
+    if decision == "amend":
+        recommendation.body = clean_text(body, "body", required=True)
+    elif body is not None:
+        raise ValidationFailed("a new body is given only with the decision 'amend'", fields={"body": "only with amend"})
+    recommendation.decision = DECIDED[decision]
+    recommendation.decision_comment = comment
+    recommendation.decided_at = clock.now()
+    flush_or_conflict(cycle)
+    _record(f"{decision}_recommendation", recommendation, actor, comment=comment, to_state=recommendation.decision)
+    return recommendation
+
+
+def add_update(recommendation: Recommendation, status: str, note: str, actor) -> RecommendationUpdate:
+    """A dated progress update on a follow-up action; settling it closes its task."""
+    access.require(actor, "update_recommendation", recommendation)
+    cycle = recommendation.cycle
+    if cycle.state != "followup":
+        raise Conflict(f"actions are followed up once the cycle is in follow-up; cycle {cycle.id} is {cycle.state}")
+    if not recommendation.is_action:
+        raise ValidationFailed(f"recommendation {recommendation.id} was {recommendation.decision}: only approved or amended ones are followed up")
+    allowed = ACTION_STATUSES + (("carried_over",) if access.can(actor, "carry_over_recommendation", recommendation) else ())
+    choice(status, "status", allowed)
+    note = clean_text(note, "note", required=True)
+    now = clock.now()
+    previous = recommendation.status
+    recommendation.status = status
+    update = RecommendationUpdate(recommendation=recommendation, actor_id=actor.id, status=status, note=note, created_at=now)
+    db.session.add(update)
+    if status in ("done", "dropped", "carried_over"):
+        tasks.close_recommendation_tasks(recommendation, now)
+    elif previous in ("done", "dropped", "carried_over"):
+        _reopen_task(recommendation, now)
+    flush_or_conflict(cycle)
+    _record("update_recommendation", recommendation, actor, comment=note, to_state=status)
+    return update
+
+
+def _reopen_task(recommendation: Recommendation, now: dt.datetime) -> None:
+    last = db.session.scalar(
+        select(Task).where(Task.recommendation_id == recommendation.id).order_by(Task.id.desc()).limit(1)
+    )
+    if last is not None:
+        db.session.add(
+            Task(
+                key=last.key, title=last.title, role=last.role, mission_id=last.mission_id, component_id=last.component_id,
+                assignee_id=last.assignee_id, cycle_id=last.cycle_id, recommendation_id=recommendation.id,
+                state=last.state, due=recommendation.due, created_at=now,
+            )
+        )

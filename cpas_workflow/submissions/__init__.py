@@ -1,0 +1,1 @@
+"""Component submissions: each participating component's input to a cycle."""

@@ -1,0 +1,44 @@
+"""API: read, edit and move one component submission."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from cpas_workflow.api import bp, serialize
+from cpas_workflow.api.parsing import Field, commit, current_user, read
+from cpas_workflow.cycles.api import TRANSITION
+from cpas_workflow.submissions import operations
+
+
+@bp.get("/submissions/<int:submission_id>")
+def get_submission(submission_id: int):
+    user = current_user()
+    return jsonify(serialize.submission(operations.get_submission(submission_id, user), user))
+
+
+@bp.put("/submissions/<int:submission_id>")
+def put_submission(submission_id: int):
+    user = current_user()
+    submission = operations.get_submission(submission_id, user)
+    data = read({
+        "narrative": Field(str, nullable=True),
+        "rating": Field(str, nullable=True),
+        "indicator_values": Field(list),
+        "expected_version": Field(int, nullable=True),
+    })
+    expected = data.pop("expected_version", None)
+    operations.update_submission(submission, operations.SubmissionChanges(**data), user, expected_version=expected)
+    commit()
+    return jsonify(serialize.submission(submission, user))
+
+
+@bp.post("/submissions/<int:submission_id>/transitions")
+def fire_submission_transition(submission_id: int):
+    user = current_user()
+    data = read(TRANSITION)
+    submission = operations.get_submission(submission_id, user)
+    operations.fire_submission_trigger(
+        submission, data["trigger"], user, comment=data.get("comment"), expected_version=data.get("expected_version")
+    )
+    commit()
+    return jsonify(serialize.submission(submission, user))

@@ -1,0 +1,77 @@
+"""Verbs on component submissions: edit the input, fire submit / endorse / return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from cpas_workflow.core import access, audit, clock
+from cpas_workflow.core.errors import Conflict
+from cpas_workflow.core.text import choice, clean_text
+from cpas_workflow.engine import fire
+from cpas_workflow.engine.firing import check_version, flush_or_conflict
+from cpas_workflow.extensions import db
+from cpas_workflow.submissions import indicator_hooks
+from cpas_workflow.submissions.models import RATINGS, Submission
+
+EDITABLE_STATES = ("pending", "returned")
+UNSET = object()
+
+
+@dataclass
+class SubmissionChanges:
+    narrative: Any = UNSET
+    rating: Any = UNSET
+    indicator_values: Any = UNSET
+    extra: dict = field(default_factory=dict)
+
+
+def get_submission(submission_id: int, user) -> Submission:
+    submission = db.session.scalars(select(Submission).where(Submission.id == submission_id)).unique().first()
+    return access.ensure_visible(user, submission)
+
+
+def update_submission(submission: Submission, changes: SubmissionChanges, actor, *, expected_version: int | None = None) -> Submission:
+    """Save the focal point's draft of the component's input (only while pending or returned)."""
+    access.require(actor, "edit_submission", submission)
+    check_version(submission, expected_version)
+    if submission.state not in EDITABLE_STATES:
+        raise Conflict(
+            f"the {submission.component.code} submission is {submission.state}: it can be edited only while pending or returned"
+        )
+    if submission.cycle.state not in ("draft_plan", "draft", "component_input", "joint_review"):
+        raise Conflict(f"the cycle is {submission.cycle.state}: input can no longer be changed")
+    if changes.narrative is not UNSET:
+        submission.narrative = clean_text(changes.narrative, "narrative")
+    if changes.rating is not UNSET:
+        submission.rating = None if changes.rating is None else choice(changes.rating, "rating", RATINGS)
+    if changes.indicator_values is not UNSET:
+        indicator_hooks.save_values(submission, changes.indicator_values, actor)
+    submission.updated_at = clock.now()
+    flush_or_conflict(submission)
+    audit.record(
+        "edit_submission",
+        actor=actor,
+        subject=f"submission:{submission.id}:{submission.component.code}",
+        mission_id=submission.cycle.mission_id,
+        cycle_id=submission.cycle_id,
+        from_state=submission.state,
+        to_state=submission.state,
+    )
+    return submission
+
+
+def fire_submission_trigger(
+    submission: Submission, trigger: str, actor, *, comment: str | None = None, expected_version: int | None = None
+):
+    if comment is not None:
+        comment = clean_text(comment, "comment")
+    event = fire(submission, trigger, actor=actor, comment=comment, expected_version=expected_version)
+    now = clock.now()
+    if submission.state == "submitted":
+        submission.submitted_at = now
+    elif submission.state == "endorsed":
+        submission.endorsed_at = now
+    return event

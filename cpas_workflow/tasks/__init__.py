@@ -1,0 +1,1 @@
+"""Tasks: what someone owes, created and closed by the engine as states are entered and left."""

@@ -1,0 +1,38 @@
+"""A task addressed to a role within a mission or component (or to one person), with a due date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime
+from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import Component, Mission
+
+
+class Task(CreatedAtMixin, db.Model):
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_open_role", "closed_at", "role", "mission_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    mission_id: Mapped[int] = mapped_column(ForeignKey("missions.id"))
+    component_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
+    state: Mapped[str] = mapped_column(String(40))
+    due: Mapped[dt.date] = mapped_column(Date)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    mission: Mapped[Mission] = relationship(lazy="joined")
+    component: Mapped[Component | None] = relationship(lazy="joined")
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

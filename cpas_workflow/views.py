@@ -1,0 +1,49 @@
+"""The server-rendered pages: one `web` blueprint; each feature adds its routes in its views.py."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from cpas_workflow.core import access
+from cpas_workflow.core.errors import DomainError, NotFound
+from cpas_workflow.core.markdown import markdown_filter
+from cpas_workflow.extensions import db, login_manager
+
+bp = Blueprint("web", __name__)
+
+
+def render_error(exc: HTTPException):
+    return render_template("errors.html", status=exc.code, message=exc.description), exc.code
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    from cpas_workflow.accounts.models import User
+
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def register_views(app: Flask) -> None:
+    from cpas_workflow.accounts import views as _accounts  # noqa: F401
+    from cpas_workflow.cycles import views as _cycles  # noqa: F401
+    from cpas_workflow.submissions import views as _submissions  # noqa: F401
+
+    login_manager.login_view = "web.sign_in"
+    login_manager.login_message = None
+    app.register_blueprint(bp)
+    app.jinja_env.filters["markdown"] = markdown_filter
+    app.jinja_env.globals["access"] = access
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            from cpas_workflow.api import error_response
+
+            return error_response(exc.status, exc.code, exc.message, exc.fields)
+        if isinstance(exc, NotFound):
+            return render_template("errors.html", status=404, message=_("Not found.")), 404
+        flash(exc.message, "error")
+        return redirect(request.referrer or url_for("web.index"))

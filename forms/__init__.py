@@ -1,0 +1,1 @@
+"""WTForms forms, one module per feature; every form derives from `BaseForm` (CSRF on)."""

@@ -1,0 +1,1 @@
+"""Notifications: the outbox, delivery, reminders, escalations, digests, the calendar feed."""
