@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from cpas_workflow.accounts.models import User
-from cpas_workflow.accounts.operations import assign_role, create_user, find_user
+from cpas_workflow.accounts.operations import assign_role, create_user, find_user, hash_password
 from cpas_workflow.core import clock
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
@@ -51,11 +51,11 @@ def _mission(code: str, name: str, tz: str, components) -> tuple[Mission, bool]:
     return mission, created
 
 
-def _user(email: str, name: str, password: str) -> tuple[User, bool]:
+def _user(email: str, name: str, password_hash: str) -> tuple[User, bool]:
     user = find_user(email)
     if user is not None:
         return user, False
-    return create_user(email, name, password), True
+    return create_user(email, name, None, password_hash=password_hash), True
 
 
 def load_demo(password: str) -> bool:
@@ -66,8 +66,9 @@ def load_demo(password: str) -> bool:
     for code, name, tz, components in MISSIONS:
         missions[code], created = _mission(code, name, tz, components)
         changed |= created
+    password_hash = hash_password(password)  # one hash serves every demo user: all share the password
     for email, name, roles in USERS:
-        user, created = _user(email, name, password)
+        user, created = _user(email, name, password_hash)
         changed |= created
         before = len(user.roles)
         for role, mission_code, component in roles:

@@ -45,6 +45,7 @@ def app(database_url, tmp_path_factory):
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
+            "CPAS_CHEAP_PASSWORD_HASHES": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "CPAS_MAIL_DIR": str(instance / "mail"),
             "MAIL_SERVER": None,
@@ -121,9 +122,18 @@ class ApiUser:
 
     def __init__(self, client, email: str) -> None:
         self.client, self.email = client, email
-        response = client.post("/api/v1/tokens", json={"email": email, "password": PASSWORD})
-        assert response.status_code == 201, response.get_json()
-        self.headers = {"Authorization": f"Bearer {response.get_json()['token']}"}
+        self.expires_at = None
+
+    @property
+    def headers(self) -> dict:
+        """A valid token's header; a new token once the (frozen) clock passed the old one's expiry."""
+        if self.expires_at is None or clock.now() >= self.expires_at:
+            response = self.client.post("/api/v1/tokens", json={"email": self.email, "password": PASSWORD})
+            assert response.status_code == 201, response.get_json()
+            body = response.get_json()
+            self._headers = {"Authorization": f"Bearer {body['token']}"}
+            self.expires_at = dt.datetime.fromisoformat(body["expires_at"])
+        return self._headers
 
     def get(self, url, **kw):
         return self.client.get(url, headers=self.headers, **kw)

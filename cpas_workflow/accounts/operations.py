@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
@@ -20,8 +20,15 @@ from cpas_workflow.core.text import choice, clean_text
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a password anyone has")
+_hashers: dict[bool, PasswordHasher] = {}
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2 with RFC 9106's low-memory profile; tests may ask for the cheapest one (never production)."""
+    cheap = bool(current_app.config.get("CPAS_CHEAP_PASSWORD_HASHES"))
+    if cheap not in _hashers:
+        _hashers[cheap] = PasswordHasher.from_parameters(profiles.CHEAPEST if cheap else profiles.RFC_9106_LOW_MEMORY)
+    return _hashers[cheap]
 
 
 def normalize_email(email: str) -> str:
@@ -35,24 +42,27 @@ def find_user(email: str) -> User | None:
 def hash_password(password: str) -> str:
     if len(password or "") < 8:
         raise ValidationFailed("a password needs at least 8 characters", fields={"password": "too short"})
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def authenticate(email: str, password: str) -> User | None:
     """The enabled user with this e-mail and password, else None (same work either way)."""
     user = find_user(email)
+    hasher = _hasher()
+    stored = user.password_hash if user and user.password_hash else None
     try:
-        _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password or "")
+        # Without a user, verify against a fresh hash anyway, so timing does not reveal who exists.
+        hasher.verify(stored or hasher.hash("not a password anyone has"), password or "")
     except (VerificationError, InvalidHashError):
         return None
-    if user is None or not user.is_enabled:
+    if user is None or stored is None or not user.is_enabled:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(stored):
+        user.password_hash = hasher.hash(password)
     return user
 
 
-def create_user(email: str, name: str, password: str | None, actor=None) -> User:
+def create_user(email: str, name: str, password: str | None, actor=None, *, password_hash: str | None = None) -> User:
     email = normalize_email(email)
     if "@" not in email or len(email) > 254:
         raise ValidationFailed(f"{email!r} is not an e-mail address", fields={"email": "not an e-mail address"})
@@ -61,7 +71,7 @@ def create_user(email: str, name: str, password: str | None, actor=None) -> User
     user = User(
         email=email,
         name=clean_text(name, "name", required=True, max_length=200),
-        password_hash=hash_password(password) if password else None,
+        password_hash=password_hash or (hash_password(password) if password else None),
         notify="daily",
         language="en",
         created_at=clock.now(),
