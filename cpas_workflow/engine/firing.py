@@ -31,13 +31,14 @@ def check_version(subject, expected_version: int | None) -> None:
 
 def flush_or_conflict(subject) -> None:
     """Flush; a concurrent change to the same row becomes a Conflict, never a half-applied write."""
+    label = noun(subject)  # named before the flush: a failed flush leaves the session unusable
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(f"{noun(subject)} was changed by someone else at the same moment; reload it and try again") from None
+        raise Conflict(f"{label} was changed by someone else at the same moment; reload it and try again") from None
     except OperationalError as exc:
         if "locked" in str(exc).lower():
-            raise Conflict(f"{noun(subject)} is being changed by someone else right now; reload it and try again") from None
+            raise Conflict(f"{label} is being changed by someone else right now; reload it and try again") from None
         raise
 
 
