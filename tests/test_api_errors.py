@@ -62,7 +62,11 @@ def test_another_missions_objects_are_404_everywhere(api):
         ("get", f"/api/v1/cycles/{cycle['id']}", None),
         ("get", f"/api/v1/cycles/{cycle['id']}/events", None),
         ("post", f"/api/v1/cycles/{cycle['id']}/transitions", {"trigger": "close"}),
-        ("post", f"/api/v1/cycles/{cycle['id']}/recommendations", {"title": "t", "body": "b", "component": "CIV", "due": "2027-01-01"}),
+        (
+            "post",
+            f"/api/v1/cycles/{cycle['id']}/recommendations",
+            {"title": "t", "body": "b", "component": "CIV", "due": "2027-01-01"},
+        ),
         ("get", f"/api/v1/submissions/{sub}", None),
         ("put", f"/api/v1/submissions/{sub}", {"narrative": "x"}),
         ("post", f"/api/v1/submissions/{sub}/transitions", {"trigger": "submit"}),
@@ -70,7 +74,11 @@ def test_another_missions_objects_are_404_everywhere(api):
         ("post", f"/api/v1/recommendations/{rec}/decision", {"decision": "approve"}),
         ("post", f"/api/v1/recommendations/{rec}/updates", {"status": "done", "note": "x"}),
         ("get", "/api/v1/missions/DEMO/cycles", None),
-        ("post", "/api/v1/missions/DEMO/cycles", {"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-01", "components": ["CIV"]}),
+        (
+            "post",
+            "/api/v1/missions/DEMO/cycles",
+            {"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-01", "components": ["CIV"]},
+        ),
         ("get", "/api/v1/cycles/999999", None),
         ("get", "/api/v1/missions/NOPE/cycles", None),
     ]:
@@ -80,18 +88,22 @@ def test_another_missions_objects_are_404_everywhere(api):
     assert ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["state"] == "followup"
 
 
-@pytest.mark.parametrize(("body", "content_type", "message"), [
-    ("{not json", "application/json", "not valid JSON"),
-    ("", "application/json", "needs a JSON object"),
-    ("[1, 2]", "application/json", "must be a JSON object"),
-    ('"open_input"', "application/json", "must be a JSON object"),
-    ('{"trigger": "open_input"}', "text/plain", None),
-])
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        ("{not json", "application/json", "not valid JSON"),
+        ("", "application/json", "needs a JSON object"),
+        ("[1, 2]", "application/json", "must be a JSON object"),
+        ('"open_input"', "application/json", "must be a JSON object"),
+        ('{"trigger": "open_input"}', "text/plain", None),
+    ],
+)
 def test_malformed_bodies_are_400_and_change_nothing(api, body, content_type, message):
     cycle = cycle_in(api, "draft_plan")
     user = api(SPU)
-    response = user.client.post(f"/api/v1/cycles/{cycle['id']}/transitions", data=body,
-                                headers={**user.headers, "Content-Type": content_type})
+    response = user.client.post(
+        f"/api/v1/cycles/{cycle['id']}/transitions", data=body, headers={**user.headers, "Content-Type": content_type}
+    )
     if message is None:  # a JSON body sent as text/plain is still read as JSON: clients forget the header
         assert response.status_code == 200
         return
@@ -100,18 +112,21 @@ def test_malformed_bodies_are_400_and_change_nothing(api, body, content_type, me
     assert ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["state"] == "draft_plan"
 
 
-@pytest.mark.parametrize(("body", "field", "status"), [
-    ({"trigger": 5}, "trigger", 400),
-    ({"trigger": None}, "trigger", 400),
-    ({"trigger": ["open_input"]}, "trigger", 400),
-    ({}, "trigger", 400),
-    ({"trigger": "open_input", "expected_version": "1"}, "expected_version", 400),
-    ({"trigger": "open_input", "expected_version": True}, "expected_version", 400),
-    ({"trigger": "open_input", "comment": 42}, "comment", 400),
-    ({"trigger": "open_input", "colour": "blue"}, "colour", 400),
-    ({"trigger": "fly_away"}, "trigger", 422),
-    ({"trigger": "open_input", "comment": "x" * 20_001}, "comment", 422),
-])
+@pytest.mark.parametrize(
+    ("body", "field", "status"),
+    [
+        ({"trigger": 5}, "trigger", 400),
+        ({"trigger": None}, "trigger", 400),
+        ({"trigger": ["open_input"]}, "trigger", 400),
+        ({}, "trigger", 400),
+        ({"trigger": "open_input", "expected_version": "1"}, "expected_version", 400),
+        ({"trigger": "open_input", "expected_version": True}, "expected_version", 400),
+        ({"trigger": "open_input", "comment": 42}, "comment", 400),
+        ({"trigger": "open_input", "colour": "blue"}, "colour", 400),
+        ({"trigger": "fly_away"}, "trigger", 422),
+        ({"trigger": "open_input", "comment": "x" * 20_001}, "comment", 422),
+    ],
+)
 def test_fields_of_the_wrong_type_unknown_or_out_of_range_name_the_field(api, body, field, status):
     cycle = cycle_in(api, "draft_plan")
     response = api(SPU).post(f"/api/v1/cycles/{cycle['id']}/transitions", json=body)
@@ -123,14 +138,17 @@ def test_fields_of_the_wrong_type_unknown_or_out_of_range_name_the_field(api, bo
     assert len(ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}/events"))) == 1
 
 
-@pytest.mark.parametrize(("body", "field", "status"), [
-    ({"narrative": "x" * 20_001}, "narrative", 422),
-    ({"narrative": 12}, "narrative", 400),
-    ({"rating": "excellent"}, "rating", 422),
-    ({"rating": 3}, "rating", 400),
-    ({"indicator_values": "none"}, "indicator_values", 400),
-    ({"expected_version": 99, "narrative": "x"}, None, 409),
-])
+@pytest.mark.parametrize(
+    ("body", "field", "status"),
+    [
+        ({"narrative": "x" * 20_001}, "narrative", 422),
+        ({"narrative": 12}, "narrative", 400),
+        ({"rating": "excellent"}, "rating", 422),
+        ({"rating": 3}, "rating", 400),
+        ({"indicator_values": "none"}, "indicator_values", 400),
+        ({"expected_version": 99, "narrative": "x"}, None, 409),
+    ],
+)
 def test_a_bad_submission_edit_is_refused_whole(api, body, field, status):
     cycle = cycle_in(api, "component_input")
     sub = cycle["submissions"][0]
@@ -143,21 +161,84 @@ def test_a_bad_submission_edit_is_refused_whole(api, body, field, status):
     assert (after["narrative"], after["rating"]) == ("Kept.", "on_track")
 
 
-@pytest.mark.parametrize(("body", "field", "status"), [
-    ({"workflow": "nope", "period": "2027-Q1", "input_due": "2027-01-10", "components": ["CIV"]}, "workflow", 422),
-    ({"workflow": "component_submission", "period": "2027-Q1", "input_due": "2027-01-10", "components": ["CIV"]}, "workflow", 422),
-    ({"workflow": "quarterly_assessment", "period": "Q1 2027", "input_due": "2027-01-10", "components": ["CIV"]}, "period", 422),
-    ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-02-30", "components": ["CIV"]}, "input_due", 422),
-    ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "10/01/2027", "components": ["CIV"]}, "input_due", 422),
-    ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2026-09-01", "components": ["CIV"]}, "input_due", 422),
-    ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10", "components": []}, "components", 422),
-    ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10", "components": ["CIV", "NAVY"]}, "components", 422),
-    ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10", "components": ["CIV", "CIV"]}, "components", 422),
-    ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10", "components": "CIV"}, "components", 400),
-    ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10", "components": [1]}, "components", 400),
-    ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10"}, "components", 400),
-    ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10", "components": ["CIV"], "title": "t" * 201}, "title", 422),
-])
+@pytest.mark.parametrize(
+    ("body", "field", "status"),
+    [
+        ({"workflow": "nope", "period": "2027-Q1", "input_due": "2027-01-10", "components": ["CIV"]}, "workflow", 422),
+        (
+            {"workflow": "component_submission", "period": "2027-Q1", "input_due": "2027-01-10", "components": ["CIV"]},
+            "workflow",
+            422,
+        ),
+        (
+            {"workflow": "quarterly_assessment", "period": "Q1 2027", "input_due": "2027-01-10", "components": ["CIV"]},
+            "period",
+            422,
+        ),
+        (
+            {"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-02-30", "components": ["CIV"]},
+            "input_due",
+            422,
+        ),
+        (
+            {"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "10/01/2027", "components": ["CIV"]},
+            "input_due",
+            422,
+        ),
+        (
+            {"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2026-09-01", "components": ["CIV"]},
+            "input_due",
+            422,
+        ),
+        (
+            {"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10", "components": []},
+            "components",
+            422,
+        ),
+        (
+            {
+                "workflow": "quarterly_assessment",
+                "period": "2027-Q1",
+                "input_due": "2027-01-10",
+                "components": ["CIV", "NAVY"],
+            },
+            "components",
+            422,
+        ),
+        (
+            {
+                "workflow": "quarterly_assessment",
+                "period": "2027-Q1",
+                "input_due": "2027-01-10",
+                "components": ["CIV", "CIV"],
+            },
+            "components",
+            422,
+        ),
+        (
+            {"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10", "components": "CIV"},
+            "components",
+            400,
+        ),
+        (
+            {"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10", "components": [1]},
+            "components",
+            400,
+        ),
+        ({"workflow": "quarterly_assessment", "period": "2027-Q1", "input_due": "2027-01-10"}, "components", 400),
+        (
+            {
+                "workflow": "quarterly_assessment",
+                "period": "2027-Q1",
+                "input_due": "2027-01-10",
+                "components": ["CIV"],
+                "title": "t" * 201,
+            },
+            "title",
+            422,
+        ),
+    ],
+)
 def test_a_bad_new_cycle_is_refused_and_nothing_is_created(api, body, field, status):
     response = api(SPU).post("/api/v1/missions/DEMO/cycles", json=body)
     assert response.status_code == status, response.get_json()
@@ -190,20 +271,37 @@ def test_recommendation_rules(api):
     url = f"/api/v1/cycles/{cycle['id']}/recommendations"
     good = {"title": "A", "body": "B", "component": "MIL", "due": "2027-01-31"}
     assert api("lead@demo.example").post(url, json=good).status_code == 403
-    for patch, field, status in [({"component": "NAVY"}, "component", 422), ({"due": "2026-01-01"}, "due", 422),
-                                 ({"title": ""}, "title", 422), ({"title": "x" * 201}, "title", 422), ({"body": None}, "body", 400)]:
+    for patch, field, status in [
+        ({"component": "NAVY"}, "component", 422),
+        ({"due": "2026-01-01"}, "due", 422),
+        ({"title": ""}, "title", 422),
+        ({"title": "x" * 201}, "title", 422),
+        ({"body": None}, "body", 400),
+    ]:
         response = api(SPU).post(url, json={**good, **patch})
-        assert response.status_code == status and field in response.get_json()["error"]["fields"], (patch, response.get_json())
+        assert response.status_code == status and field in response.get_json()["error"]["fields"], (
+            patch,
+            response.get_json(),
+        )
     rec = ok(api(SPU).post(url, json=good), 201)
     assert set(rec) >= {"id", "title", "body", "component", "due", "decision", "status"}
-    decision = api("lead@demo.example").post(f"/api/v1/recommendations/{rec['id']}/decision", json={"decision": "approve"})
+    decision = api("lead@demo.example").post(
+        f"/api/v1/recommendations/{rec['id']}/decision", json={"decision": "approve"}
+    )
     assert decision.status_code == 409  # not yet in sign-off
     ok(fire(api, SPU, cycle["id"], "submit_for_signoff"))
     assert api(SPU).post(url, json=good).status_code == 409
     lead = api("lead@demo.example")
-    for body, status in [({"decision": "maybe"}, 422), ({"decision": "amend"}, 422), ({"decision": "approve", "body": "new"}, 422), ({}, 400)]:
+    for body, status in [
+        ({"decision": "maybe"}, 422),
+        ({"decision": "amend"}, 422),
+        ({"decision": "approve", "body": "new"}, 422),
+        ({}, 400),
+    ]:
         assert lead.post(f"/api/v1/recommendations/{rec['id']}/decision", json=body).status_code == status, body
-    assert api(SPU).post(f"/api/v1/recommendations/{rec['id']}/decision", json={"decision": "approve"}).status_code == 403
+    assert (
+        api(SPU).post(f"/api/v1/recommendations/{rec['id']}/decision", json={"decision": "approve"}).status_code == 403
+    )
     assert ok(lead.get(f"/api/v1/recommendations/{rec['id']}"))["decision"] is None
 
 
@@ -227,7 +325,10 @@ def test_unknown_endpoints_and_methods_answer_json(api):
 def test_preferences_start_daily_and_change_within_their_choices(api):
     user = api(fp("POL"))
     assert ok(user.get("/api/v1/me/preferences")) == {"notify": "daily", "language": "en"}
-    assert ok(user.put("/api/v1/me/preferences", json={"notify": "weekly", "language": "fr"})) == {"notify": "weekly", "language": "fr"}
+    assert ok(user.put("/api/v1/me/preferences", json={"notify": "weekly", "language": "fr"})) == {
+        "notify": "weekly",
+        "language": "fr",
+    }
     bad = user.put("/api/v1/me/preferences", json={"notify": "hourly"})
     assert bad.status_code == 422 and "notify" in bad.get_json()["error"]["fields"]
     assert user.put("/api/v1/me/preferences", json={"language": 1}).status_code == 400
@@ -243,6 +344,10 @@ def test_the_openapi_document_describes_every_route(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.openapi":
             continue
-        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{" + ("id" if m.group(1).endswith("_id") else m.group(1)) + "}", rule.rule[len("/api/v1"):])
+        path = re.sub(
+            r"<(?:\w+:)?(\w+)>",
+            lambda m: "{" + ("id" if m.group(1).endswith("_id") else m.group(1)) + "}",
+            rule.rule[len("/api/v1") :],
+        )
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in documented, (path, method)

@@ -11,15 +11,34 @@ CYCLE_TRIGGERS = [
     ("draft_plan", "open_input", SPU, [LEAD, fp("CIV"), head("CIV"), VIEWER, HQ, ADMIN], "component_input", {}),
     ("component_input", "start_review", SPU, [LEAD, head("MIL"), VIEWER], None, {}),
     ("joint_review", "submit_for_signoff", SPU, [LEAD, fp("POL"), VIEWER, HQ], "leadership_signoff", {}),
-    ("leadership_signoff", "return_for_rework", LEAD, [SPU, head("CIV"), VIEWER], "joint_review", {"comment": "Sharpen the analysis."}),
+    (
+        "leadership_signoff",
+        "return_for_rework",
+        LEAD,
+        [SPU, head("CIV"), VIEWER],
+        "joint_review",
+        {"comment": "Sharpen the analysis."},
+    ),
     ("followup", "close", SPU, [LEAD, head("CIV"), ADMIN], None, {}),
-    ("joint_review", "cancel", SPU, [LEAD, fp("CIV"), VIEWER, HQ, ADMIN], "cancelled", {"comment": "Mission drawdown."}),
+    (
+        "joint_review",
+        "cancel",
+        SPU,
+        [LEAD, fp("CIV"), VIEWER, HQ, ADMIN],
+        "cancelled",
+        {"comment": "Mission drawdown."},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("state", "trigger", "allowed", "refused", "after", "body"), CYCLE_TRIGGERS,
-                         ids=[f"{t[1]}-from-{t[0]}" for t in CYCLE_TRIGGERS])
-def test_a_cycle_trigger_is_refused_to_other_roles_and_works_for_its_own(api, state, trigger, allowed, refused, after, body):
+@pytest.mark.parametrize(
+    ("state", "trigger", "allowed", "refused", "after", "body"),
+    CYCLE_TRIGGERS,
+    ids=[f"{t[1]}-from-{t[0]}" for t in CYCLE_TRIGGERS],
+)
+def test_a_cycle_trigger_is_refused_to_other_roles_and_works_for_its_own(
+    api, state, trigger, allowed, refused, after, body
+):
     cycle = cycle_in(api, state)
     for email in refused:
         response = fire(api, email, cycle["id"], trigger, **body)
@@ -40,15 +59,26 @@ def test_another_missions_spu_cannot_even_see_the_cycle(api):
 def test_approve_with_every_recommendation_decided_moves_to_followup_and_only_leadership_may(api):
     cycle = cycle_in(api, "leadership_signoff")
     rec = cycle["recommendations"][0]
-    ok(api(LEAD).post(f"/api/v1/recommendations/{rec['id']}/decision", json={"decision": "reject", "comment": "Not now."}))
+    ok(
+        api(LEAD).post(
+            f"/api/v1/recommendations/{rec['id']}/decision", json={"decision": "reject", "comment": "Not now."}
+        )
+    )
     assert fire(api, SPU, cycle["id"], "approve").status_code == 403
     moved = ok(fire(api, LEAD, cycle["id"], "approve"))
     assert moved["state"] == "followup"
     assert moved["recommendations"][0]["status"] is None  # rejected: no action to follow up
 
 
-@pytest.mark.parametrize(("trigger", "state"), [("open_input", "component_input"), ("approve", "joint_review"),
-                                                  ("close", "leadership_signoff"), ("start_review", "draft_plan")])
+@pytest.mark.parametrize(
+    ("trigger", "state"),
+    [
+        ("open_input", "component_input"),
+        ("approve", "joint_review"),
+        ("close", "leadership_signoff"),
+        ("start_review", "draft_plan"),
+    ],
+)
 def test_a_trigger_from_the_wrong_state_is_a_conflict_that_names_what_is_possible(api, trigger, state):
     cycle = cycle_in(api, state)
     user = LEAD if trigger == "approve" else SPU
@@ -95,14 +125,26 @@ def _submission_in(api, state):
     return cycle, sub
 
 
-@pytest.mark.parametrize(("trigger", "state", "allowed", "refused", "after", "body"), [
-    ("submit", "pending", fp("MIL"), [fp("CIV"), head("MIL"), SPU, LEAD, VIEWER], "submitted", {}),
-    ("endorse", "submitted", head("MIL"), [fp("MIL"), head("CIV"), LEAD, VIEWER], "endorsed", {}),
-    ("endorse", "submitted", SPU, [head("POL")], "endorsed", {}),
-    ("return", "submitted", head("MIL"), [fp("MIL"), head("CIV"), LEAD], "returned", {"comment": "Numbers missing."}),
-    ("return", "endorsed", SPU, [fp("MIL"), VIEWER, HQ], "returned", {"comment": "Please split by sector."}),
-])
-def test_a_submission_trigger_is_refused_to_other_roles_and_works_for_its_own(api, trigger, state, allowed, refused, after, body):
+@pytest.mark.parametrize(
+    ("trigger", "state", "allowed", "refused", "after", "body"),
+    [
+        ("submit", "pending", fp("MIL"), [fp("CIV"), head("MIL"), SPU, LEAD, VIEWER], "submitted", {}),
+        ("endorse", "submitted", head("MIL"), [fp("MIL"), head("CIV"), LEAD, VIEWER], "endorsed", {}),
+        ("endorse", "submitted", SPU, [head("POL")], "endorsed", {}),
+        (
+            "return",
+            "submitted",
+            head("MIL"),
+            [fp("MIL"), head("CIV"), LEAD],
+            "returned",
+            {"comment": "Numbers missing."},
+        ),
+        ("return", "endorsed", SPU, [fp("MIL"), VIEWER, HQ], "returned", {"comment": "Please split by sector."}),
+    ],
+)
+def test_a_submission_trigger_is_refused_to_other_roles_and_works_for_its_own(
+    api, trigger, state, allowed, refused, after, body
+):
     _, sub = _submission_in(api, state)
     for email in refused:
         response = fire_submission(api, email, sub["id"], trigger, **body)
@@ -114,7 +156,9 @@ def test_a_submission_trigger_is_refused_to_other_roles_and_works_for_its_own(ap
 def test_submitting_needs_a_narrative_and_a_rating(api):
     _, sub = _submission_in(api, "none")
     response = fire_submission(api, fp("MIL"), sub["id"], "submit")
-    assert response.status_code == 422 and response.get_json()["error"]["fields"] == {"narrative": "write the narrative before submitting"}
+    assert response.status_code == 422 and response.get_json()["error"]["fields"] == {
+        "narrative": "write the narrative before submitting"
+    }
     ok(api(fp("MIL")).put(f"/api/v1/submissions/{sub['id']}", json={"narrative": "Something."}))
     response = fire_submission(api, fp("MIL"), sub["id"], "submit")
     assert response.status_code == 422 and "rating" in response.get_json()["error"]["fields"]
@@ -131,7 +175,11 @@ def test_input_cannot_be_submitted_before_the_cycle_opens_it(api):
 
     cycle = start_cycle(api)
     sub = cycle["submissions"][0]
-    ok(api(fp(sub["component"])).put(f"/api/v1/submissions/{sub['id']}", json={"narrative": "Early.", "rating": "on_track"}))
+    ok(
+        api(fp(sub["component"])).put(
+            f"/api/v1/submissions/{sub['id']}", json={"narrative": "Early.", "rating": "on_track"}
+        )
+    )
     response = fire_submission(api, fp(sub["component"]), sub["id"], "submit")
     assert response.status_code == 422 and "draft_plan" in response.get_json()["error"]["message"]
 
@@ -192,10 +240,14 @@ def test_tasks_follow_the_states(api):
     ok(fire(api, SPU, cycle["id"], "open_input"))
     assert [t["title"] for t in ok(api(SPU).get("/api/v1/tasks"))] == ["Start the joint review of 2026-Q4"]
     civ_tasks = ok(api(fp("CIV")).get("/api/v1/tasks"))
-    assert [(t["title"], t["due"], t["overdue"]) for t in civ_tasks] == [("Submit Civilian component input for 2026-Q4", "2026-10-15", False)]
+    assert [(t["title"], t["due"], t["overdue"]) for t in civ_tasks] == [
+        ("Submit Civilian component input for 2026-Q4", "2026-10-15", False)
+    ]
     assert civ_tasks[0]["url"].endswith(f"/submissions/{cycle['submissions'][0]['id']}")
     fill_and_submit(api, cycle["submissions"][0], endorse=False)
     assert ok(api(fp("CIV")).get("/api/v1/tasks")) == []
-    assert [t["title"] for t in ok(api(head("CIV")).get("/api/v1/tasks"))] == ["Endorse Civilian component input for 2026-Q4"]
+    assert [t["title"] for t in ok(api(head("CIV")).get("/api/v1/tasks"))] == [
+        "Endorse Civilian component input for 2026-Q4"
+    ]
     assert ok(api(head("MIL")).get("/api/v1/tasks")) == []
     assert ok(api(LEAD).get("/api/v1/tasks")) == []
