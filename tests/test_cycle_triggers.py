@@ -243,7 +243,7 @@ def test_tasks_follow_the_states(api):
     assert [(t["title"], t["due"], t["overdue"]) for t in civ_tasks] == [
         ("Submit Civilian component input for 2026-Q4", "2026-10-15", False)
     ]
-    assert civ_tasks[0]["url"].endswith(f"/submissions/{cycle['submissions'][0]['id']}")
+    assert civ_tasks[0]["url"] == f"http://cpas.test/submissions/{cycle['submissions'][0]['id']}"
     fill_and_submit(api, cycle["submissions"][0], endorse=False)
     assert ok(api(fp("CIV")).get("/api/v1/tasks")) == []
     assert [t["title"] for t in ok(api(head("CIV")).get("/api/v1/tasks"))] == [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import current_app, url_for
 
 from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine.firing import allowed_triggers
@@ -155,6 +155,9 @@ def task(t) -> dict:
 
 
 def task_url(t) -> str:
+    """Where the work is done, on the public address (CPAS_BASE_URL), not the caller's Host header."""
     if t.submission_id:
-        return url_for("web.submission", submission_id=t.submission_id, _external=True)
-    return url_for("web.cycle", cycle_id=t.cycle_id, _external=True)
+        path = url_for("web.submission", submission_id=t.submission_id)
+    else:
+        path = url_for("web.cycle", cycle_id=t.cycle_id)
+    return current_app.config["CPAS_BASE_URL"].rstrip("/") + path
