@@ -80,15 +80,7 @@ def submission_brief(s) -> dict:
 
 def cycle(c, viewer) -> dict:
     return {
-        "id": c.id,
-        "mission": c.mission.code,
-        "workflow": c.workflow,
-        "workflow_version": c.workflow_version,
-        "period": c.period,
-        "title": c.title,
-        "state": c.state,
-        "version": c.version,
-        "input_due": _date(c.input_due),
+        **cycle_brief(c),
         "created_at": c.created_at.isoformat(),
         "allowed_triggers": allowed_triggers(c, viewer),
         "submissions": [submission_brief(s) for s in c.submissions],
