@@ -8,8 +8,9 @@ from cpas_workflow.missions.models import Component, Mission
 from cpas_workflow.recommendations.models import Recommendation, RecommendationUpdate
 from cpas_workflow.submissions.models import Submission
 from cpas_workflow.tasks.models import Task
+from notifications.models import OutboxMessage
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Component", "Cycle", "Mission", "Recommendation", "RecommendationUpdate",
+    "ApiToken", "AuditEvent", "OutboxMessage", "Component", "Cycle", "Mission", "Recommendation", "RecommendationUpdate",
     "RoleAssignment", "Submission", "Task", "User", "WorkflowDefinition",
 ]
