@@ -123,7 +123,7 @@ class SmtpTransport:
     cannot block the scheduler (Flask-Mail's connection has none of its own)."""
 
     def __init__(self, config: dict, testing: bool) -> None:
-        self.state = mail.init_mail(config, testing=testing)
+        self.state = mail.init_mail(config, testing=testing)  # the settings as they are now
         self.timeout = config["CPAS_MAIL_TIMEOUT"]
         self.connection: Connection | None = None
 
@@ -132,7 +132,8 @@ class SmtpTransport:
         socket.setdefaulttimeout(self.timeout)
         try:
             if self.connection is None:
-                self.connection = self.state.connect().__enter__()
+                # Connection(state), not mail.connect(): that one uses the settings read at start-up.
+                self.connection = Connection(self.state).__enter__()
             self.connection.send(build_message(message))
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
             raise  # this message was refused; the connection is still good for the next
