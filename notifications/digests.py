@@ -150,7 +150,11 @@ def _changes(readers: list[Reader]) -> dict[int, list]:
         )
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .outerjoin(Cycle, Cycle.id == AuditEvent.cycle_id)
-        .where(AuditEvent.at > min(r.since for r in readers), AuditEvent.mission_id.in_(mission_ids))
+        .where(
+            AuditEvent.at > min(r.since for r in readers),
+            AuditEvent.mission_id.in_(mission_ids),
+            AuditEvent.cycle_id.is_not(None),
+        )
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
     by_mission = defaultdict(list)

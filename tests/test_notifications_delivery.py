@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the smtp fixture is imported)
 """Delivery of the outbox: a real SMTP server, retries while it is down, permanent failure, the file
 fallback, time-outs, and the outbox rows written in the transaction of the change."""
 
