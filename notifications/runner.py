@@ -59,8 +59,8 @@ def run_forever(app: Flask) -> None:
             coalesce=True,
             next_run_time=dt.datetime.now(dt.UTC),
         )
-    log.info("scheduler started with %d job(s): %s", len(JOBS), ", ".join(n for n, _, _ in JOBS) or "none")
     try:
+        log.info("scheduler started with %d job(s): %s", len(JOBS), ", ".join(n for n, _, _ in JOBS) or "none")
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         if scheduler.running:

@@ -44,13 +44,18 @@ class Inbox:
 
     def __init__(self) -> None:
         self.received: list[Received] = []
-        self.hold = False
+        self.hold = False  # stall inside DATA (a scheduler can be killed mid-send)
         self.holding = False
+        self.drop_held = False  # a stalled message is then refused (its sender is gone)
 
     async def handle_DATA(self, server, session, envelope):
+        was_held = self.hold
         while self.hold:
             self.holding = True
             await asyncio.sleep(0.05)
+        if was_held and self.drop_held:
+            self.drop_held = False
+            return "451 sender went away"
         message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         self.received.append(Received(list(envelope.rcpt_tos), message))
         return "250 OK"
