@@ -2,15 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from forms.base import BaseForm
 
 NOTIFY_LABELS = [
-    ("immediate", _l("Immediately: one e-mail per new task and reminder")),
-    ("daily", _l("Daily digest")),
-    ("weekly", _l("Weekly digest")),
-    ("off", _l("No e-mail")),
+    SelectChoice("immediate", _l("Immediately: one e-mail per new task and reminder")),
+    SelectChoice("daily", _l("Daily digest")),
+    SelectChoice("weekly", _l("Weekly digest")),
+    SelectChoice("off", _l("No e-mail")),
 ]
 
 

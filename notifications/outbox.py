@@ -112,8 +112,8 @@ def add_rows(rows: Sequence[dict]) -> None:
 def enqueue(key: str, kind: str, user: Recipient, template: str, *, subject: Subject, **context: Any) -> bool:
     """Queue one message unless `key` is already queued; True if this call added it."""
     row = message_row(key, kind, user, template, subject=subject, **context)
-    result = db.session.execute(_insert_ignoring_duplicates(), row)
-    return result.rowcount == 1
+    result = db.session.execute(_insert_ignoring_duplicates().returning(OutboxMessage.__table__.c.id), row)
+    return result.first() is not None
 
 
 def existing_keys(keys: Iterable[str]) -> set[str]:

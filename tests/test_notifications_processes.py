@@ -37,7 +37,11 @@ def scheduler_env(app, tmp_path, port: int) -> dict:
 def scheduler(env: dict, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "cpas", "scheduler", *args],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -54,8 +58,17 @@ def queue_many(app, count: int) -> None:
         user = find_user(fp("MIL"))
         task = type("T", (), {"title": "A task", "due": dt.date(2026, 10, 20)})
         for n in range(count):
-            enqueue(f"test:{n}", "test", user, "reminder", subject=("Message %(n)s", {"n": n}),
-                    task=task, mission=type("M", (), {"code": "DEMO"}), url="http://cpas.test/", days_left=3)
+            enqueue(
+                f"test:{n}",
+                "test",
+                user,
+                "reminder",
+                subject=("Message %(n)s", {"n": n}),
+                task=task,
+                mission=type("M", (), {"code": "DEMO"}),
+                url="http://cpas.test/",
+                days_left=3,
+            )
         db.session.commit()
 
 

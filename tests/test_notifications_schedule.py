@@ -63,7 +63,9 @@ def test_the_spus_own_overdue_tasks_escalate_to_the_spu(app, api):
     assert [m.recipient for m in outbox(app, kind="escalation")] == [SPU]
 
 
-def test_follow_up_actions_are_nudged_after_a_quiet_month_and_an_update_resets_the_count(app, api, client, frozen_clock):
+def test_follow_up_actions_are_nudged_after_a_quiet_month_and_an_update_resets_the_count(
+    app, api, client, frozen_clock
+):
     cycle = cycle_in(api, "followup")
     rec = cycle["recommendations"][0]
     frozen_clock.advance(days=29)
@@ -75,7 +77,12 @@ def test_follow_up_actions_are_nudged_after_a_quiet_month_and_an_update_resets_t
     [nudge] = outbox(app, kind="followup")
     assert nudge.recipient == head("CIV") and "community alert networks" in nudge.body_html
     frozen_clock.advance(days=10)
-    ok(ApiUser(client, head("CIV")).post(f"/api/v1/recommendations/{rec['id']}/updates", json={"status": "in_progress", "note": "Started."}), 201)
+    ok(
+        ApiUser(client, head("CIV")).post(
+            f"/api/v1/recommendations/{rec['id']}/updates", json={"status": "in_progress", "note": "Started."}
+        ),
+        201,
+    )
     frozen_clock.advance(days=29)
     run_job(app, send_followups)
     assert len(outbox(app, kind="followup")) == 1
@@ -93,8 +100,18 @@ def test_daily_digests_go_out_at_the_digest_hour_in_each_missions_time_zone(app,
         db.session.execute(update(Mission).where(Mission.code == "OTHER").values(timezone="Asia/Tokyo"))
         db.session.commit()
     start_cycle(api)  # DEMO, Africa/Bangui (UTC+1)
-    ok(api("spu@other.example").post("/api/v1/missions/OTHER/cycles", json={
-        "workflow": "quarterly_assessment", "period": "2026-Q4", "input_due": "2026-10-15", "components": ["CIV"]}), 201)
+    ok(
+        api("spu@other.example").post(
+            "/api/v1/missions/OTHER/cycles",
+            json={
+                "workflow": "quarterly_assessment",
+                "period": "2026-Q4",
+                "input_due": "2026-10-15",
+                "components": ["CIV"],
+            },
+        ),
+        201,
+    )
     run_job(app, send_digests, utc(2026, 10, 1, 21, 59))  # 06:59 in Tokyo
     assert digests(app) == []
     run_job(app, send_digests, utc(2026, 10, 1, 22, 0))  # 07:00 in Tokyo, 23:00 in Bangui
