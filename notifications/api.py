@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 
 from cpas_workflow.api import bp
+from cpas_workflow.api.openapi import NS, PATHS, S, _obj, _op
 from cpas_workflow.api.parsing import commit, current_user
 from notifications import operations
 
@@ -55,3 +56,56 @@ def admin_outbox():
             for m in messages
         ]
     )
+
+
+CALENDAR = _obj({"url": NS}, ["url"])
+OUTBOX_ITEM = _obj(
+    {
+        "id": {"type": "integer"},
+        "key": S,
+        "recipient": S,
+        "subject": S,
+        "status": S,
+        "attempts": {"type": "integer"},
+        "last_error": NS,
+        "created_at": S,
+        "next_attempt_at": S,
+        "sent_at": NS,
+    },
+)
+PATHS.update(
+    {
+        "/me/calendar": {
+            "get": _op(
+                "The caller's secret calendar (iCalendar) address, or null", "Calendar", CALENDAR, errors=("401",)
+            ),
+            "post": _op(
+                "Make a new calendar address (the old one stops working)",
+                "Calendar",
+                CALENDAR,
+                status="201",
+                errors=("401",),
+            ),
+            "delete": {**_op("Switch the calendar address off", "Switched off", status="204", errors=("401",))},
+        },
+        "/admin/outbox": {
+            "get": {
+                **_op(
+                    "Messages not yet sent (admin); ?status=pending|sending|sent|failed",
+                    "Messages",
+                    OUTBOX_ITEM,
+                    errors=("401", "403", "422"),
+                    array=True,
+                ),
+                "parameters": [
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["pending", "sending", "sent", "failed"]},
+                    }
+                ],
+            }
+        },
+    }
+)
