@@ -47,6 +47,7 @@ def run_forever(app: Flask) -> None:
             with app.app_context():
                 run_job(name, job, clock.now())
 
+        run.__name__ = run.__qualname__ = name  # APScheduler's log lines name the job
         return run
 
     for name, job, every in JOBS:

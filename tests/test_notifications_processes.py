@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -113,15 +114,23 @@ def test_a_scheduler_killed_mid_send_loses_nothing_once_restarted(app, demo, smt
     assert outbox(app, key=stuck[0].key)[0].attempts == 2
 
 
-def test_the_scheduler_runs_until_sigterm_and_then_stops_cleanly(app, tmp_path):
-    env = scheduler_env(app, tmp_path, 25) | {"CPAS_MAIL_SERVER": ""}
+def test_the_scheduler_runs_its_jobs_until_sigterm_and_then_stops_cleanly(app, demo, tmp_path):
+    queue_many(app, 2)
+    env = scheduler_env(app, tmp_path, 25) | {"CPAS_MAIL_SERVER": ""}  # file fallback under tmp_path/mail
     process = scheduler(env)
+    guard = threading.Timer(WAIT, process.kill)  # should the job never run, the test fails instead of hanging
+    guard.start()
     lines = []
     for line in process.stderr:
         lines.append(line)
-        if "scheduler started" in line:
+        if 'Job "deliver' in line and "executed successfully" in line:
             break
-    assert any("reminders, followups, digests, deliver" in line for line in lines), lines
+    assert any("scheduler started with 4 job(s): reminders, followups, digests, deliver" in line for line in lines), (
+        lines
+    )
+    assert {m.status for m in outbox(app)} == {"sent"}
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 2
     process.send_signal(signal.SIGTERM)
     err = finish(process)
+    guard.cancel()
     assert "scheduler stopped" in "".join(lines) + err, (lines, err)
