@@ -20,10 +20,11 @@ from sqlalchemy import func, select
 from cpas_workflow.core import timezones
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
-from cpas_workflow.recommendations.models import Recommendation, RecommendationUpdate
+from cpas_workflow.recommendations.models import RecommendationUpdate
 from cpas_workflow.tasks.models import Task
-from notifications.outbox import add_rows, existing_keys, message_row, task_path
+from notifications.outbox import add_rows, existing_keys, message_row
 from notifications.recipients import Directory
+from notifications.task_messages import task_context
 
 
 @dataclass(frozen=True)
@@ -64,41 +65,6 @@ def reminder_occasion(policy: Policy, due: dt.date, today: dt.date, opened_on: d
     if policy.overdue_every_days <= 0:
         return "overdue-0"
     return f"overdue-{(-days - 1) // policy.overdue_every_days}"
-
-
-def _task_context(task: Task, today: dt.date) -> dict:
-    recommendation = db.session.get(Recommendation, task.recommendation_id) if task.recommendation_id else None
-    return {
-        "task": task,
-        "recommendation": recommendation,
-        "mission": task.mission,
-        "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + task_path(task),
-        "days_left": (task.due - today).days,
-    }
-
-
-def enqueue_task_opened(tasks: list[Task]) -> None:
-    """Tell `immediate` users that a task is theirs now (called by the engine as it opens tasks)."""
-    if not tasks:
-        return
-    db.session.flush()
-    directory = Directory({t.mission_id for t in tasks}, {t.assignee_id for t in tasks if t.assignee_id})
-    rows = []
-    for task in tasks:
-        today = timezones.local_date(task.created_at, task.mission.timezone)
-        for user in directory.addressees(task):
-            if user.notify == "immediate":
-                rows.append(
-                    message_row(
-                        f"task-{task.id}:opened:user-{user.id}",
-                        "task_opened",
-                        user,
-                        "task_opened",
-                        subject=("New task: %(title)s", {"title": task.title}),
-                        **_task_context(task, today),
-                    )
-                )
-    add_rows(rows)
 
 
 def _open_tasks_due_by(last_due: dt.date) -> list[Task]:
@@ -158,7 +124,7 @@ def _queue(planned) -> int:
             continue
         known.add(key)
         subject = (SUBJECTS[kind], {"title": task.title})
-        rows.append(message_row(key, kind, user, kind, subject=subject, **_task_context(task, today), **extra))
+        rows.append(message_row(key, kind, user, kind, subject=subject, **task_context(task, today), **extra))
     add_rows(rows)
     return len(rows)
 

@@ -154,3 +154,28 @@ def test_without_a_mail_server_messages_are_written_as_eml_files(app, api):
     assert len(files) == 1
     content = files[0].read_text()
     assert f"To: {fp('CIV')}" in content and "text/plain" in content and "text/html" in content
+
+
+def test_e_mails_escape_titles_and_sanitize_markdown_from_users(app, demo):
+    from cpas_workflow.accounts.operations import find_user
+
+    recommendation = type("R", (), {"body": "**Act** now <script>alert(1)</script> [x](javascript:alert(2))"})
+    task = type("T", (), {"title": "<b>Title</b>", "due": dt.date(2026, 10, 5)})
+    with app.app_context():
+        enqueue(
+            "k:md",
+            "followup",
+            find_user(SPU),
+            "followup",
+            subject=("Follow-up: %(title)s", {"title": task.title}),
+            task=task,
+            recommendation=recommendation,
+            mission=type("M", (), {"code": "DEMO"}),
+            url="http://cpas.test/x",
+            days_left=4,
+        )
+        db.session.commit()
+    [row] = outbox(app)
+    assert "<strong>Act</strong>" in row.body_html and "&lt;b&gt;Title&lt;/b&gt;" in row.body_html
+    assert "<script" not in row.body_html and "javascript:" not in row.body_html
+    assert row.subject == "Follow-up: <b>Title</b>" and "<b>Title</b>" in row.body_text  # plain text stays as typed

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from notifications.digests import send_digests
@@ -34,6 +35,30 @@ def test_reminders_come_before_the_due_day_on_it_and_every_n_days_while_overdue(
     assert seen[18][-1] == "overdue-1" and seen[19] == seen[18]
     assert seen[20][-1] == "overdue-2"
     assert outbox(app, recipient=fp("MIL"), kind="reminder") == []  # daily users get digests instead
+
+
+def test_the_definitions_reminder_policy_decides_and_settings_fill_what_it_leaves_out(app, api):
+    with app.app_context():
+        policy = store.definitions()["component_submission"].reminders
+    saved_policy, saved_threshold = dict(policy), app.config["CPAS_ESCALATE_AFTER_DAYS"]
+    policy.update(days_before=[5], overdue_every_days=3)
+    policy.pop("escalate_after_days")
+    app.config["CPAS_ESCALATE_AFTER_DAYS"] = 1
+    try:
+        set_notify(app, fp("CIV"), "immediate")
+        ok(fire(api, SPU, start_cycle(api, input_due="2026-10-15")["id"], "open_input"))
+        seen = {}
+        for day in (10, 11, 16, 17, 18, 19):
+            run_job(app, send_reminders, utc(2026, 10, day, 9))
+            seen[day] = reminder_kinds(app, fp("CIV"))
+        assert seen[10] == ["before-5"] and seen[11] == ["before-5"]
+        assert seen[16][-1] == "overdue-0" and seen[18] == seen[16] and seen[19][-1] == "overdue-1"
+        [escalation] = outbox(app, kind="escalation", recipient=head("CIV"))
+        assert escalation.created_at == utc(2026, 10, 17, 9)  # 2 days overdue: past the 1-day threshold
+    finally:
+        policy.clear()
+        policy.update(saved_policy)
+        app.config["CPAS_ESCALATE_AFTER_DAYS"] = saved_threshold
 
 
 def test_reminder_days_are_the_missions_local_days(app, api):

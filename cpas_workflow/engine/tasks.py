@@ -10,7 +10,7 @@ from cpas_workflow.core import timezones
 from cpas_workflow.engine.definitions import Definition, TaskSpec
 from cpas_workflow.extensions import db
 from cpas_workflow.tasks.models import Task
-from notifications.reminders import enqueue_task_opened
+from notifications.task_messages import enqueue_task_opened
 
 
 def _is_cycle(subject) -> bool:
