@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -25,6 +26,17 @@ from cpas_workflow.tasks.models import Task
 from notifications.outbox import add_rows, existing_keys, message_row
 from notifications.recipients import Directory
 from notifications.task_messages import task_context
+
+
+class Planned(NamedTuple):
+    """A message a job means to queue, unless its key is already in the outbox."""
+
+    key: str
+    kind: str  # reminder, escalation or followup: also the template's name
+    user: object
+    task: Task
+    today: dt.date
+    extra: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,7 @@ def send_reminders(now: dt.datetime) -> int:
     )
     tasks = _open_tasks_due_by(now.date() + dt.timedelta(days=horizon + 1))
     directory = Directory({t.mission_id for t in tasks}, {t.assignee_id for t in tasks if t.assignee_id})
-    planned: list[tuple[str, str, object, Task, dt.date, dict]] = []
+    planned: list[Planned] = []
     for task in tasks:
         name = _workflow_of(task)
         policy = policies.setdefault(name, policy_for(name))
@@ -97,34 +109,28 @@ def send_reminders(now: dt.datetime) -> int:
             for user in directory.addressees(task):
                 if user.notify == "immediate":
                     planned.append(
-                        (f"task-{task.id}:reminder:{occasion}:user-{user.id}", "reminder", user, task, today, {})
+                        Planned(f"task-{task.id}:reminder:{occasion}:user-{user.id}", "reminder", user, task, today)
                     )
         if (today - task.due).days > policy.escalate_after_days:
             holders = ", ".join(u.name for u in directory.addressees(task))
             for user in directory.escalation_to(task):
                 if user.notify != "off":
-                    planned.append(
-                        (
-                            f"task-{task.id}:escalation:user-{user.id}",
-                            "escalation",
-                            user,
-                            task,
-                            today,
-                            {"holders": holders},
-                        )
-                    )
+                    key = f"task-{task.id}:escalation:user-{user.id}"
+                    planned.append(Planned(key, "escalation", user, task, today, {"holders": holders}))
     return _queue(planned)
 
 
-def _queue(planned) -> int:
-    known = existing_keys(key for key, *_ in planned)
+def _queue(planned: list[Planned]) -> int:
+    """Render and insert the planned messages whose keys are new (one read of the keys first)."""
+    known = existing_keys(p.key for p in planned)
     rows = []
-    for key, kind, user, task, today, extra in planned:
-        if key in known:
+    for p in planned:
+        if p.key in known:
             continue
-        known.add(key)
-        subject = (SUBJECTS[kind], {"title": task.title})
-        rows.append(message_row(key, kind, user, kind, subject=subject, **task_context(task, today), **extra))
+        known.add(p.key)
+        subject = (SUBJECTS[p.kind], {"title": p.task.title})
+        context = task_context(p.task, p.today) | (p.extra or {})
+        rows.append(message_row(p.key, p.kind, p.user, p.kind, subject=subject, **context))
     add_rows(rows)
     return len(rows)
 
@@ -151,7 +157,7 @@ def send_followups(now: dt.datetime) -> int:
         ).all()
     )
     directory = Directory({t.mission_id for t in tasks}, {t.assignee_id for t in tasks if t.assignee_id})
-    planned = []
+    planned: list[Planned] = []
     for task in tasks:
         quiet_since = max(filter(None, [task.created_at, _aware(last_update.get(task.recommendation_id))]))
         if now - quiet_since < every:
@@ -160,7 +166,7 @@ def send_followups(now: dt.datetime) -> int:
         for user in directory.addressees(task):
             if user.notify != "off":
                 key = f"task-{task.id}:followup:{quiet_since:%Y%m%dT%H%M%S}:user-{user.id}"
-                planned.append((key, "followup", user, task, today, {}))
+                planned.append(Planned(key, "followup", user, task, today))
     return _queue(planned)
 
 
