@@ -179,3 +179,16 @@ def test_e_mails_escape_titles_and_sanitize_markdown_from_users(app, demo):
     assert "<strong>Act</strong>" in row.body_html and "&lt;b&gt;Title&lt;/b&gt;" in row.body_html
     assert "<script" not in row.body_html and "javascript:" not in row.body_html
     assert row.subject == "Follow-up: <b>Title</b>" and "<b>Title</b>" in row.body_text  # plain text stays as typed
+
+
+def test_a_daily_digest_arrives_by_smtp_with_its_tasks_and_links_in_both_parts(app, api, smtp):
+    from tests.notify_helpers import utc
+
+    cycle = start_cycle(api)
+    run_pass(app, utc(2026, 10, 2, 6))  # 07:00 in Bangui, the digest hour
+    [received] = [r for r in smtp.inbox.received if r.recipients == [SPU]]
+    assert received.message["Subject"] == "Your daily cpas-workflow digest"
+    link = f"http://cpas.test/cycles/{cycle['id']}"
+    assert "Open component input for 2026-Q4" in received.text and link in received.text
+    assert "Open component input for 2026-Q4" in received.html and f'href="{link}"' in received.html
+    assert received.message["List-Unsubscribe"].startswith("<http://cpas.test/unsubscribe/")
