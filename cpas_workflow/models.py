@@ -11,6 +11,17 @@ from cpas_workflow.tasks.models import Task
 from notifications.models import OutboxMessage
 
 __all__ = [
-    "ApiToken", "AuditEvent", "OutboxMessage", "Component", "Cycle", "Mission", "Recommendation", "RecommendationUpdate",
-    "RoleAssignment", "Submission", "Task", "User", "WorkflowDefinition",
+    "ApiToken",
+    "AuditEvent",
+    "OutboxMessage",
+    "Component",
+    "Cycle",
+    "Mission",
+    "Recommendation",
+    "RecommendationUpdate",
+    "RoleAssignment",
+    "Submission",
+    "Task",
+    "User",
+    "WorkflowDefinition",
 ]
