@@ -59,6 +59,10 @@ def load_config(instance_path: str) -> dict:
         "CPAS_DIGEST_HOUR": _env_int("CPAS_DIGEST_HOUR", 7),
         "CPAS_DIGEST_WEEKDAY": _env_int("CPAS_DIGEST_WEEKDAY", 0),
         "CPAS_SCHEDULER_INTERVAL_SECONDS": _env_int("CPAS_SCHEDULER_INTERVAL_SECONDS", 60),
+        # Notifications (notifications/): retry back-off base, claim lease, follow-up nudges.
+        "CPAS_MAIL_RETRY_SECONDS": _env_int("CPAS_MAIL_RETRY_SECONDS", 60),
+        "CPAS_MAIL_LEASE_SECONDS": _env_int("CPAS_MAIL_LEASE_SECONDS", 600),
+        "CPAS_FOLLOWUP_EVERY_DAYS": _env_int("CPAS_FOLLOWUP_EVERY_DAYS", 30),
         "BABEL_DEFAULT_LOCALE": "en",
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -8,10 +8,12 @@ from cpas_workflow.missions.models import Component, Mission
 from cpas_workflow.recommendations.models import Recommendation, RecommendationUpdate
 from cpas_workflow.submissions.models import Submission
 from cpas_workflow.tasks.models import Task
+from notifications.models import OutboxMessage
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "OutboxMessage",
     "Component",
     "Cycle",
     "Mission",

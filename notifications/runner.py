@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
@@ -36,27 +37,33 @@ def run_once(now: dt.datetime) -> list[str]:
 
 
 def run_forever(app: Flask) -> None:
-    scheduler = BlockingScheduler(timezone=dt.UTC)
+    """Run the jobs on their intervals until SIGTERM or Ctrl-C. One worker thread: jobs never overlap
+    (the clock is frozen per job, process-wide), and a job under way finishes before the process exits."""
+    scheduler = BlockingScheduler(timezone=dt.UTC, executors={"default": ThreadPoolExecutor(1)})
+    default_every = app.config["CPAS_SCHEDULER_INTERVAL_SECONDS"]
 
     def wrapped(name, job):
         def run():
             with app.app_context():
                 run_job(name, job, clock.now())
 
+        run.__name__ = run.__qualname__ = name  # APScheduler's log lines name the job
         return run
 
     for name, job, every in JOBS:
         scheduler.add_job(
             wrapped(name, job),
             "interval",
-            seconds=every,
+            seconds=every or default_every,
             id=name,
             max_instances=1,
             coalesce=True,
             next_run_time=dt.datetime.now(dt.UTC),
         )
-    log.info("scheduler started with %d job(s): %s", len(JOBS), ", ".join(n for n, _, _ in JOBS) or "none")
     try:
+        log.info("scheduler started with %d job(s): %s", len(JOBS), ", ".join(n for n, _, _ in JOBS) or "none")
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
         log.info("scheduler stopped")

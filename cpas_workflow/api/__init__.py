@@ -63,6 +63,7 @@ def register_api(app: Flask) -> None:
     from cpas_workflow.missions import api as _missions  # noqa: F401
     from cpas_workflow.recommendations import api as _recommendations  # noqa: F401
     from cpas_workflow.submissions import api as _submissions  # noqa: F401
+    from notifications import api as _notifications  # noqa: F401
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -10,6 +10,7 @@ from cpas_workflow.core import timezones
 from cpas_workflow.engine.definitions import Definition, TaskSpec
 from cpas_workflow.extensions import db
 from cpas_workflow.tasks.models import Task
+from notifications.task_messages import enqueue_task_opened
 
 
 def _is_cycle(subject) -> bool:
@@ -69,6 +70,7 @@ def open_tasks(subject, definition: Definition, state: str, now: dt.datetime) ->
             )
             db.session.add(task)
             created.append(task)
+    enqueue_task_opened(created)  # outbox rows only, in this same transaction; the scheduler sends them
     return created
 
 

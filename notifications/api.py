@@ -1,0 +1,111 @@
+"""API: the caller's calendar address, and the administrators' view of the outbox."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+
+from cpas_workflow.api import bp
+from cpas_workflow.api.openapi import NS, PATHS, S, _obj, _op
+from cpas_workflow.api.parsing import commit, current_user
+from notifications import operations
+
+
+def _calendar(user) -> dict:
+    url = url_for("web.calendar_feed", token=user.calendar_token, _external=True) if user.calendar_token else None
+    return {"url": url}
+
+
+@bp.get("/me/calendar")
+def get_calendar():
+    return jsonify(_calendar(current_user()))
+
+
+@bp.post("/me/calendar")
+def create_calendar():
+    """A new secret address (any previous one stops working)."""
+    user = current_user()
+    operations.regenerate_calendar_token(user)
+    commit()
+    return jsonify(_calendar(user)), 201
+
+
+@bp.delete("/me/calendar")
+def delete_calendar():
+    operations.revoke_calendar_token(current_user())
+    commit()
+    return "", 204
+
+
+@bp.get("/admin/outbox")
+def admin_outbox():
+    messages = operations.list_outbox(current_user(), request.args.get("status") or None)
+    return jsonify(
+        [
+            {
+                "id": m.id,
+                "key": m.key,
+                "recipient": m.recipient,
+                "subject": m.subject,
+                "status": m.status,
+                "attempts": m.attempts,
+                "last_error": m.last_error,
+                "created_at": m.created_at.isoformat(),
+                "next_attempt_at": m.next_attempt_at.isoformat(),
+                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            }
+            for m in messages
+        ]
+    )
+
+
+CALENDAR = _obj({"url": NS}, ["url"])
+OUTBOX_ITEM = _obj(
+    {
+        "id": {"type": "integer"},
+        "key": S,
+        "recipient": S,
+        "subject": S,
+        "status": S,
+        "attempts": {"type": "integer"},
+        "last_error": NS,
+        "created_at": S,
+        "next_attempt_at": S,
+        "sent_at": NS,
+    },
+)
+PATHS.update(
+    {
+        "/me/calendar": {
+            "get": _op(
+                "The caller's secret calendar (iCalendar) address, or null", "Calendar", CALENDAR, errors=("401",)
+            ),
+            "post": _op(
+                "Make a new calendar address (the old one stops working)",
+                "Calendar",
+                CALENDAR,
+                status="201",
+                errors=("401",),
+            ),
+            "delete": {**_op("Switch the calendar address off", "Switched off", status="204", errors=("401",))},
+        },
+        "/admin/outbox": {
+            "get": {
+                **_op(
+                    "Messages not yet sent (admin); ?status=pending|sending|sent|failed",
+                    "Messages",
+                    OUTBOX_ITEM,
+                    errors=("401", "403", "422"),
+                    array=True,
+                ),
+                "parameters": [
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["pending", "sending", "sent", "failed"]},
+                    }
+                ],
+            }
+        },
+    }
+)

@@ -1,0 +1,248 @@
+"""Digests: one e-mail per `daily` or `weekly` user per period, listing their overdue and soon-due
+tasks and what changed in their missions' cycles since the last digest; nothing when nothing to say.
+
+The period starts at CPAS_DIGEST_HOUR (weekly: on CPAS_DIGEST_WEEKDAY, 0 = Monday) in the user's
+time zone: that of the mission of their first role assignment, UTC for users with no mission role
+(hq, admin). A digest is due once the period has started and none was built in it; a scheduler that
+was down catches up on its next pass. Everything is read in a fixed number of queries, however many
+users there are (see bench/digests.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import bindparam, select, update
+
+from cpas_workflow.accounts.models import RoleAssignment, User
+from cpas_workflow.core import timezones
+from cpas_workflow.core.audit import AuditEvent
+from cpas_workflow.core.db import UTCDateTime
+from cpas_workflow.cycles.models import Cycle
+from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import Mission
+from cpas_workflow.tasks.models import Task
+from notifications.outbox import add_rows, message_row, task_path
+
+HORIZON_DAYS = {"daily": 7, "weekly": 14}  # "due soon" reaches this far ahead
+PERIOD = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
+MAX_CHANGES = 30
+
+
+@dataclass
+class Reader:
+    id: int
+    email: str
+    name: str
+    language: str
+    notify: str
+    since: dt.datetime
+    period_start: dt.datetime
+    tz: str
+    assignments: list = field(default_factory=list)
+
+
+def period_start(now: dt.datetime, tz_name: str, notify: str, hour: int, weekday: int) -> dt.datetime:
+    """The start (an aware UTC instant) of the digest period `now` falls in, in `tz_name`."""
+    local = timezones.local(now, tz_name)
+    start = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if notify == "weekly":
+        start -= dt.timedelta(days=(local.weekday() - weekday) % 7)
+    if start > local:
+        start -= PERIOD[notify]
+    # Re-anchor the wall-clock hour in the zone (a daylight-saving change may lie in between).
+    naive = start.replace(tzinfo=None)
+    return naive.replace(tzinfo=timezones.zone(tz_name)).astimezone(dt.UTC)
+
+
+def _readers(now: dt.datetime) -> list[Reader]:
+    config = current_app.config
+    users = db.session.execute(
+        select(User.id, User.email, User.name, User.language, User.notify, User.last_digest_at, User.created_at)
+        .where(User.notify.in_(tuple(PERIOD)), User.is_enabled.is_(True))
+        .order_by(User.id)
+    ).all()
+    assignments = defaultdict(list)
+    for row in db.session.execute(
+        select(RoleAssignment.user_id, RoleAssignment.role, RoleAssignment.mission_id, RoleAssignment.component_id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(User.notify.in_(tuple(PERIOD)), User.is_enabled.is_(True), RoleAssignment.mission_id.is_not(None))
+        .order_by(RoleAssignment.id)
+    ):
+        assignments[row.user_id].append(row)
+    zones = dict(db.session.execute(select(Mission.id, Mission.timezone)).all())
+    readers = []
+    for user in users:
+        held = assignments.get(user.id, [])
+        tz = zones.get(held[0].mission_id, "UTC") if held else "UTC"
+        start = period_start(now, tz, user.notify, config["CPAS_DIGEST_HOUR"], config["CPAS_DIGEST_WEEKDAY"])
+        last = user.last_digest_at or user.created_at
+        if last >= start:
+            continue
+        since = user.last_digest_at or (start - PERIOD[user.notify])
+        readers.append(Reader(user.id, user.email, user.name, user.language, user.notify, since, start, tz, held))
+    return readers
+
+
+class TaskIndex:
+    """Open tasks, indexed the way they are addressed (see tasks.queries.addressed_to)."""
+
+    def __init__(self, rows) -> None:
+        self.by_assignee, self.by_component, self.by_mission = defaultdict(list), defaultdict(list), defaultdict(list)
+        for t in rows:
+            if t.assignee_id is not None:
+                self.by_assignee[t.assignee_id].append(t)
+            else:
+                self.by_mission[(t.role, t.mission_id)].append(t)
+                if t.component_id is not None:
+                    self.by_component[(t.role, t.component_id)].append(t)
+
+    def for_reader(self, reader: Reader) -> list:
+        found = {t.id: t for t in self.by_assignee.get(reader.id, ())}
+        for a in reader.assignments:
+            bucket = self.by_component if a.component_id is not None else self.by_mission
+            for t in bucket.get((a.role, a.component_id if a.component_id is not None else a.mission_id), ()):
+                found[t.id] = t
+        return sorted(found.values(), key=lambda t: (t.due, t.id))
+
+
+def _open_tasks(readers: list[Reader], last_due: dt.date):
+    return db.session.execute(
+        select(
+            Task.id,
+            Task.title,
+            Task.role,
+            Task.mission_id,
+            Task.component_id,
+            Task.assignee_id,
+            Task.cycle_id,
+            Task.submission_id,
+            Task.due,
+            Mission.code.label("mission_code"),
+            Mission.timezone.label("tz"),
+        )
+        .join(Mission, Mission.id == Task.mission_id)
+        .where(Task.closed_at.is_(None), Task.due <= last_due)
+    ).all()
+
+
+def _changes(readers: list[Reader]) -> dict[int, list]:
+    """Audit events per mission since the earliest `since`, with the actor's name and cycle title."""
+    if not readers:
+        return {}
+    mission_ids = {a.mission_id for r in readers for a in r.assignments}
+    events = db.session.execute(
+        select(
+            AuditEvent.id,
+            AuditEvent.at,
+            AuditEvent.actor_id,
+            AuditEvent.mission_id,
+            AuditEvent.cycle_id,
+            AuditEvent.action,
+            AuditEvent.from_state,
+            AuditEvent.to_state,
+            AuditEvent.comment,
+            User.name.label("actor"),
+            Cycle.title.label("cycle_title"),
+        )
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Cycle, Cycle.id == AuditEvent.cycle_id)
+        .where(
+            AuditEvent.at > min(r.since for r in readers),
+            AuditEvent.mission_id.in_(mission_ids),
+            AuditEvent.cycle_id.is_not(None),
+        )
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    by_mission = defaultdict(list)
+    for event in events:
+        by_mission[event.mission_id].append(event)
+    return by_mission
+
+
+def _task_item(t, today: dt.date) -> dict:
+    return {
+        "title": t.title,
+        "due": t.due,
+        "days": (t.due - today).days,
+        "mission": t.mission_code,
+        "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + task_path(t),
+    }
+
+
+def _change_item(e) -> dict:
+    return {
+        "at": e.at,
+        "actor": e.actor or "",
+        "action": e.action.replace("_", " "),
+        "cycle": e.cycle_title or "",
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "comment": e.comment,
+        "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + f"/cycles/{e.cycle_id}" if e.cycle_id else None,
+    }
+
+
+def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) -> dict | None:
+    """The outbox row of one reader's digest, or None when there is nothing to tell them."""
+    horizon = HORIZON_DAYS[reader.notify]
+    today_by_tz: dict[str, dt.date] = {}
+    overdue, due_soon = [], []
+    for t in tasks:
+        today = today_by_tz.setdefault(t.tz, timezones.local_date(now, t.tz))
+        if t.due < today:
+            overdue.append(_task_item(t, today))
+        elif (t.due - today).days <= horizon:
+            due_soon.append(_task_item(t, today))
+    changes = [_change_item(e) for e in events if e.at > reader.since and e.actor_id != reader.id]
+    if not (overdue or due_soon or changes):
+        return None
+    local_day = timezones.local_date(reader.period_start, reader.tz)
+    subject = (
+        "Your weekly cpas-workflow digest" if reader.notify == "weekly" else "Your daily cpas-workflow digest",
+        {},
+    )
+    return message_row(
+        f"digest:user-{reader.id}:{reader.notify}:{local_day.isoformat()}",
+        "digest",
+        reader,
+        "digest",
+        subject=subject,
+        period=reader.notify,
+        overdue=overdue,
+        due_soon=due_soon,
+        horizon=horizon,
+        changes=changes[-MAX_CHANGES:],
+        more_changes=max(len(changes) - MAX_CHANGES, 0),
+        tasks_url=current_app.config["CPAS_BASE_URL"].rstrip("/") + "/",
+    )
+
+
+def send_digests(now: dt.datetime) -> int:
+    """Queue every digest due as of `now`; the number queued."""
+    readers = _readers(now)
+    if not readers:
+        return 0
+    index = TaskIndex(_open_tasks(readers, now.date() + dt.timedelta(days=max(HORIZON_DAYS.values()) + 1)))
+    changes = _changes(readers)
+    rows = []
+    for reader in readers:
+        events = sorted(
+            {e.id: e for a in reader.assignments for e in changes.get(a.mission_id, ())}.values(),
+            key=lambda e: (e.at, e.id),
+        )
+        row = build_digest(reader, index.for_reader(reader), events, now)
+        if row is not None:
+            rows.append(row)
+    add_rows(rows)
+    users = User.__table__
+    db.session.execute(
+        update(users)
+        .where(users.c.id == bindparam("reader_id"))
+        .values(last_digest_at=bindparam("stamp", type_=UTCDateTime())),
+        [{"reader_id": r.id, "stamp": now} for r in readers],
+    )
+    return len(rows)

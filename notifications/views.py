@@ -1,0 +1,110 @@
+"""Pages: notification settings and calendar link, unsubscribe without signing in, the calendar feed,
+and the administrators' view of the outbox."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from cpas_workflow.accounts.operations import update_preferences
+from cpas_workflow.core import access
+from cpas_workflow.core.errors import NotFound
+from cpas_workflow.extensions import csrf, db
+from cpas_workflow.views import bp
+from forms.notifications import ButtonForm, NotificationSettingsForm
+from notifications import operations
+from notifications.calendar import calendar_for
+from notifications.models import OutboxMessage
+
+
+def calendar_url(user) -> str | None:
+    if not user.calendar_token:
+        return None
+    return url_for("web.calendar_feed", token=user.calendar_token, _external=True)
+
+
+@bp.route("/me/notifications", methods=["GET", "POST"])
+@login_required
+def notification_settings():
+    form = NotificationSettingsForm(obj=current_user)
+    if form.validate_on_submit():
+        update_preferences(current_user, notify=form.notify.data)
+        db.session.commit()
+        flash(_("Your notification settings are saved."), "success")
+        return redirect(url_for("web.notification_settings"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "notifications/settings.html", form=form, button=ButtonForm(), calendar_url=calendar_url(current_user)
+    ), status
+
+
+@bp.post("/me/calendar")
+@login_required
+def regenerate_calendar():
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    operations.regenerate_calendar_token(current_user)
+    db.session.commit()
+    flash(_("Your calendar has a new address; the old one no longer works."), "success")
+    return redirect(url_for("web.notification_settings"))
+
+
+@bp.post("/me/calendar/revoke")
+@login_required
+def revoke_calendar():
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    operations.revoke_calendar_token(current_user)
+    db.session.commit()
+    flash(_("Your calendar address is switched off."), "success")
+    return redirect(url_for("web.notification_settings"))
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    user = operations.user_for_calendar(token)
+    return Response(
+        calendar_for(user),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": "inline; filename=cpas-deadlines.ics", "Cache-Control": "private, max-age=300"},
+    )
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the authority; mail clients' one-click POST (RFC 8058) sends no CSRF token
+def unsubscribe(token: str):
+    """GET only asks (link scanners follow links and must not unsubscribe anyone); POST applies."""
+    try:
+        user = operations.user_for_unsubscribe(token)
+    except NotFound:
+        return render_template("notifications/unsubscribe.html", user=None, done=False), 404
+    if request.method == "POST":
+        operations.unsubscribe(user)
+        db.session.commit()
+        return render_template("notifications/unsubscribe.html", user=user, done=True)
+    return render_template("notifications/unsubscribe.html", user=user, done=False)
+
+
+@bp.get("/admin/outbox")
+@login_required
+def admin_outbox():
+    status = request.args.get("status") or None
+    messages = operations.list_outbox(current_user, status)
+    return render_template("notifications/outbox.html", messages=messages, status=status, button=ButtonForm())
+
+
+@bp.post("/admin/outbox/<int:message_id>/retry")
+@login_required
+def admin_retry(message_id: int):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if not access.has_role(current_user, "admin"):
+        abort(403)
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    operations.retry_message(message, current_user)
+    db.session.commit()
+    flash(_("The message will be sent again on the scheduler's next pass."), "success")
+    return redirect(url_for("web.admin_outbox", status="failed"))
