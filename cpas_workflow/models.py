@@ -4,6 +4,7 @@ from cpas_workflow.accounts.models import ApiToken, RoleAssignment, User
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
+from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, Result
 from cpas_workflow.missions.models import Component, Mission
 from cpas_workflow.recommendations.models import Recommendation, RecommendationUpdate
 from cpas_workflow.submissions.models import Submission
@@ -12,4 +13,5 @@ from cpas_workflow.tasks.models import Task
 __all__ = [
     "ApiToken", "AuditEvent", "Component", "Cycle", "Mission", "Recommendation", "RecommendationUpdate",
     "RoleAssignment", "Submission", "Task", "User", "WorkflowDefinition",
+    "FrameworkVersion", "Indicator", "IndicatorValue", "Result",
 ]

@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "carry_over_recommendation": ("spu",),
     "manage_instance": ("admin",),
     "compare_missions": ("hq", "admin"),
+    "edit_framework": ("spu",),
 }
 GLOBAL = ("hq", "admin")
 
