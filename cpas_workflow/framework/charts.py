@@ -5,6 +5,7 @@ value; pages print the same numbers in a table beside it."""
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -48,8 +49,16 @@ def _range(chart: TrendChart) -> tuple[float, float]:
 def _ticks(chart: TrendChart, low: float, high: float) -> list[tuple[float, str]]:
     if chart.tick_labels:
         return sorted(chart.tick_labels.items())
-    step = (high - low) / 4
-    return [(low + step * i, format_number(round(low + step * i, 1))) for i in range(5)]
+    step = _nice_step((high - low) / 4)
+    first = math.ceil(low / step) * step
+    count = int((high - first) // step) + 1
+    return [(first + step * i, format_number(round(first + step * i, 6))) for i in range(count)]
+
+
+def _nice_step(raw: float) -> float:
+    """A tick step of 1, 2 or 5 times a power of ten, so axes read 0, 20, 40 rather than 0, 24.8."""
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
 def render(chart: TrendChart) -> Markup:

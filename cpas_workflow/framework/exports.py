@@ -36,6 +36,8 @@ def _value_cell(value: IndicatorValue):
     shown = value.value
     if isinstance(shown, bool):
         return "yes" if shown else "no"
+    if isinstance(shown, float) and shown.is_integer():
+        return int(shown)
     return shown
 
 

@@ -113,7 +113,7 @@ def trend_chart(
         chart.y_min, chart.y_max = 0.5, len(levels) + 0.5
         chart.tick_labels = {float(i + 1): name for i, name in enumerate(levels)}
     if small:
-        chart.width, chart.height = 300, 170
+        chart.width, chart.height = 300, 180
     return chart
 
 
