@@ -188,3 +188,28 @@ def test_leadership_cannot_publish_an_empty_draft(api):
     response = fire(api, LEAD, cid, "publish")
     assert response.status_code == 422
     assert ok(api(SPU).get(f"/api/v1/cycles/{cid}"))["state"] == "leadership_signoff"
+
+
+def test_the_spu_imports_on_the_framework_page_and_sees_every_problem(api, client):
+    from tests.conftest import csrf_token, sign_in
+
+    planning_cycle(api)
+    sign_in(client, SPU)
+    rows = [dict(r) for r in GOOD_ROWS]
+    rows[2]["baseline"] = "many"
+    token = csrf_token(client, "/missions/DEMO/framework")
+    response = client.post(
+        "/missions/DEMO/framework/import",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (io.BytesIO(csv_bytes(rows)), "f.csv")},
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Nothing was imported." in page and "row 4, column baseline (K)" in page
+    response = client.post(
+        "/missions/DEMO/framework/import",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (io.BytesIO(csv_bytes(GOOD_ROWS)), "f.csv")},
+    )
+    assert response.status_code == 302
+    assert "Imported draft version 1: 5 indicators." in client.get("/missions/DEMO/framework").get_data(as_text=True)

@@ -58,7 +58,7 @@ def _ticks(chart: TrendChart, low: float, high: float) -> list[tuple[float, str]
 def _nice_step(raw: float) -> float:
     """A tick step of 1, 2 or 5 times a power of ten, so axes read 0, 20, 40 rather than 0, 24.8."""
     power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
 def render(chart: TrendChart) -> Markup:
@@ -124,6 +124,10 @@ def render(chart: TrendChart) -> Markup:
                 f'<circle class="point" cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{colour}" data-series={quoteattr(series.label)} '
                 f'data-period="{escape(period)}" data-value="{format_number(v)}"><title>{escape(label)}</title></circle>'
             )
+    if not any(p is not None for s in chart.series for p in s.points):
+        out.append(
+            f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="13" fill="#5a6470">No data yet</text>'
+        )
     out.append("</svg>")
     return Markup("".join(out))
 
