@@ -115,3 +115,66 @@ def test_values_of_a_cycle_without_a_framework_are_refused(api):
         ok(api(fp("MIL")).put(f"/api/v1/submissions/{mil['id']}", json={"indicator_values": []}))["indicator_values"]
         == []
     )
+
+
+def test_input_is_submitted_only_when_every_indicator_has_a_value_or_a_reason(api, submissions):
+    mil = submissions["MIL"]
+    ok(
+        api(fp("MIL")).put(
+            f"/api/v1/submissions/{mil}",
+            json={
+                "narrative": "Patrols up.",
+                "rating": "some_progress",
+                "indicator_values": [{"indicator": "MIL-1", "value": 90}],
+            },
+        )
+    )
+    response = api(fp("MIL")).post(f"/api/v1/submissions/{mil}/transitions", json={"trigger": "submit"})
+    assert response.status_code == 422
+    assert "MIL-2" in response.get_json()["error"]["fields"]["indicator_values"]
+    ok(
+        put_values(
+            api,
+            submissions,
+            "MIL",
+            [{"indicator": "MIL-1", "value": 90}, {"indicator": "MIL-2", "value": None, "no_data_reason": "Logs lost"}],
+        )
+    )
+    assert (
+        ok(api(fp("MIL")).post(f"/api/v1/submissions/{mil}/transitions", json={"trigger": "submit"}))["state"]
+        == "submitted"
+    )
+    response = put_values(api, submissions, "MIL", [])
+    assert response.status_code == 409  # submitted input is no longer edited
+
+
+def test_the_focal_point_enters_values_on_the_page_and_sees_what_is_wrong(api, client, submissions):
+    from tests.conftest import csrf_token, sign_in
+
+    sign_in(client, fp("CIV"))
+    url = f"/submissions/{submissions['CIV']}/indicators"
+    token = csrf_token(client, url)
+    response = client.post(
+        url, data={"csrf_token": token, "value-CIV-1": "maybe", "value-CIV-2": "High", "note-CIV-2": "survey"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "CIV-1 (Mechanism endorsed) is a yes/no indicator" in page and 'value="survey"' in page
+    assert ok(api(fp("CIV")).get(f"/api/v1/submissions/{submissions['CIV']}"))["indicator_values"] == []
+    response = client.post(
+        url, data={"csrf_token": token, "value-CIV-1": "yes", "value-CIV-2": "High", "note-CIV-2": "survey"}
+    )
+    assert response.status_code == 302
+    values = ok(api(fp("CIV")).get(f"/api/v1/submissions/{submissions['CIV']}"))["indicator_values"]
+    assert [(v["indicator"], v["value"], v["note"]) for v in values] == [
+        ("CIV-1", True, ""),
+        ("CIV-2", "High", "survey"),
+    ]
+    page = client.get(url).get_data(as_text=True)
+    assert '<option value="yes" selected>' in page and "<option selected>High</option>" in page
+    response = client.post(
+        url, data={"csrf_token": token, "value-CIV-1": "yes", "no_data-CIV-2": "1", "reason-CIV-2": "Survey postponed"}
+    )
+    assert response.status_code == 302
+    values = ok(api(fp("CIV")).get(f"/api/v1/submissions/{submissions['CIV']}"))["indicator_values"]
+    assert values[1]["no_data_reason"] == "Survey postponed" and values[1]["value"] is None

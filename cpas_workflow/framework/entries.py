@@ -89,6 +89,29 @@ def save_values(submission, items, actor) -> None:
     db.session.flush()
 
 
+def items_from_form(form, indicators) -> list[dict]:
+    """The page's fields (`value-CODE`, `note-CODE`, `no_data-CODE`, `reason-CODE`) as API items;
+    an indicator left blank is left out (not reported yet)."""
+    items = []
+    for indicator in indicators:
+        code = indicator.code
+        raw = (form.get(f"value-{code}") or "").strip()
+        note = (form.get(f"note-{code}") or "").strip()
+        if form.get(f"no_data-{code}"):
+            items.append(
+                {"indicator": code, "value": None, "note": note, "no_data_reason": form.get(f"reason-{code}") or ""}
+            )
+        elif raw:
+            items.append({"indicator": code, "value": raw, "note": note})
+    return items
+
+
+def missing_indicators(submission) -> list[str]:
+    """The codes of the component's indicators with neither a value nor a no-data reason."""
+    given = {v.indicator.code for v in queries.values_of_submission(submission)}
+    return [i.code for i in queries.indicators_of(submission) if i.code not in given]
+
+
 def serialize(value: IndicatorValue) -> dict:
     indicator = value.indicator
     return {

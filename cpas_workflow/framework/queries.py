@@ -10,7 +10,7 @@ from cpas_workflow.framework.models import FrameworkVersion, Indicator, Indicato
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.submissions.models import Submission
 
-CLOSED_STATES = ("followup", "closed")
+PLANNING_WORKFLOWS = ("mission_plan",)  # they draft the framework; they do not report on it
 
 
 def published_version(mission: Mission) -> FrameworkVersion | None:
@@ -39,7 +39,9 @@ def version_for_cycle(cycle: Cycle) -> FrameworkVersion | None:
 
 
 def indicators_of(submission: Submission) -> list[Indicator]:
-    """The indicators a component reports on in this cycle."""
+    """The indicators a component reports on in this cycle (none in a planning cycle)."""
+    if submission.cycle.workflow in PLANNING_WORKFLOWS:
+        return []
     version = version_for_cycle(submission.cycle)
     if version is None:
         return []

@@ -12,9 +12,10 @@ from cpas_workflow.core.errors import DomainError, Forbidden, ValidationFailed
 from cpas_workflow.cycles import queries as cycle_queries
 from cpas_workflow.cycles.operations import PERIOD
 from cpas_workflow.extensions import db
-from cpas_workflow.framework import operations, queries, reports
+from cpas_workflow.framework import entries, operations, queries, reports
+from cpas_workflow.submissions.operations import SubmissionChanges, get_submission, update_submission
 from cpas_workflow.views import bp
-from forms.framework import FrameworkImportForm
+from forms.framework import FrameworkImportForm, IndicatorValuesForm
 
 
 def _period(default: str | None = None) -> str | None:
@@ -105,3 +106,44 @@ def hq_comparison():
     period = _period(latest_period())
     rows = reports.comparison(cycle_queries.visible_missions(current_user), period)
     return render_template("framework/hq.html", rows=rows, period=period, rating_labels=reports.RATING_LABELS)
+
+
+@bp.route("/submissions/<int:submission_id>/indicators", methods=["GET", "POST"])
+@login_required
+def submission_indicators(submission_id: int):
+    """The focal point enters the component's indicator values for the period."""
+    submission = get_submission(submission_id, current_user)
+    indicators = queries.indicators_of(submission)
+    form = IndicatorValuesForm(expected_version=submission.version)
+    typed, errors = None, {}
+    if request.method == "POST":
+        typed = request.form
+        if not form.validate_on_submit():
+            errors = {"form": _("The form expired; reload the page and try again.")}
+        else:
+            try:
+                update_submission(
+                    submission,
+                    SubmissionChanges(indicator_values=entries.items_from_form(request.form, indicators)),
+                    current_user,
+                    expected_version=form.expected_version.data,
+                )
+                db.session.commit()
+                flash(_("Indicator values saved."), "success")
+                return redirect(url_for("web.submission_indicators", submission_id=submission.id))
+            except DomainError as exc:
+                db.session.rollback()
+                errors = exc.fields or {"form": exc.message}
+        submission = get_submission(submission_id, current_user)
+    saved = {v.indicator.code: v for v in queries.values_of_submission(submission)}
+    return render_template(
+        "framework/indicator_values.html",
+        submission=submission,
+        indicators=indicators,
+        saved=saved,
+        typed=typed,
+        errors=errors,
+        form=form,
+        can_edit=access.can(current_user, "edit_submission", submission)
+        and submission.state in ("pending", "returned"),
+    ), 422 if errors else 200
