@@ -259,9 +259,11 @@ def test_headquarters_sees_missions_side_by_side_and_who_is_late(client, cycles)
     other_row = page[page.index("OTHER — Other Mission") :]
     assert "closed" in demo_row and "P1" in demo_row and "MIL On track" in demo_row and "Late" not in demo_row
     assert "no assessment started" in other_row
+    assert 'href="/hq">Missions compared</a>' in page
     spu = client.application.test_client()
     sign_in(spu, SPU)
     assert spu.get("/hq").status_code == 302
+    assert 'href="/missions/DEMO/framework">Results</a>' in spu.get("/").get_data(as_text=True)
 
 
 def test_the_openapi_document_lists_the_framework_endpoints(api):

@@ -101,7 +101,7 @@ def mission_framework_import(code: str):
 @bp.get("/hq")
 @login_required
 def hq_comparison():
-    if not access.has_role(current_user, "hq") and not access.has_role(current_user, "admin"):
+    if not access.can_compare(current_user):
         raise Forbidden(_("The comparison of missions is for headquarters."))
     period = _period(latest_period())
     rows = reports.comparison(cycle_queries.visible_missions(current_user), period)
