@@ -64,9 +64,12 @@ def _nice_step(raw: float) -> float:
 def render(chart: TrendChart) -> Markup:
     """The chart as an inline <svg> element."""
     uid = next(_ids)
-    left, right, top, bottom = 64, 16, 16, 46
-    plot_w, plot_h = chart.width - left - right, chart.height - top - bottom
     low, high = _range(chart)
+    ticks = _ticks(chart, low, high)
+    # room for the rotated axis label and the longest tick label (about 7.5 px a character at 11 px)
+    left = max(56, 38 + round(7.5 * max((len(label) for _, label in ticks), default=1)))
+    right, top, bottom = 16, 16, 46
+    plot_w, plot_h = chart.width - left - right, chart.height - top - bottom
     n = max(len(chart.periods), 1)
 
     def x(i: int) -> float:
@@ -83,7 +86,7 @@ def render(chart: TrendChart) -> Markup:
         f'<desc id="chart-{uid}-desc">{escape(desc)}</desc>',
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#d5dae0"/>',
     ]
-    for value, label in _ticks(chart, low, high):
+    for value, label in ticks:
         ty = y(value)
         out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#eef0f3"/>')
         out.append(
