@@ -15,7 +15,12 @@ from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Component, Mission
 
 MISSIONS = [
-    ("DEMO", "Demo Mission", "Africa/Bangui", [("CIV", "Civilian component", "civilian"), ("MIL", "Force", "military"), ("POL", "Police (UNPOL)", "police")]),
+    (
+        "DEMO",
+        "Demo Mission",
+        "Africa/Bangui",
+        [("CIV", "Civilian component", "civilian"), ("MIL", "Force", "military"), ("POL", "Police (UNPOL)", "police")],
+    ),
     ("OTHER", "Other Mission", "Africa/Juba", [("CIV", "Civilian component", "civilian")]),
 ]
 

@@ -11,7 +11,20 @@ from cpas_workflow.submissions.models import Submission
 from cpas_workflow.tasks.models import Task
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Component", "Cycle", "Mission", "Recommendation", "RecommendationUpdate",
-    "RoleAssignment", "Submission", "Task", "User", "WorkflowDefinition",
-    "FrameworkVersion", "Indicator", "IndicatorValue", "Result",
+    "ApiToken",
+    "AuditEvent",
+    "Component",
+    "Cycle",
+    "Mission",
+    "Recommendation",
+    "RecommendationUpdate",
+    "RoleAssignment",
+    "Submission",
+    "Task",
+    "User",
+    "WorkflowDefinition",
+    "FrameworkVersion",
+    "Indicator",
+    "IndicatorValue",
+    "Result",
 ]

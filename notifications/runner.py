@@ -46,8 +46,15 @@ def run_forever(app: Flask) -> None:
         return run
 
     for name, job, every in JOBS:
-        scheduler.add_job(wrapped(name, job), "interval", seconds=every, id=name, max_instances=1, coalesce=True,
-                          next_run_time=dt.datetime.now(dt.UTC))
+        scheduler.add_job(
+            wrapped(name, job),
+            "interval",
+            seconds=every,
+            id=name,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=dt.datetime.now(dt.UTC),
+        )
     log.info("scheduler started with %d job(s): %s", len(JOBS), ", ".join(n for n, _, _ in JOBS) or "none")
     try:
         scheduler.start()

@@ -19,9 +19,16 @@ def ok(response, status: int = 200) -> dict:
     return response.get_json()
 
 
-def start_cycle(api, *, period="2026-Q4", input_due="2026-10-15", components=COMPONENTS, workflow="quarterly_assessment"):
-    return ok(api(SPU).post("/api/v1/missions/DEMO/cycles", json={
-        "workflow": workflow, "period": period, "input_due": input_due, "components": list(components)}), 201)
+def start_cycle(
+    api, *, period="2026-Q4", input_due="2026-10-15", components=COMPONENTS, workflow="quarterly_assessment"
+):
+    return ok(
+        api(SPU).post(
+            "/api/v1/missions/DEMO/cycles",
+            json={"workflow": workflow, "period": period, "input_due": input_due, "components": list(components)},
+        ),
+        201,
+    )
 
 
 def fire(api, email: str, cycle_id: int, trigger: str, **body):
@@ -34,7 +41,12 @@ def fire_submission(api, email: str, submission_id: int, trigger: str, **body):
 
 def fill_and_submit(api, submission: dict, *, endorse: bool = True) -> None:
     code = submission["component"]
-    ok(api(fp(code)).put(f"/api/v1/submissions/{submission['id']}", json={"narrative": f"{code} made progress.", "rating": "some_progress"}))
+    ok(
+        api(fp(code)).put(
+            f"/api/v1/submissions/{submission['id']}",
+            json={"narrative": f"{code} made progress.", "rating": "some_progress"},
+        )
+    )
     ok(fire_submission(api, fp(code), submission["id"], "submit"))
     if endorse:
         ok(fire_submission(api, head(code), submission["id"], "endorse"))
@@ -55,8 +67,18 @@ def cycle_in(api, state: str, **start) -> dict:
     cycle = ok(fire(api, SPU, cid, "start_review"))
     if state == "joint_review":
         return cycle
-    rec = ok(api(SPU).post(f"/api/v1/cycles/{cid}/recommendations", json={
-        "title": "Strengthen early warning", "body": "Set up **community alert networks**.", "component": "CIV", "due": "2026-12-31"}), 201)
+    rec = ok(
+        api(SPU).post(
+            f"/api/v1/cycles/{cid}/recommendations",
+            json={
+                "title": "Strengthen early warning",
+                "body": "Set up **community alert networks**.",
+                "component": "CIV",
+                "due": "2026-12-31",
+            },
+        ),
+        201,
+    )
     cycle = ok(fire(api, SPU, cid, "submit_for_signoff"))
     if state == "leadership_signoff":
         return cycle
@@ -64,7 +86,12 @@ def cycle_in(api, state: str, **start) -> dict:
     cycle = ok(fire(api, LEAD, cid, "approve"))
     if state == "followup":
         return cycle
-    ok(api(head("CIV")).post(f"/api/v1/recommendations/{rec['id']}/updates", json={"status": "done", "note": "Networks set up."}), 201)
+    ok(
+        api(head("CIV")).post(
+            f"/api/v1/recommendations/{rec['id']}/updates", json={"status": "done", "note": "Networks set up."}
+        ),
+        201,
+    )
     cycle = ok(fire(api, SPU, cid, "close"))
     assert state == "closed" and state in path
     return cycle

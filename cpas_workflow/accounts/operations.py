@@ -12,7 +12,15 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from cpas_workflow.accounts.models import (
-    COMPONENT_ROLES, GLOBAL_ROLES, LANGUAGES, MISSION_ROLES, NOTIFY_CHOICES, ROLES, ApiToken, RoleAssignment, User,
+    COMPONENT_ROLES,
+    GLOBAL_ROLES,
+    LANGUAGES,
+    MISSION_ROLES,
+    NOTIFY_CHOICES,
+    ROLES,
+    ApiToken,
+    RoleAssignment,
+    User,
 )
 from cpas_workflow.core import audit, clock
 from cpas_workflow.core.errors import Unauthorized, ValidationFailed
@@ -72,30 +80,48 @@ def create_user(email: str, name: str, password: str | None, actor=None) -> User
     return user
 
 
-def assign_role(user: User, role: str, mission: Mission | None = None, component_code: str | None = None, actor=None) -> RoleAssignment:
+def assign_role(
+    user: User, role: str, mission: Mission | None = None, component_code: str | None = None, actor=None
+) -> RoleAssignment:
     choice(role, "role", ROLES)
     component = None
     if role in GLOBAL_ROLES:
         if mission is not None:
-            raise ValidationFailed(f"{role} holds across every mission: name no mission", fields={"mission": "not for this role"})
+            raise ValidationFailed(
+                f"{role} holds across every mission: name no mission", fields={"mission": "not for this role"}
+            )
     elif mission is None:
         raise ValidationFailed(f"{role} is held within a mission: name one", fields={"mission": "required"})
     if role in COMPONENT_ROLES:
         component = mission.component(component_code or "")
         if component is None:
-            raise ValidationFailed(f"{role} is held within a component of {mission.code}: name one of "
-                                   f"{', '.join(c.code for c in mission.components)}", fields={"component": "required"})
+            raise ValidationFailed(
+                f"{role} is held within a component of {mission.code}: name one of "
+                f"{', '.join(c.code for c in mission.components)}",
+                fields={"component": "required"},
+            )
     elif role in MISSION_ROLES and component_code:
-        raise ValidationFailed(f"{role} is held for the whole mission: name no component", fields={"component": "not for this role"})
+        raise ValidationFailed(
+            f"{role} is held for the whole mission: name no component", fields={"component": "not for this role"}
+        )
     for existing in user.roles:
-        if existing.role == role and existing.mission_id == (mission.id if mission else None) and existing.component_id == (component.id if component else None):
+        if (
+            existing.role == role
+            and existing.mission_id == (mission.id if mission else None)
+            and existing.component_id == (component.id if component else None)
+        ):
             return existing
     assignment = RoleAssignment(user=user, role=role, mission=mission, component=component, created_at=clock.now())
     db.session.add(assignment)
     db.session.flush()
     where = "/".join(x for x in (mission.code if mission else None, component.code if component else None) if x)
-    audit.record("assign_role", actor=actor, subject=f"user:{user.email}", mission_id=mission.id if mission else None,
-                 comment=f"{role} {where}".strip())
+    audit.record(
+        "assign_role",
+        actor=actor,
+        subject=f"user:{user.email}",
+        mission_id=mission.id if mission else None,
+        comment=f"{role} {where}".strip(),
+    )
     return assignment
 
 

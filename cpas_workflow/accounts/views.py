@@ -31,7 +31,9 @@ def sign_in():
             flash(_("Signed in as %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("E-mail or password is wrong."))
-    return render_template("accounts/sign_in.html", form=form), 200 if request.method == "GET" or form.errors == {} else 422
+    return render_template(
+        "accounts/sign_in.html", form=form
+    ), 200 if request.method == "GET" or form.errors == {} else 422
 
 
 @bp.post("/sign-out")

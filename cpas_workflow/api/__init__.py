@@ -46,7 +46,13 @@ def domain_error(exc: DomainError):
 @bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException):
     db.session.rollback()
-    codes = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
+    codes = {
+        400: "bad_request",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+        415: "unsupported_media_type",
+    }
     return error_response(exc.code or 500, codes.get(exc.code, "http_error"), exc.description or exc.name)
 
 

@@ -35,42 +35,140 @@ NS, NI = {"type": ["string", "null"]}, {"type": ["integer", "null"]}
 TRANSITION = _obj({"trigger": S, "comment": NS, "expected_version": NI}, ["trigger"])
 
 SCHEMAS = {
-    "Error": {"type": "object", "required": ["error"], "properties": {"error": {
-        "type": "object", "required": ["code", "message"],
-        "properties": {"code": S, "message": S, "fields": {"type": "object", "additionalProperties": S}}}}},
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": S, "message": S, "fields": {"type": "object", "additionalProperties": S}},
+            }
+        },
+    },
     "Role": {"type": "object", "properties": {"role": S, "mission": NS, "component": NS}},
-    "Me": {"type": "object", "properties": {"id": I, "email": S, "name": S, "roles": {"type": "array", "items": _ref("Role")}}},
+    "Me": {
+        "type": "object",
+        "properties": {"id": I, "email": S, "name": S, "roles": {"type": "array", "items": _ref("Role")}},
+    },
     "Component": {"type": "object", "properties": {"code": S, "name": S, "kind": S}},
-    "Mission": {"type": "object", "properties": {"code": S, "name": S, "timezone": S, "components": {"type": "array", "items": _ref("Component")}}},
+    "Mission": {
+        "type": "object",
+        "properties": {
+            "code": S,
+            "name": S,
+            "timezone": S,
+            "components": {"type": "array", "items": _ref("Component")},
+        },
+    },
     "Workflow": {"type": "object", "properties": {"name": S, "version": I, "title": S, "subject": S}},
-    "SubmissionBrief": {"type": "object", "properties": {"id": I, "component": S, "state": S, "due": D, "rating": NS, "version": I}},
-    "Recommendation": {"type": "object", "properties": {
-        "id": I, "cycle": I, "title": S, "body": S, "body_html": S, "component": S, "due": D,
-        "decision": {"type": ["string", "null"], "enum": ["approved", "rejected", "amended", None]},
-        "decision_comment": NS, "status": NS, "owner": NS, "version": I,
-        "updates": {"type": "array", "items": {"type": "object", "properties": {"at": S, "actor": NS, "status": S, "note": S, "note_html": S}}}}},
-    "Cycle": {"type": "object", "properties": {
-        "id": I, "mission": S, "workflow": S, "workflow_version": I, "period": S, "title": S, "state": S, "version": I,
-        "input_due": D, "allowed_triggers": {"type": "array", "items": S},
-        "submissions": {"type": "array", "items": _ref("SubmissionBrief")},
-        "recommendations": {"type": "array", "items": _ref("Recommendation")}}},
-    "Submission": {"type": "object", "properties": {
-        "id": I, "cycle": I, "component": S, "state": S, "version": I, "due": D, "narrative": S, "narrative_html": S,
-        "rating": {"type": ["string", "null"], "enum": [*RATINGS, None]}, "indicator_values": {"type": "array", "items": {"type": "object"}},
-        "allowed_triggers": {"type": "array", "items": S}}},
-    "Event": {"type": "object", "properties": {"at": S, "actor": NS, "action": S, "from_state": NS, "to_state": NS, "comment": NS, "subject": S}},
+    "SubmissionBrief": {
+        "type": "object",
+        "properties": {"id": I, "component": S, "state": S, "due": D, "rating": NS, "version": I},
+    },
+    "Recommendation": {
+        "type": "object",
+        "properties": {
+            "id": I,
+            "cycle": I,
+            "title": S,
+            "body": S,
+            "body_html": S,
+            "component": S,
+            "due": D,
+            "decision": {"type": ["string", "null"], "enum": ["approved", "rejected", "amended", None]},
+            "decision_comment": NS,
+            "status": NS,
+            "owner": NS,
+            "version": I,
+            "updates": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"at": S, "actor": NS, "status": S, "note": S, "note_html": S},
+                },
+            },
+        },
+    },
+    "Cycle": {
+        "type": "object",
+        "properties": {
+            "id": I,
+            "mission": S,
+            "workflow": S,
+            "workflow_version": I,
+            "period": S,
+            "title": S,
+            "state": S,
+            "version": I,
+            "input_due": D,
+            "allowed_triggers": {"type": "array", "items": S},
+            "submissions": {"type": "array", "items": _ref("SubmissionBrief")},
+            "recommendations": {"type": "array", "items": _ref("Recommendation")},
+        },
+    },
+    "Submission": {
+        "type": "object",
+        "properties": {
+            "id": I,
+            "cycle": I,
+            "component": S,
+            "state": S,
+            "version": I,
+            "due": D,
+            "narrative": S,
+            "narrative_html": S,
+            "rating": {"type": ["string", "null"], "enum": [*RATINGS, None]},
+            "indicator_values": {"type": "array", "items": {"type": "object"}},
+            "allowed_triggers": {"type": "array", "items": S},
+        },
+    },
+    "Event": {
+        "type": "object",
+        "properties": {
+            "at": S,
+            "actor": NS,
+            "action": S,
+            "from_state": NS,
+            "to_state": NS,
+            "comment": NS,
+            "subject": S,
+        },
+    },
     "Task": {"type": "object", "properties": {"id": I, "title": S, "due": D, "overdue": B, "cycle": I, "url": S}},
-    "Preferences": {"type": "object", "properties": {"notify": {"type": "string", "enum": list(NOTIFY_CHOICES)},
-                                                      "language": {"type": "string", "enum": list(LANGUAGES)}}},
+    "Preferences": {
+        "type": "object",
+        "properties": {
+            "notify": {"type": "string", "enum": list(NOTIFY_CHOICES)},
+            "language": {"type": "string", "enum": list(LANGUAGES)},
+        },
+    },
 }
 
 
-def _op(summary: str, ok: str, schema: dict | None = None, body: dict | None = None, *, status: str = "200",
-        errors: tuple[str, ...] = ("401", "404"), public: bool = False, array: bool = False) -> dict:
+def _op(
+    summary: str,
+    ok: str,
+    schema: dict | None = None,
+    body: dict | None = None,
+    *,
+    status: str = "200",
+    errors: tuple[str, ...] = ("401", "404"),
+    public: bool = False,
+    array: bool = False,
+) -> dict:
     content = {"type": "array", "items": schema} if array and schema else schema
-    op: dict = {"summary": summary, "responses": {status: {"description": ok, **({"content": {"application/json": {"schema": content}}} if content else {})}}}
+    op: dict = {
+        "summary": summary,
+        "responses": {
+            status: {"description": ok, **({"content": {"application/json": {"schema": content}}} if content else {})}
+        },
+    }
     for code in errors:
-        op["responses"][code] = {"description": ERRORS[code], "content": {"application/json": {"schema": _ref("Error")}}}
+        op["responses"][code] = {
+            "description": ERRORS[code],
+            "content": {"application/json": {"schema": _ref("Error")}},
+        }
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if public:
@@ -84,64 +182,186 @@ def _id(name: str, kind: dict = I) -> dict:
 
 W = ("400", "401", "403", "404", "409", "422")
 PATHS = {
-    "/tokens": {"post": _op("Get a bearer token", "Token issued", _obj({"token": S, "expires_at": S}),
-                            _obj({"email": S, "password": S}, ["email", "password"]), status="201", errors=("400", "401"), public=True)},
+    "/tokens": {
+        "post": _op(
+            "Get a bearer token",
+            "Token issued",
+            _obj({"token": S, "expires_at": S}),
+            _obj({"email": S, "password": S}, ["email", "password"]),
+            status="201",
+            errors=("400", "401"),
+            public=True,
+        )
+    },
     "/me": {"get": _op("The caller", "The caller", _ref("Me"), errors=("401",))},
     "/me/preferences": {
         "get": _op("The caller's notification preferences", "Preferences", _ref("Preferences"), errors=("401",)),
-        "put": _op("Change preferences", "Preferences", _ref("Preferences"), _ref("Preferences"), errors=("400", "401", "422")),
+        "put": _op(
+            "Change preferences", "Preferences", _ref("Preferences"), _ref("Preferences"), errors=("400", "401", "422")
+        ),
     },
-    "/missions": {"get": _op("Missions visible to the caller", "Missions", _ref("Mission"), errors=("401",), array=True)},
+    "/missions": {
+        "get": _op("Missions visible to the caller", "Missions", _ref("Mission"), errors=("401",), array=True)
+    },
     "/workflows": {"get": _op("Workflow definitions", "Workflows", _ref("Workflow"), errors=("401",), array=True)},
     "/missions/{code}/cycles": {
         "parameters": [_id("code", S)],
         "get": _op("A mission's cycles", "Cycles", _ref("Cycle"), array=True),
-        "post": _op("Start a cycle (spu)", "Cycle started", _ref("Cycle"), _obj(
-            {"workflow": S, "period": S, "title": NS, "input_due": D, "components": {"type": "array", "items": S}},
-            ["workflow", "period", "input_due", "components"]), status="201", errors=W),
+        "post": _op(
+            "Start a cycle (spu)",
+            "Cycle started",
+            _ref("Cycle"),
+            _obj(
+                {"workflow": S, "period": S, "title": NS, "input_due": D, "components": {"type": "array", "items": S}},
+                ["workflow", "period", "input_due", "components"],
+            ),
+            status="201",
+            errors=W,
+        ),
     },
     "/cycles/{id}": {"parameters": [_id("id")], "get": _op("A cycle", "The cycle", _ref("Cycle"))},
-    "/cycles/{id}/transitions": {"parameters": [_id("id")], "post": _op(
-        "Fire a trigger on a cycle", "The cycle after the transition", _ref("Cycle"),
-        _obj({"trigger": S, "comment": NS, "expected_version": NI, "submission": NI}, ["trigger"]), errors=W)},
-    "/cycles/{id}/events": {"parameters": [_id("id")], "get": _op("The audit trail, oldest first", "Events", _ref("Event"), array=True)},
-    "/cycles/{id}/recommendations": {"parameters": [_id("id")], "post": _op(
-        "Draft a recommendation (spu, joint review)", "Drafted", _ref("Recommendation"),
-        _obj({"title": S, "body": S, "component": S, "due": D}, ["title", "body", "component", "due"]), status="201", errors=W)},
+    "/cycles/{id}/transitions": {
+        "parameters": [_id("id")],
+        "post": _op(
+            "Fire a trigger on a cycle",
+            "The cycle after the transition",
+            _ref("Cycle"),
+            _obj({"trigger": S, "comment": NS, "expected_version": NI, "submission": NI}, ["trigger"]),
+            errors=W,
+        ),
+    },
+    "/cycles/{id}/events": {
+        "parameters": [_id("id")],
+        "get": _op("The audit trail, oldest first", "Events", _ref("Event"), array=True),
+    },
+    "/cycles/{id}/recommendations": {
+        "parameters": [_id("id")],
+        "post": _op(
+            "Draft a recommendation (spu, joint review)",
+            "Drafted",
+            _ref("Recommendation"),
+            _obj({"title": S, "body": S, "component": S, "due": D}, ["title", "body", "component", "due"]),
+            status="201",
+            errors=W,
+        ),
+    },
     "/submissions/{id}": {
         "parameters": [_id("id")],
         "get": _op("A submission", "The submission", _ref("Submission")),
-        "put": _op("Edit a submission (focal point, pending or returned)", "The submission", _ref("Submission"), _obj(
-            {"narrative": NS, "rating": {"type": ["string", "null"], "enum": [*RATINGS, None]},
-             "indicator_values": {"type": "array", "items": {"type": "object"}}, "expected_version": NI}), errors=W),
+        "put": _op(
+            "Edit a submission (focal point, pending or returned)",
+            "The submission",
+            _ref("Submission"),
+            _obj(
+                {
+                    "narrative": NS,
+                    "rating": {"type": ["string", "null"], "enum": [*RATINGS, None]},
+                    "indicator_values": {"type": "array", "items": {"type": "object"}},
+                    "expected_version": NI,
+                }
+            ),
+            errors=W,
+        ),
     },
-    "/submissions/{id}/transitions": {"parameters": [_id("id")], "post": _op(
-        "submit, endorse or return a submission", "The submission", _ref("Submission"), TRANSITION, errors=W)},
-    "/recommendations/{id}": {"parameters": [_id("id")], "get": _op("A recommendation", "The recommendation", _ref("Recommendation"))},
-    "/recommendations/{id}/decision": {"parameters": [_id("id")], "post": _op(
-        "Decide a recommendation (leadership, sign-off)", "The recommendation", _ref("Recommendation"),
-        _obj({"decision": {"type": "string", "enum": list(DECISIONS)}, "comment": NS, "body": NS}, ["decision"]), errors=W)},
-    "/recommendations/{id}/updates": {"parameters": [_id("id")], "post": _op(
-        "A follow-up update (component head or spu)", "The recommendation", _ref("Recommendation"),
-        _obj({"status": {"type": "string", "enum": [*ACTION_STATUSES, "carried_over"]}, "note": S}, ["status", "note"]),
-        status="201", errors=W)},
-    "/tasks": {"get": _op("The caller's open tasks, soonest due first", "Tasks", _ref("Task"), errors=("401",), array=True)},
+    "/submissions/{id}/transitions": {
+        "parameters": [_id("id")],
+        "post": _op(
+            "submit, endorse or return a submission", "The submission", _ref("Submission"), TRANSITION, errors=W
+        ),
+    },
+    "/recommendations/{id}": {
+        "parameters": [_id("id")],
+        "get": _op("A recommendation", "The recommendation", _ref("Recommendation")),
+    },
+    "/recommendations/{id}/decision": {
+        "parameters": [_id("id")],
+        "post": _op(
+            "Decide a recommendation (leadership, sign-off)",
+            "The recommendation",
+            _ref("Recommendation"),
+            _obj({"decision": {"type": "string", "enum": list(DECISIONS)}, "comment": NS, "body": NS}, ["decision"]),
+            errors=W,
+        ),
+    },
+    "/recommendations/{id}/updates": {
+        "parameters": [_id("id")],
+        "post": _op(
+            "A follow-up update (component head or spu)",
+            "The recommendation",
+            _ref("Recommendation"),
+            _obj(
+                {"status": {"type": "string", "enum": [*ACTION_STATUSES, "carried_over"]}, "note": S},
+                ["status", "note"],
+            ),
+            status="201",
+            errors=W,
+        ),
+    },
+    "/tasks": {
+        "get": _op("The caller's open tasks, soonest due first", "Tasks", _ref("Task"), errors=("401",), array=True)
+    },
 }
 
 
 # Results framework, indicator values, reports (cpas_workflow/framework/api.py).
 _PERIOD = {"name": "period", "in": "query", "required": False, "schema": {"type": "string", "example": "2026-Q3"}}
-_INDICATOR = _obj({"code": S, "title": S, "unit": S, "direction": {"type": "string", "enum": ["higher", "lower"]},
-                   "baseline": {}, "target": {}, "component": S, "kind": S, "levels": {"type": "array", "items": S},
-                   "definition": S, "baseline_date": NS, "target_date": NS, "data_source": S, "frequency": S, "headline": B})
-_RESULT = {"type": "object", "properties": {"code": S, "title": S, "components": {"type": "array", "items": S},
-                                            "indicators": {"type": "array", "items": _INDICATOR}}}
-SCHEMAS["Framework"] = {"type": "object", "properties": {
-    "version": I, "state": S, "mission": S, "published_at": NS,
-    "priorities": {"type": "array", "items": {"type": "object", "properties": {
-        "code": S, "title": S, "components": {"type": "array", "items": S},
-        "outcomes": {"type": "array", "items": {"allOf": [_RESULT, {"type": "object", "properties": {
-            "outputs": {"type": "array", "items": _RESULT}}}]}}}}}}}
+_INDICATOR = _obj(
+    {
+        "code": S,
+        "title": S,
+        "unit": S,
+        "direction": {"type": "string", "enum": ["higher", "lower"]},
+        "baseline": {},
+        "target": {},
+        "component": S,
+        "kind": S,
+        "levels": {"type": "array", "items": S},
+        "definition": S,
+        "baseline_date": NS,
+        "target_date": NS,
+        "data_source": S,
+        "frequency": S,
+        "headline": B,
+    }
+)
+_RESULT = {
+    "type": "object",
+    "properties": {
+        "code": S,
+        "title": S,
+        "components": {"type": "array", "items": S},
+        "indicators": {"type": "array", "items": _INDICATOR},
+    },
+}
+SCHEMAS["Framework"] = {
+    "type": "object",
+    "properties": {
+        "version": I,
+        "state": S,
+        "mission": S,
+        "published_at": NS,
+        "priorities": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": S,
+                    "title": S,
+                    "components": {"type": "array", "items": S},
+                    "outcomes": {
+                        "type": "array",
+                        "items": {
+                            "allOf": [
+                                _RESULT,
+                                {"type": "object", "properties": {"outputs": {"type": "array", "items": _RESULT}}},
+                            ]
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
 
 
 def _file_op(summary: str, media: str, params: list | None = None, errors=("401", "404", "422")) -> dict:
@@ -153,33 +373,94 @@ def _file_op(summary: str, media: str, params: list | None = None, errors=("401"
 
 
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PATHS.update({
-    "/missions/{code}/framework": {"parameters": [_id("code", S)], "get": _op(
-        "The mission's published results framework (?version=draft: the draft, spu only)", "The framework", _ref("Framework"))},
-    "/missions/{code}/framework.csv": {"parameters": [_id("code", S)], "get": _file_op("The framework as CSV (import layout)", "text/csv")},
-    "/missions/{code}/framework.xlsx": {"parameters": [_id("code", S)], "get": _file_op("The framework as XLSX (import layout)", _XLSX)},
-    "/missions/{code}/framework/import": {"parameters": [_id("code", S)], "post": {
-        **_op("Import a framework sheet as the draft (spu, during a mission plan cycle); any wrong row and nothing is "
-              "imported (422, fields 'row N, column')", "The draft framework", _ref("Framework"), status="201", errors=W),
-        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-            "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}}}},
-    "/missions/{code}/indicator-values.csv": {"parameters": [_id("code", S)], "get": _file_op(
-        "Every indicator value of the mission, one row per indicator, period and component", "text/csv", [_PERIOD])},
-    "/missions/{code}/indicator-values.xlsx": {"parameters": [_id("code", S)], "get": _file_op(
-        "Every indicator value of the mission as XLSX", _XLSX, [_PERIOD])},
-    "/cycles/{id}/indicator-values.csv": {"parameters": [_id("id")], "get": _file_op("The cycle's indicator values", "text/csv")},
-    "/cycles/{id}/indicator-values.xlsx": {"parameters": [_id("id")], "get": _file_op("The cycle's indicator values as XLSX", _XLSX)},
-    "/cycles/{id}/report.pdf": {"parameters": [_id("id")], "get": _file_op("The cycle's assessment report", "application/pdf", errors=("401", "404"))},
-    "/missions/{code}/factsheet.pdf": {"parameters": [_id("code", S)], "get": _file_op(
-        "The one-page factsheet of a period", "application/pdf", [{**_PERIOD, "required": True}], errors=("400", "401", "404", "422"))},
-})
+PATHS.update(
+    {
+        "/missions/{code}/framework": {
+            "parameters": [_id("code", S)],
+            "get": _op(
+                "The mission's published results framework (?version=draft: the draft, spu only)",
+                "The framework",
+                _ref("Framework"),
+            ),
+        },
+        "/missions/{code}/framework.csv": {
+            "parameters": [_id("code", S)],
+            "get": _file_op("The framework as CSV (import layout)", "text/csv"),
+        },
+        "/missions/{code}/framework.xlsx": {
+            "parameters": [_id("code", S)],
+            "get": _file_op("The framework as XLSX (import layout)", _XLSX),
+        },
+        "/missions/{code}/framework/import": {
+            "parameters": [_id("code", S)],
+            "post": {
+                **_op(
+                    "Import a framework sheet as the draft (spu, during a mission plan cycle); any wrong row and nothing is "
+                    "imported (422, fields 'row N, column')",
+                    "The draft framework",
+                    _ref("Framework"),
+                    status="201",
+                    errors=W,
+                ),
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"file": {"type": "string", "format": "binary"}},
+                                "required": ["file"],
+                            }
+                        }
+                    },
+                },
+            },
+        },
+        "/missions/{code}/indicator-values.csv": {
+            "parameters": [_id("code", S)],
+            "get": _file_op(
+                "Every indicator value of the mission, one row per indicator, period and component",
+                "text/csv",
+                [_PERIOD],
+            ),
+        },
+        "/missions/{code}/indicator-values.xlsx": {
+            "parameters": [_id("code", S)],
+            "get": _file_op("Every indicator value of the mission as XLSX", _XLSX, [_PERIOD]),
+        },
+        "/cycles/{id}/indicator-values.csv": {
+            "parameters": [_id("id")],
+            "get": _file_op("The cycle's indicator values", "text/csv"),
+        },
+        "/cycles/{id}/indicator-values.xlsx": {
+            "parameters": [_id("id")],
+            "get": _file_op("The cycle's indicator values as XLSX", _XLSX),
+        },
+        "/cycles/{id}/report.pdf": {
+            "parameters": [_id("id")],
+            "get": _file_op("The cycle's assessment report", "application/pdf", errors=("401", "404")),
+        },
+        "/missions/{code}/factsheet.pdf": {
+            "parameters": [_id("code", S)],
+            "get": _file_op(
+                "The one-page factsheet of a period",
+                "application/pdf",
+                [{**_PERIOD, "required": True}],
+                errors=("400", "401", "404", "422"),
+            ),
+        },
+    }
+)
 
 
 def document() -> dict:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "cpas-workflow API", "version": "1.0.0",
-                 "description": "Quarterly assessment and planning cycles of a peace operation."},
+        "info": {
+            "title": "cpas-workflow API",
+            "version": "1.0.0",
+            "description": "Quarterly assessment and planning cycles of a peace operation.",
+        },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": PATHS,

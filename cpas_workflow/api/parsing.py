@@ -13,7 +13,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from cpas_workflow.core.errors import BadRequest, Conflict, ValidationFailed
 from cpas_workflow.extensions import db
 
-TYPE_NAMES = {str: "a string", int: "a whole number", list: "a list", dict: "an object", "date": "a date string YYYY-MM-DD"}
+TYPE_NAMES = {
+    str: "a string",
+    int: "a whole number",
+    list: "a list",
+    dict: "an object",
+    "date": "a date string YYYY-MM-DD",
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,8 @@ def read(spec: dict[str, Field], body: dict | None = None) -> dict[str, Any]:
     unknown = sorted(set(body) - set(spec))
     if unknown:
         raise BadRequest(
-            f"unknown field '{unknown[0]}' (this call takes: {', '.join(spec)})", fields={name: "unknown field" for name in unknown}
+            f"unknown field '{unknown[0]}' (this call takes: {', '.join(spec)})",
+            fields={name: "unknown field" for name in unknown},
         )
     result: dict[str, Any] = {}
     for name, field in spec.items():
@@ -65,9 +72,13 @@ def _typed(name: str, value: Any, field: Field) -> Any:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValidationFailed(f"'{name}' is not a real date in the form YYYY-MM-DD: {value!r}", fields={name: "not a date"}) from None
+            raise ValidationFailed(
+                f"'{name}' is not a real date in the form YYYY-MM-DD: {value!r}", fields={name: "not a date"}
+            ) from None
     if not isinstance(value, field.kind) or (field.kind is int and isinstance(value, bool)):
-        raise BadRequest(f"'{name}' must be {TYPE_NAMES[field.kind]}, not {type(value).__name__}", fields={name: "wrong type"})
+        raise BadRequest(
+            f"'{name}' must be {TYPE_NAMES[field.kind]}, not {type(value).__name__}", fields={name: "wrong type"}
+        )
     if field.items is not None and any(not isinstance(item, field.items) for item in value):
         raise BadRequest(f"every item of '{name}' must be {TYPE_NAMES[field.items]}", fields={name: "wrong item type"})
     return value

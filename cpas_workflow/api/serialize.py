@@ -20,7 +20,11 @@ def user(u) -> dict:
         "email": u.email,
         "name": u.name,
         "roles": [
-            {"role": a.role, "mission": a.mission.code if a.mission else None, "component": a.component.code if a.component else None}
+            {
+                "role": a.role,
+                "mission": a.mission.code if a.mission else None,
+                "component": a.component.code if a.component else None,
+            }
             for a in u.roles
         ],
     }
@@ -51,15 +55,27 @@ def recommendation(r) -> dict:
         "carried_from": r.carried_from_id,
         "version": r.version,
         "updates": [
-            {"at": u.created_at.isoformat(), "actor": u.actor.email if u.actor else None, "status": u.status, "note": u.note,
-             "note_html": render_markdown(u.note)}
+            {
+                "at": u.created_at.isoformat(),
+                "actor": u.actor.email if u.actor else None,
+                "status": u.status,
+                "note": u.note,
+                "note_html": render_markdown(u.note),
+            }
             for u in r.updates
         ],
     }
 
 
 def submission_brief(s) -> dict:
-    return {"id": s.id, "component": s.component.code, "state": s.state, "due": _date(s.due), "rating": s.rating, "version": s.version}
+    return {
+        "id": s.id,
+        "component": s.component.code,
+        "state": s.state,
+        "due": _date(s.due),
+        "rating": s.rating,
+        "version": s.version,
+    }
 
 
 def cycle(c, viewer) -> dict:
@@ -81,8 +97,17 @@ def cycle(c, viewer) -> dict:
 
 
 def cycle_brief(c) -> dict:
-    return {"id": c.id, "mission": c.mission.code, "workflow": c.workflow, "workflow_version": c.workflow_version,
-            "period": c.period, "title": c.title, "state": c.state, "version": c.version, "input_due": _date(c.input_due)}
+    return {
+        "id": c.id,
+        "mission": c.mission.code,
+        "workflow": c.workflow,
+        "workflow_version": c.workflow_version,
+        "period": c.period,
+        "title": c.title,
+        "state": c.state,
+        "version": c.version,
+        "input_due": _date(c.input_due),
+    }
 
 
 def submission(s, viewer) -> dict:

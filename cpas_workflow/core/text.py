@@ -24,7 +24,9 @@ def clean_text(value: str | None, field: str, *, required: bool = False, max_len
 
 def choice(value: str | None, field: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
-        raise ValidationFailed(f"{field} must be one of {', '.join(allowed)}, not {value!r}", fields={field: "not an allowed value"})
+        raise ValidationFailed(
+            f"{field} must be one of {', '.join(allowed)}, not {value!r}", fields={field: "not an allowed value"}
+        )
     return value
 
 
@@ -34,4 +36,6 @@ def parse_date(value, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise ValidationFailed(f"{field} must be a date written YYYY-MM-DD, not {value!r}", fields={field: "not a date"}) from None
+        raise ValidationFailed(
+            f"{field} must be a date written YYYY-MM-DD, not {value!r}", fields={field: "not a date"}
+        ) from None

@@ -12,20 +12,26 @@ from cpas_workflow.cycles import operations, queries
 from cpas_workflow.extensions import db
 from cpas_workflow.tasks.queries import open_tasks_for
 
-TRANSITION = {"trigger": Field(str, required=True), "comment": Field(str, nullable=True), "expected_version": Field(int, nullable=True)}
+TRANSITION = {
+    "trigger": Field(str, required=True),
+    "comment": Field(str, nullable=True),
+    "expected_version": Field(int, nullable=True),
+}
 
 
 @bp.post("/missions/<code>/cycles")
 def create_cycle(code: str):
     user = current_user()
     mission = queries.get_mission(code, user)
-    data = read({
-        "workflow": Field(str, required=True),
-        "period": Field(str, required=True),
-        "title": Field(str, nullable=True),
-        "input_due": Field("date", required=True),
-        "components": Field(list, required=True, items=str),
-    })
+    data = read(
+        {
+            "workflow": Field(str, required=True),
+            "period": Field(str, required=True),
+            "title": Field(str, nullable=True),
+            "input_due": Field("date", required=True),
+            "components": Field(list, required=True, items=str),
+        }
+    )
     cycle = operations.start_cycle(mission, operations.CycleDraft(**data), user)
     commit()
     return jsonify(serialize.cycle(cycle, user)), 201
@@ -49,7 +55,11 @@ def fire_transition(cycle_id: int):
     data = read({**TRANSITION, "submission": Field(int, nullable=True)})
     cycle = queries.get_cycle(cycle_id, user, for_update=True)
     operations.fire_cycle_trigger(
-        cycle, data["trigger"], user, comment=data.get("comment"), expected_version=data.get("expected_version"),
+        cycle,
+        data["trigger"],
+        user,
+        comment=data.get("comment"),
+        expected_version=data.get("expected_version"),
         submission_id=data.get("submission"),
     )
     commit()
@@ -59,7 +69,9 @@ def fire_transition(cycle_id: int):
 @bp.get("/cycles/<int:cycle_id>/events")
 def cycle_events(cycle_id: int):
     cycle = queries.get_cycle(cycle_id, current_user())
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.cycle_id == cycle.id).order_by(AuditEvent.id)).unique()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.cycle_id == cycle.id).order_by(AuditEvent.id)
+    ).unique()
     return jsonify([serialize.event(e) for e in events])
 
 

@@ -39,11 +39,14 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
     except DefinitionError:
         raise ValidationFailed(f"unknown workflow '{data.workflow}'", fields={"workflow": "unknown workflow"}) from None
     if definition.subject != "cycle":
-        raise ValidationFailed(f"'{data.workflow}' is not a cycle workflow", fields={"workflow": "not a cycle workflow"})
+        raise ValidationFailed(
+            f"'{data.workflow}' is not a cycle workflow", fields={"workflow": "not a cycle workflow"}
+        )
     period = data.period.strip()
     if not PERIOD.match(period):
         raise ValidationFailed(
-            f"period must look like 2026-Q4, 2026-H1, 2026-12 or 2026, not {data.period!r}", fields={"period": "bad period"}
+            f"period must look like 2026-Q4, 2026-H1, 2026-12 or 2026, not {data.period!r}",
+            fields={"period": "bad period"},
         )
     local_today = timezones.local_date(clock.now(), mission.timezone)
     if data.input_due < local_today:
@@ -54,7 +57,9 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
     components = _participants(mission, data.components)
     _refuse_duplicate(mission, definition.name, period)
     row = store.register(definition)
-    child = store.register(store.definition_for(definition.submission_workflow)) if definition.submission_workflow else None
+    child = (
+        store.register(store.definition_for(definition.submission_workflow)) if definition.submission_workflow else None
+    )
     title = clean_text(data.title, "title", max_length=200) or f"{mission.code} {period} {definition.title.lower()}"
     now = clock.now()
     cycle = Cycle(
@@ -73,7 +78,9 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
     _use_published_framework(cycle)
     child_initial = store.definition_of_row(child).initial if child else None
     for component in components:
-        db.session.add(Submission(cycle=cycle, component=component, state=child_initial, due=data.input_due, narrative=""))
+        db.session.add(
+            Submission(cycle=cycle, component=component, state=child_initial, due=data.input_due, narrative="")
+        )
     db.session.flush()
     _carry_over_actions(cycle, actor)
     tasks.open_tasks(cycle, definition, cycle.state, now)
@@ -131,7 +138,9 @@ def _carry_over_actions(cycle: Cycle, actor) -> None:
         .join(Cycle, Recommendation.cycle_id == Cycle.id)
         .where(Cycle.mission_id == cycle.mission_id, Recommendation.status == "carried_over")
     ).unique()
-    already = set(db.session.scalars(select(Recommendation.carried_from_id).where(Recommendation.carried_from_id.is_not(None))))
+    already = set(
+        db.session.scalars(select(Recommendation.carried_from_id).where(Recommendation.carried_from_id.is_not(None)))
+    )
     for old in carried:
         if old.id in already:
             continue

@@ -26,7 +26,9 @@ def get_mission(code: str, user) -> Mission:
 
 def mission_cycles(mission: Mission) -> list[Cycle]:
     return list(
-        db.session.scalars(select(Cycle).where(Cycle.mission_id == mission.id).order_by(Cycle.input_due.desc(), Cycle.id.desc())).unique()
+        db.session.scalars(
+            select(Cycle).where(Cycle.mission_id == mission.id).order_by(Cycle.input_due.desc(), Cycle.id.desc())
+        ).unique()
     )
 
 

@@ -28,11 +28,17 @@ def index():
 @login_required
 def cycle(cycle_id: int):
     item = queries.get_cycle(cycle_id, current_user)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.cycle_id == item.id).order_by(AuditEvent.id)).unique()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.cycle_id == item.id).order_by(AuditEvent.id)
+    ).unique()
     definition = store.definition_of(item)
     triggers = [definition.transition(t, item.state) for t in allowed_triggers(item, current_user)]
     return render_template(
-        "cycles/show.html", cycle=item, definition=definition, events=list(events), triggers=triggers,
+        "cycles/show.html",
+        cycle=item,
+        definition=definition,
+        events=list(events),
+        triggers=triggers,
         form=TransitionForm(expected_version=item.version),
     )
 
@@ -47,7 +53,11 @@ def cycle_transition(cycle_id: int):
         return redirect(url_for("web.cycle", cycle_id=cycle_id))
     try:
         operations.fire_cycle_trigger(
-            item, form.trigger.data, current_user, comment=form.comment.data, expected_version=form.expected_version.data,
+            item,
+            form.trigger.data,
+            current_user,
+            comment=form.comment.data,
+            expected_version=form.expected_version.data,
             submission_id=form.submission.data,
         )
         db.session.commit()

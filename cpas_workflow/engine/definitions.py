@@ -26,7 +26,17 @@ PLACEHOLDERS = {
     "submission": {"period", "mission", "cycle", "component"},
     "action": {"period", "mission", "cycle", "component", "recommendation"},
 }
-TOP_KEYS = {"name", "version", "title", "subject", "initial", "states", "transitions", "reminders", "submission_workflow"}
+TOP_KEYS = {
+    "name",
+    "version",
+    "title",
+    "subject",
+    "initial",
+    "states",
+    "transitions",
+    "reminders",
+    "submission_workflow",
+}
 STATE_KEYS = {"title", "final", "tasks"}
 TASK_KEYS = {"key", "role", "title", "per", "due"}
 TRANSITION_KEYS = {"trigger", "source", "dest", "roles", "guards", "effects", "comment", "params", "label"}
@@ -99,8 +109,11 @@ class Definition:
         while state not in seen:
             seen.add(state)
             order.append(state)
-            forward = [t.dest for t in self.transitions_from(state) if t.dest not in seen and t.sources != tuple(
-                s for s in self.states if not self.states[s].is_final)]
+            forward = [
+                t.dest
+                for t in self.transitions_from(state)
+                if t.dest not in seen and t.sources != tuple(s for s in self.states if not self.states[s].is_final)
+            ]
             if not forward:
                 break
             state = forward[0]
@@ -130,7 +143,9 @@ def load_directory(folder: str | Path, guards: Iterable[str], effects: Iterable[
     for path in sorted(folder.glob("*.y*ml")):
         definition = parse(load_file(path), str(path), set(guards), set(effects))
         if definition.name in found:
-            raise DefinitionError(f"{path}: name: '{definition.name}' is already defined in {found[definition.name].source}")
+            raise DefinitionError(
+                f"{path}: name: '{definition.name}' is already defined in {found[definition.name].source}"
+            )
         found[definition.name] = definition
     for definition in found.values():
         child = definition.submission_workflow
@@ -204,8 +219,12 @@ def _parse_states(raw: Any, subject: str, fail) -> dict[str, StateSpec]:
             raise fail(where, "a state name must be an identifier")
         spec = spec or {}
         _check_keys(spec, STATE_KEYS, where, fail)
-        tasks = tuple(_parse_task(t, f"{where}.tasks[{i}]", subject, fail) for i, t in enumerate(spec.get("tasks") or []))
-        states[name] = StateSpec(name, spec.get("title", name.replace("_", " ").capitalize()), bool(spec.get("final")), tasks)
+        tasks = tuple(
+            _parse_task(t, f"{where}.tasks[{i}]", subject, fail) for i, t in enumerate(spec.get("tasks") or [])
+        )
+        states[name] = StateSpec(
+            name, spec.get("title", name.replace("_", " ").capitalize()), bool(spec.get("final")), tasks
+        )
     return states
 
 
@@ -223,7 +242,9 @@ def _parse_task(raw: Any, where: str, subject: str, fail) -> TaskSpec:
     due = raw["due"]
     _check_keys(due, {"from", "days"}, f"{where}.due", fail)
     if due.get("from") not in DUE_BASES[scope]:
-        raise fail(f"{where}.due.from", f"must be one of {', '.join(sorted(DUE_BASES[scope]))}, not {due.get('from')!r}")
+        raise fail(
+            f"{where}.due.from", f"must be one of {', '.join(sorted(DUE_BASES[scope]))}, not {due.get('from')!r}"
+        )
     days = due.get("days", 0)
     if not isinstance(days, int) or isinstance(days, bool):
         raise fail(f"{where}.due.days", f"must be a whole number, not {days!r}")
@@ -233,7 +254,10 @@ def _parse_task(raw: Any, where: str, subject: str, fail) -> TaskSpec:
         raise fail(f"{where}.title", f"malformed template: {exc}") from exc
     unknown = used - PLACEHOLDERS[scope]
     if unknown:
-        raise fail(f"{where}.title", f"unknown placeholder {{{sorted(unknown)[0]}}} (known: {', '.join(sorted(PLACEHOLDERS[scope]))})")
+        raise fail(
+            f"{where}.title",
+            f"unknown placeholder {{{sorted(unknown)[0]}}} (known: {', '.join(sorted(PLACEHOLDERS[scope]))})",
+        )
     return TaskSpec(raw["key"], raw["role"], raw["title"], per, due["from"], days)
 
 
@@ -243,7 +267,9 @@ def _as_tuple(value: Any) -> tuple:
     return tuple(value) if isinstance(value, list) else (value,)
 
 
-def _parse_transitions(raw: Any, states: dict[str, StateSpec], guards: set[str], effects: set[str], fail) -> list[TransitionSpec]:
+def _parse_transitions(
+    raw: Any, states: dict[str, StateSpec], guards: set[str], effects: set[str], fail
+) -> list[TransitionSpec]:
     if not isinstance(raw, list) or not raw:
         raise fail("transitions", "must be a non-empty list")
     open_states = tuple(s for s, spec in states.items() if not spec.is_final)
@@ -265,7 +291,10 @@ def _parse_transitions(raw: Any, states: dict[str, StateSpec], guards: set[str],
             if states[source].is_final:
                 raise fail(f"{where}.source", f"'{source}' is a final state: nothing leaves it")
             if (trigger, source) in seen:
-                raise fail(f"{where}.trigger", f"duplicate trigger '{trigger}' from state '{source}' (also transitions[{seen[trigger, source]}])")
+                raise fail(
+                    f"{where}.trigger",
+                    f"duplicate trigger '{trigger}' from state '{source}' (also transitions[{seen[trigger, source]}])",
+                )
             seen[trigger, source] = i
         if spec["dest"] not in states:
             raise fail(f"{where}.dest", f"unknown state '{spec['dest']}'")
@@ -275,7 +304,9 @@ def _parse_transitions(raw: Any, states: dict[str, StateSpec], guards: set[str],
         for kind, known in (("guards", guards), ("effects", effects)):
             for name in _as_tuple(spec.get(kind)):
                 if name not in known:
-                    raise fail(f"{where}.{kind}", f"unknown {kind[:-1]} '{name}' (registered: {', '.join(sorted(known))})")
+                    raise fail(
+                        f"{where}.{kind}", f"unknown {kind[:-1]} '{name}' (registered: {', '.join(sorted(known))})"
+                    )
         comment = spec.get("comment", "optional")
         if comment not in ("required", "optional"):
             raise fail(f"{where}.comment", f"must be 'required' or 'optional', not {comment!r}")

@@ -34,19 +34,21 @@ def flush_or_conflict(subject) -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(f"{noun(subject)} was changed by someone else at the same moment; reload it and try again") from None
+        raise Conflict(
+            f"{noun(subject)} was changed by someone else at the same moment; reload it and try again"
+        ) from None
     except OperationalError as exc:
         if "locked" in str(exc).lower():
-            raise Conflict(f"{noun(subject)} is being changed by someone else right now; reload it and try again") from None
+            raise Conflict(
+                f"{noun(subject)} is being changed by someone else right now; reload it and try again"
+            ) from None
         raise
 
 
 def allowed_triggers(subject, actor) -> list[str]:
     """The triggers `actor` could fire from the current state (guards not evaluated)."""
     definition = store.definition_of(subject)
-    return [
-        t.trigger for t in definition.transitions_from(subject.state) if access.holds_any(actor, t.roles, subject)
-    ]
+    return [t.trigger for t in definition.transitions_from(subject.state) if access.holds_any(actor, t.roles, subject)]
 
 
 def fire(

@@ -42,7 +42,10 @@ def submission_can_be_returned(ctx: FireContext):
     if submission is None:
         return ("submission", f"submission {raw} is not part of this cycle")
     if submission.state not in ("submitted", "endorsed"):
-        return ("submission", f"the {submission.component.code} submission is {submission.state}: only submitted or endorsed input can be returned")
+        return (
+            "submission",
+            f"the {submission.component.code} submission is {submission.state}: only submitted or endorsed input can be returned",
+        )
     return None
 
 
@@ -58,7 +61,9 @@ def no_submission_in_revision(ctx: FireContext):
 def every_recommendation_decided(ctx: FireContext):
     undecided = [r for r in ctx.subject.recommendations if r.decision is None]
     if undecided:
-        return f"{len(undecided)} recommendation(s) still need a decision: " + ", ".join(f"#{r.id} {r.title}" for r in undecided)
+        return f"{len(undecided)} recommendation(s) still need a decision: " + ", ".join(
+            f"#{r.id} {r.title}" for r in undecided
+        )
     return None
 
 
@@ -68,9 +73,8 @@ def every_action_settled(ctx: FireContext):
 
     unsettled = [r for r in ctx.subject.recommendations if r.is_action and r.status not in SETTLED_STATUSES]
     if unsettled:
-        return (
-            f"{len(unsettled)} follow-up action(s) are neither done, dropped nor carried over: "
-            + ", ".join(f"#{r.id} {r.title} ({r.status})" for r in unsettled)
+        return f"{len(unsettled)} follow-up action(s) are neither done, dropped nor carried over: " + ", ".join(
+            f"#{r.id} {r.title} ({r.status})" for r in unsettled
         )
     return None
 
@@ -100,5 +104,8 @@ def indicator_values_complete(ctx: FireContext):
 
     missing = missing_indicators(ctx.subject)
     if missing:
-        return ("indicator_values", f"give a value, or a reason for no data, for {', '.join(missing)} before submitting")
+        return (
+            "indicator_values",
+            f"give a value, or a reason for no data, for {', '.join(missing)} before submitting",
+        )
     return None

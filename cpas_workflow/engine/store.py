@@ -89,9 +89,11 @@ def definition_of(subject) -> Definition:
 
 def definition_for_version(name: str, cycle) -> Definition:
     """A submission runs on the sub-workflow version registered when its cycle started."""
-    row = db.session.get(WorkflowDefinition, cycle.submission_definition_id) if getattr(
-        cycle, "submission_definition_id", None
-    ) else None
+    row = (
+        db.session.get(WorkflowDefinition, cycle.submission_definition_id)
+        if getattr(cycle, "submission_definition_id", None)
+        else None
+    )
     if row is not None:
         return definition_of_row(row)
     return definition_for(name)

@@ -46,7 +46,9 @@ def open_tasks(subject, definition: Definition, state: str, now: dt.datetime) ->
     cycle = subject if _is_cycle(subject) else subject.cycle
     for spec in definition.states[state].tasks:
         if spec.per == "action":
-            targets = [r for r in cycle.recommendations if r.is_action and r.status not in ("done", "dropped", "carried_over")]
+            targets = [
+                r for r in cycle.recommendations if r.is_action and r.status not in ("done", "dropped", "carried_over")
+            ]
         else:
             targets = [None]
         for recommendation in targets:

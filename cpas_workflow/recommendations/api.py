@@ -14,12 +14,14 @@ from cpas_workflow.recommendations import operations
 def create_recommendation(cycle_id: int):
     user = current_user()
     cycle = get_cycle(cycle_id, user, for_update=True)
-    data = read({
-        "title": Field(str, required=True),
-        "body": Field(str, required=True),
-        "component": Field(str, required=True),
-        "due": Field("date", required=True),
-    })
+    data = read(
+        {
+            "title": Field(str, required=True),
+            "body": Field(str, required=True),
+            "component": Field(str, required=True),
+            "due": Field("date", required=True),
+        }
+    )
     recommendation = operations.draft_recommendation(cycle, operations.RecommendationDraft(**data), user)
     commit()
     return jsonify(serialize.recommendation(recommendation)), 201
@@ -34,8 +36,12 @@ def get_recommendation(recommendation_id: int):
 def decide(recommendation_id: int):
     user = current_user()
     recommendation = operations.get_recommendation(recommendation_id, user)
-    data = read({"decision": Field(str, required=True), "comment": Field(str, nullable=True), "body": Field(str, nullable=True)})
-    operations.decide_recommendation(recommendation, data["decision"], user, comment=data.get("comment"), body=data.get("body"))
+    data = read(
+        {"decision": Field(str, required=True), "comment": Field(str, nullable=True), "body": Field(str, nullable=True)}
+    )
+    operations.decide_recommendation(
+        recommendation, data["decision"], user, comment=data.get("comment"), body=data.get("body")
+    )
     commit()
     return jsonify(serialize.recommendation(recommendation))
 

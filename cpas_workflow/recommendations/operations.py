@@ -14,7 +14,13 @@ from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import tasks
 from cpas_workflow.engine.firing import flush_or_conflict
 from cpas_workflow.extensions import db
-from cpas_workflow.recommendations.models import ACTION_STATUSES, DECIDED, DECISIONS, Recommendation, RecommendationUpdate
+from cpas_workflow.recommendations.models import (
+    ACTION_STATUSES,
+    DECIDED,
+    DECISIONS,
+    Recommendation,
+    RecommendationUpdate,
+)
 from cpas_workflow.tasks.models import Task
 
 
@@ -27,11 +33,15 @@ class RecommendationDraft:
 
 
 def get_recommendation(recommendation_id: int, user) -> Recommendation:
-    recommendation = db.session.scalars(select(Recommendation).where(Recommendation.id == recommendation_id)).unique().first()
+    recommendation = (
+        db.session.scalars(select(Recommendation).where(Recommendation.id == recommendation_id)).unique().first()
+    )
     return access.ensure_visible(user, recommendation)
 
 
-def _record(action: str, recommendation: Recommendation, actor, comment: str | None = None, to_state: str | None = None):
+def _record(
+    action: str, recommendation: Recommendation, actor, comment: str | None = None, to_state: str | None = None
+):
     audit.record(
         action,
         actor=actor,
@@ -49,7 +59,9 @@ def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Reco
         raise Conflict(f"recommendations are drafted during the joint review; cycle {cycle.id} is {cycle.state}")
     component = cycle.mission.component(data.component)
     if component is None:
-        raise ValidationFailed(f"{cycle.mission.code} has no component {data.component!r}", fields={"component": "unknown component"})
+        raise ValidationFailed(
+            f"{cycle.mission.code} has no component {data.component!r}", fields={"component": "unknown component"}
+        )
     local_today = timezones.local_date(clock.now(), cycle.mission.timezone)
     if data.due < local_today:
         raise ValidationFailed(f"the due date {data.due.isoformat()} is already past", fields={"due": "in the past"})
@@ -68,7 +80,9 @@ def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Reco
     return recommendation
 
 
-def decide_recommendation(recommendation: Recommendation, decision: str, actor, *, comment: str | None = None, body: str | None = None) -> Recommendation:
+def decide_recommendation(
+    recommendation: Recommendation, decision: str, actor, *, comment: str | None = None, body: str | None = None
+) -> Recommendation:
     """Leadership approves, rejects or amends (with a new text) a recommendation during sign-off."""
     access.require(actor, "decide_recommendation", recommendation)
     cycle = recommendation.cycle
@@ -95,14 +109,20 @@ def add_update(recommendation: Recommendation, status: str, note: str, actor) ->
     if cycle.state != "followup":
         raise Conflict(f"actions are followed up once the cycle is in follow-up; cycle {cycle.id} is {cycle.state}")
     if not recommendation.is_action:
-        raise ValidationFailed(f"recommendation {recommendation.id} was {recommendation.decision}: only approved or amended ones are followed up")
-    allowed = ACTION_STATUSES + (("carried_over",) if access.can(actor, "carry_over_recommendation", recommendation) else ())
+        raise ValidationFailed(
+            f"recommendation {recommendation.id} was {recommendation.decision}: only approved or amended ones are followed up"
+        )
+    allowed = ACTION_STATUSES + (
+        ("carried_over",) if access.can(actor, "carry_over_recommendation", recommendation) else ()
+    )
     choice(status, "status", allowed)
     note = clean_text(note, "note", required=True)
     now = clock.now()
     previous = recommendation.status
     recommendation.status = status
-    update = RecommendationUpdate(recommendation=recommendation, actor_id=actor.id, status=status, note=note, created_at=now)
+    update = RecommendationUpdate(
+        recommendation=recommendation, actor_id=actor.id, status=status, note=note, created_at=now
+    )
     db.session.add(update)
     if status in ("done", "dropped", "carried_over"):
         tasks.close_recommendation_tasks(recommendation, now)
@@ -120,8 +140,16 @@ def _reopen_task(recommendation: Recommendation, now: dt.datetime) -> None:
     if last is not None:
         db.session.add(
             Task(
-                key=last.key, title=last.title, role=last.role, mission_id=last.mission_id, component_id=last.component_id,
-                assignee_id=last.assignee_id, cycle_id=last.cycle_id, recommendation_id=recommendation.id,
-                state=last.state, due=recommendation.due, created_at=now,
+                key=last.key,
+                title=last.title,
+                role=last.role,
+                mission_id=last.mission_id,
+                component_id=last.component_id,
+                assignee_id=last.assignee_id,
+                cycle_id=last.cycle_id,
+                recommendation_id=recommendation.id,
+                state=last.state,
+                due=recommendation.due,
+                created_at=now,
             )
         )

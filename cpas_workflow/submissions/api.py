@@ -20,12 +20,14 @@ def get_submission(submission_id: int):
 def put_submission(submission_id: int):
     user = current_user()
     submission = operations.get_submission(submission_id, user)
-    data = read({
-        "narrative": Field(str, nullable=True),
-        "rating": Field(str, nullable=True),
-        "indicator_values": Field(list),
-        "expected_version": Field(int, nullable=True),
-    })
+    data = read(
+        {
+            "narrative": Field(str, nullable=True),
+            "rating": Field(str, nullable=True),
+            "indicator_values": Field(list),
+            "expected_version": Field(int, nullable=True),
+        }
+    )
     expected = data.pop("expected_version", None)
     operations.update_submission(submission, operations.SubmissionChanges(**data), user, expected_version=expected)
     commit()

@@ -33,7 +33,9 @@ def get_submission(submission_id: int, user) -> Submission:
     return access.ensure_visible(user, submission)
 
 
-def update_submission(submission: Submission, changes: SubmissionChanges, actor, *, expected_version: int | None = None) -> Submission:
+def update_submission(
+    submission: Submission, changes: SubmissionChanges, actor, *, expected_version: int | None = None
+) -> Submission:
     """Save the focal point's draft of the component's input (only while pending or returned)."""
     access.require(actor, "edit_submission", submission)
     check_version(submission, expected_version)
