@@ -39,6 +39,8 @@ def load_config(instance_path: str) -> dict:
         "CPAS_BASE_URL": _env("CPAS_BASE_URL", "http://127.0.0.1:5000"),
         "CPAS_WORKFLOWS_DIR": _env("CPAS_WORKFLOWS_DIR", str(ROOT / "workflows")),
         "CPAS_DEMO_PASSWORD": _env("CPAS_DEMO_PASSWORD", "demo-password"),
+        # The demo mission's framework and past cycles (tests load them only where they need them).
+        "CPAS_DEMO_HISTORY": _env_bool("CPAS_DEMO_HISTORY", True),
         "CPAS_TOKEN_HOURS": _env_int("CPAS_TOKEN_HOURS", 12),
         "CPAS_MAX_TEXT": _env_int("CPAS_MAX_TEXT", 20_000),
         "MAX_CONTENT_LENGTH": _env_int("CPAS_MAX_CONTENT_LENGTH", 10 * 1024 * 1024),

@@ -79,7 +79,10 @@ def load_demo(password: str) -> bool:
         for role, mission_code, component in roles:
             assign_role(user, role, missions.get(mission_code), component)
         changed |= len(user.roles) != before
+    from flask import current_app
+
     from cpas_workflow import demo_history
 
-    changed |= demo_history.load(missions["DEMO"])
+    if current_app.config.get("CPAS_DEMO_HISTORY", True):
+        changed |= demo_history.load(missions["DEMO"])
     return changed

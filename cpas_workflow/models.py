@@ -4,6 +4,7 @@ from cpas_workflow.accounts.models import ApiToken, RoleAssignment, User
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
+from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, Result
 from cpas_workflow.missions.models import Component, Mission
 from cpas_workflow.recommendations.models import Recommendation, RecommendationUpdate
 from cpas_workflow.submissions.models import Submission
@@ -24,4 +25,8 @@ __all__ = [
     "Task",
     "User",
     "WorkflowDefinition",
+    "FrameworkVersion",
+    "Indicator",
+    "IndicatorValue",
+    "Result",
 ]

@@ -28,6 +28,7 @@ def load_user(user_id: str):
 def register_views(app: Flask) -> None:
     from cpas_workflow.accounts import views as _accounts  # noqa: F401
     from cpas_workflow.cycles import views as _cycles  # noqa: F401
+    from cpas_workflow.framework import views as _framework  # noqa: F401
     from cpas_workflow.submissions import views as _submissions  # noqa: F401
     from notifications import views as _notifications  # noqa: F401
 

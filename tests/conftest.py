@@ -51,6 +51,7 @@ def app(database_url, tmp_path_factory):
             "MAIL_SERVER": None,
             "CPAS_BASE_URL": "http://cpas.test",
             "SERVER_NAME": None,
+            "CPAS_DEMO_HISTORY": False,  # the results framework tests load it where they need it
         },
         instance_path=str(instance),
     )

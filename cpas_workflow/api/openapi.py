@@ -303,6 +303,156 @@ PATHS = {
 }
 
 
+# Results framework, indicator values, reports (cpas_workflow/framework/api.py).
+_PERIOD = {"name": "period", "in": "query", "required": False, "schema": {"type": "string", "example": "2026-Q3"}}
+_INDICATOR = _obj(
+    {
+        "code": S,
+        "title": S,
+        "unit": S,
+        "direction": {"type": "string", "enum": ["higher", "lower"]},
+        "baseline": {},
+        "target": {},
+        "component": S,
+        "kind": S,
+        "levels": {"type": "array", "items": S},
+        "definition": S,
+        "baseline_date": NS,
+        "target_date": NS,
+        "data_source": S,
+        "frequency": S,
+        "headline": B,
+    }
+)
+_RESULT = {
+    "type": "object",
+    "properties": {
+        "code": S,
+        "title": S,
+        "components": {"type": "array", "items": S},
+        "indicators": {"type": "array", "items": _INDICATOR},
+    },
+}
+SCHEMAS["Framework"] = {
+    "type": "object",
+    "properties": {
+        "version": INT,
+        "state": S,
+        "mission": S,
+        "published_at": NS,
+        "priorities": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": S,
+                    "title": S,
+                    "components": {"type": "array", "items": S},
+                    "outcomes": {
+                        "type": "array",
+                        "items": {
+                            "allOf": [
+                                _RESULT,
+                                {"type": "object", "properties": {"outputs": {"type": "array", "items": _RESULT}}},
+                            ]
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def _file_op(summary: str, media: str, params: list | None = None, errors=("401", "404", "422")) -> dict:
+    op = _op(summary, "The file", errors=errors)
+    op["responses"]["200"]["content"] = {m: {"schema": {"type": "string", "format": "binary"}} for m in media.split()}
+    if params:
+        op["parameters"] = params
+    return op
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PATHS.update(
+    {
+        "/missions/{code}/framework": {
+            "parameters": [_id("code", S)],
+            "get": _op(
+                "The mission's published results framework (?version=draft: the draft, spu only)",
+                "The framework",
+                _ref("Framework"),
+            ),
+        },
+        "/missions/{code}/framework.csv": {
+            "parameters": [_id("code", S)],
+            "get": _file_op("The framework as CSV (import layout)", "text/csv"),
+        },
+        "/missions/{code}/framework.xlsx": {
+            "parameters": [_id("code", S)],
+            "get": _file_op("The framework as XLSX (import layout)", _XLSX),
+        },
+        "/missions/{code}/framework/import": {
+            "parameters": [_id("code", S)],
+            "post": {
+                **_op(
+                    "Import a framework sheet as the draft (spu, during a mission plan cycle); any wrong row and nothing is "
+                    "imported (422, fields 'row N, column')",
+                    "The draft framework",
+                    _ref("Framework"),
+                    status="201",
+                    errors=W,
+                ),
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"file": {"type": "string", "format": "binary"}},
+                                "required": ["file"],
+                            }
+                        }
+                    },
+                },
+            },
+        },
+        "/missions/{code}/indicator-values.csv": {
+            "parameters": [_id("code", S)],
+            "get": _file_op(
+                "Every indicator value of the mission, one row per indicator, period and component",
+                "text/csv",
+                [_PERIOD],
+            ),
+        },
+        "/missions/{code}/indicator-values.xlsx": {
+            "parameters": [_id("code", S)],
+            "get": _file_op("Every indicator value of the mission as XLSX", _XLSX, [_PERIOD]),
+        },
+        "/cycles/{id}/indicator-values.csv": {
+            "parameters": [_id("id")],
+            "get": _file_op("The cycle's indicator values", "text/csv"),
+        },
+        "/cycles/{id}/indicator-values.xlsx": {
+            "parameters": [_id("id")],
+            "get": _file_op("The cycle's indicator values as XLSX", _XLSX),
+        },
+        "/cycles/{id}/report.pdf": {
+            "parameters": [_id("id")],
+            "get": _file_op("The cycle's assessment report", "application/pdf", errors=("401", "404")),
+        },
+        "/missions/{code}/factsheet.pdf": {
+            "parameters": [_id("code", S)],
+            "get": _file_op(
+                "The one-page factsheet of a period",
+                "application/pdf",
+                [{**_PERIOD, "required": True}],
+                errors=("400", "401", "404", "422"),
+            ),
+        },
+    }
+)
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",

@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "carry_over_recommendation": ("spu",),
     "manage_instance": ("admin",),
     "compare_missions": ("hq", "admin"),
+    "edit_framework": ("spu",),
 }
 GLOBAL = ("hq", "admin")
 
@@ -92,3 +93,8 @@ def visible_mission_ids(user) -> set[int] | None:
 
 def has_role(user, role: str) -> bool:
     return any(a.role == role for a in user.roles)
+
+
+def can_compare(user) -> bool:
+    """Headquarters' comparison of missions: `compare_missions` is held globally, not per mission."""
+    return any(a.role in PERMISSIONS["compare_missions"] for a in user.roles)

@@ -28,6 +28,8 @@ class Cycle(CreatedAtMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     state_entered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The published results framework the cycle started with (its indicators are the ones reported).
+    framework_version_id: Mapped[int | None] = mapped_column(ForeignKey("framework_versions.id"))
 
     mission: Mapped[Mission] = relationship(lazy="joined")
     definition: Mapped[WorkflowDefinition] = relationship(foreign_keys=[definition_id], lazy="joined")

@@ -75,6 +75,7 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
         created_at=now,
     )
     db.session.add(cycle)
+    _use_published_framework(cycle)
     child_initial = store.definition_of_row(child).initial if child else None
     for component in components:
         db.session.add(
@@ -94,6 +95,14 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
     )
     db.session.flush()
     return cycle
+
+
+def _use_published_framework(cycle: Cycle) -> None:
+    """The cycle keeps the framework version published when it started, whatever is published later."""
+    from cpas_workflow.framework.queries import published_version
+
+    version = published_version(cycle.mission)
+    cycle.framework_version_id = version.id if version is not None else None
 
 
 def _participants(mission: Mission, codes: list[str]):

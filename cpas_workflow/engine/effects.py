@@ -49,3 +49,11 @@ def start_followup(ctx: FireContext) -> None:
                 .order_by(User.id)
                 .limit(1)
             )
+
+
+@effect("publish_framework")
+def publish_framework(ctx: FireContext) -> None:
+    """Leadership's sign-off of the mission plan publishes the results framework drafted with it."""
+    from cpas_workflow.framework.operations import publish_draft
+
+    publish_draft(ctx.subject, ctx.actor, ctx.now)

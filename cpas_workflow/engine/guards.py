@@ -95,3 +95,17 @@ def input_complete(ctx: FireContext):
     if submission.rating is None:
         return ("rating", "choose a progress rating before submitting")
     return None
+
+
+@guard("indicator_values_complete")
+def indicator_values_complete(ctx: FireContext):
+    """Every indicator the component reports on has a value, or says why there is no data."""
+    from cpas_workflow.framework.entries import missing_indicators
+
+    missing = missing_indicators(ctx.subject)
+    if missing:
+        return (
+            "indicator_values",
+            f"give a value, or a reason for no data, for {', '.join(missing)} before submitting",
+        )
+    return None

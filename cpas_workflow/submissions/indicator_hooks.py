@@ -1,20 +1,8 @@
-"""Indicator values of a submission. The results framework feature fills these in; until a mission
-has a published framework, a submission has no indicators and any value sent is refused."""
+"""Indicator values of a submission: the results framework feature owns them (framework/entries.py);
+submissions and the API reach them through these two names."""
 
 from __future__ import annotations
 
-from cpas_workflow.core.errors import ValidationFailed
+from cpas_workflow.framework.entries import save_values, serialize_values
 
-
-def save_values(submission, values, actor) -> None:
-    if not isinstance(values, list):
-        raise ValidationFailed("indicator_values must be a list", fields={"indicator_values": "not a list"})
-    if values:
-        raise ValidationFailed(
-            "this submission has no indicators to report on (the mission has no published results framework)",
-            fields={"indicator_values": "no indicators"},
-        )
-
-
-def serialize_values(submission) -> list[dict]:
-    return []
+__all__ = ["save_values", "serialize_values"]

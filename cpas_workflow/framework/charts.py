@@ -1,0 +1,152 @@
+"""Accessible SVG charts drawn on the server: no JavaScript, no CDN. Every chart has role="img",
+a <title> and <desc>, labelled axes, and one <circle> per plotted point carrying its period and
+value; pages print the same numbers in a table beside it."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+from markupsafe import Markup
+
+from cpas_workflow.framework.values import format_number
+
+COLOURS = ("#0b5cad", "#b35900", "#1e6b30", "#7a1fa2")
+_ids = itertools.count(1)
+
+
+@dataclass
+class Series:
+    label: str
+    points: list[float | None]  # one per period; None where there is no data
+
+
+@dataclass
+class TrendChart:
+    title: str
+    periods: list[str]
+    series: list[Series]
+    y_label: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    y_min: float | None = None
+    y_max: float | None = None
+    tick_labels: dict[float, str] = field(default_factory=dict)  # e.g. levels: {1: "Low", 2: "Medium"}
+    width: int = 420
+    height: int = 220
+
+
+def _range(chart: TrendChart) -> tuple[float, float]:
+    numbers = [p for s in chart.series for p in s.points if p is not None]
+    numbers += [v for v in (chart.baseline, chart.target) if v is not None]
+    low = chart.y_min if chart.y_min is not None else min([0.0, *numbers])
+    high = chart.y_max if chart.y_max is not None else max([1.0, *numbers]) * 1.1
+    return (low, high) if high > low else (low, low + 1)
+
+
+def _ticks(chart: TrendChart, low: float, high: float) -> list[tuple[float, str]]:
+    if chart.tick_labels:
+        return sorted(chart.tick_labels.items())
+    step = _nice_step((high - low) / 4)
+    first = math.ceil(low / step) * step
+    count = int((high - first) // step) + 1
+    return [(first + step * i, format_number(round(first + step * i, 6))) for i in range(count)]
+
+
+def _nice_step(raw: float) -> float:
+    """A tick step of 1, 2 or 5 times a power of ten, so axes read 0, 20, 40 rather than 0, 24.8."""
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def render(chart: TrendChart) -> Markup:
+    """The chart as an inline <svg> element."""
+    uid = next(_ids)
+    low, high = _range(chart)
+    ticks = _ticks(chart, low, high)
+    # room for the rotated axis label and the longest tick label (about 7.5 px a character at 11 px)
+    left = max(56, 38 + round(7.5 * max((len(label) for _, label in ticks), default=1)))
+    right, top, bottom = 16, 16, 46
+    plot_w, plot_h = chart.width - left - right, chart.height - top - bottom
+    n = max(len(chart.periods), 1)
+
+    def x(i: int) -> float:
+        return left + (plot_w * (i + 0.5) / n)
+
+    def y(v: float) -> float:
+        return top + plot_h - (v - low) / (high - low) * plot_h
+
+    desc = describe(chart)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{chart.width}" height="{chart.height}" '
+        f'viewBox="0 0 {chart.width} {chart.height}" aria-labelledby="chart-{uid}-title chart-{uid}-desc">',
+        f'<title id="chart-{uid}-title">{escape(chart.title)}</title>',
+        f'<desc id="chart-{uid}-desc">{escape(desc)}</desc>',
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#d5dae0"/>',
+    ]
+    for value, label in ticks:
+        ty = y(value)
+        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#eef0f3"/>')
+        out.append(
+            f'<text x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="11" fill="#5a6470">{escape(label)}</text>'
+        )
+    for i, period in enumerate(chart.periods):
+        out.append(
+            f'<text class="x-tick" x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="11" fill="#5a6470">{escape(period)}</text>'
+        )
+    out.append(
+        f'<text class="x-label" x="{left + plot_w / 2:.1f}" y="{chart.height - 6}" text-anchor="middle" font-size="12" fill="#1b1f24">Period</text>'
+    )
+    out.append(
+        f'<text class="y-label" x="14" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="12" fill="#1b1f24" '
+        f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">{escape(chart.y_label or "Value")}</text>'
+    )
+    for name, value, dash, colour in (
+        ("baseline", chart.baseline, "2 3", "#5a6470"),
+        ("target", chart.target, "6 4", "#1e6b30"),
+    ):
+        if value is not None and low <= value <= high:
+            out.append(
+                f'<line class="{name}" data-value="{format_number(value)}" x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" '
+                f'y2="{y(value):.1f}" stroke="{colour}" stroke-dasharray="{dash}"/>'
+            )
+            out.append(
+                f'<text x="{left + plot_w - 2}" y="{y(value) - 3:.1f}" text-anchor="end" font-size="10" fill="{colour}">{name}</text>'
+            )
+    for s_index, series in enumerate(chart.series):
+        colour = COLOURS[s_index % len(COLOURS)]
+        coords = [(x(i), y(v), chart.periods[i], v) for i, v in enumerate(series.points) if v is not None]
+        if len(coords) > 1:
+            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy, _, _ in coords)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for cx, cy, period, v in coords:
+            label = f"{series.label} {period}: {chart.tick_labels.get(v, format_number(v))}"
+            out.append(
+                f'<circle class="point" cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{colour}" data-series={quoteattr(series.label)} '
+                f'data-period="{escape(period)}" data-value="{format_number(v)}"><title>{escape(label)}</title></circle>'
+            )
+    if not any(p is not None for s in chart.series for p in s.points):
+        out.append(
+            f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="13" fill="#5a6470">No data yet</text>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def describe(chart: TrendChart) -> str:
+    """The chart in words, for screen readers."""
+    parts = []
+    for series in chart.series:
+        shown = [
+            f"{p} {chart.tick_labels.get(v, format_number(v))}"
+            for p, v in zip(chart.periods, series.points, strict=False)
+            if v is not None
+        ]
+        parts.append(f"{series.label}: " + (", ".join(shown) if shown else "no data"))
+    if chart.baseline is not None:
+        parts.append(f"baseline {chart.tick_labels.get(chart.baseline, format_number(chart.baseline))}")
+    if chart.target is not None:
+        parts.append(f"target {chart.tick_labels.get(chart.target, format_number(chart.target))}")
+    return f"{chart.title} by period. " + "; ".join(parts) + "."

@@ -1,0 +1,267 @@
+"""Reading a framework from an XLSX or CSV sheet: every row checked, every problem named by row
+and column, and nothing returned to import unless the whole sheet is right."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from cpas_workflow.core.errors import ValidationFailed
+from cpas_workflow.framework import values
+from cpas_workflow.framework.models import DIRECTIONS, FREQUENCIES, KINDS
+
+# One row per priority, outcome, output or indicator; a child names its parent's code.
+COLUMNS = (
+    "type",
+    "code",
+    "parent",
+    "title",
+    "components",
+    "responsible",
+    "kind",
+    "unit",
+    "levels",
+    "direction",
+    "baseline",
+    "baseline_date",
+    "target",
+    "target_date",
+    "definition",
+    "data_source",
+    "frequency",
+    "headline",
+)
+REQUIRED_COLUMNS = ("type", "code", "title")
+TYPES = ("priority", "outcome", "output", "indicator")
+PARENT_TYPES = {"priority": (), "outcome": ("priority",), "output": ("outcome",), "indicator": ("outcome", "output")}
+MAX_ROWS = 2000
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+    letter: str = ""
+
+    def key(self) -> str:
+        return f"row {self.row}, {self.column}"
+
+    def __str__(self) -> str:
+        where = f"column {self.column}" + (f" ({self.letter})" if self.letter else "")
+        return f"row {self.row}, {where}: {self.message}"
+
+
+@dataclass
+class Row:
+    number: int
+    cells: dict[str, str]
+    parsed: dict = field(default_factory=dict)
+
+    def get(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, bool):
+        return "yes" if cell else "no"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """The sheet's cells as text, header row first; an unreadable file is one clear error."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            raise ValidationFailed(
+                f"{filename} is not a readable XLSX workbook", fields={"file": "not an XLSX file"}
+            ) from None
+        sheet = book.worksheets[0]
+        rows = [[_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+        return rows
+    if name.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationFailed(f"{filename} is not UTF-8 text", fields={"file": "not UTF-8"}) from None
+        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    raise ValidationFailed("send the framework as a .xlsx or .csv file", fields={"file": "must be .xlsx or .csv"})
+
+
+def to_rows(table: list[list[str]]) -> tuple[list[Row], list[Problem]]:
+    """Rows keyed by column name (row numbers as the spreadsheet shows them), or the header's problems."""
+    if not table or not any(table[0]):
+        return [], [Problem(1, "header", f"the first row must name the columns: {', '.join(COLUMNS)}")]
+    header = [h.strip().lower() for h in table[0]]
+    problems = [
+        Problem(
+            1,
+            name or "(empty)",
+            f"unknown column {name!r}; the columns are {', '.join(COLUMNS)}",
+            get_column_letter(i + 1),
+        )
+        for i, name in enumerate(header)
+        if name not in COLUMNS and name
+    ]
+    problems += [Problem(1, name, "this column is required") for name in REQUIRED_COLUMNS if name not in header]
+    if len(table) - 1 > MAX_ROWS:
+        problems.append(Problem(MAX_ROWS + 2, "type", f"at most {MAX_ROWS} rows can be imported"))
+    if problems:
+        return [], problems
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cells):
+            continue
+        rows.append(Row(number, {header[i]: c for i, c in enumerate(cells) if i < len(header) and header[i]}))
+    if not rows:
+        problems.append(Problem(2, "type", "the sheet has no rows below its header"))
+    return rows, problems
+
+
+class Checker:
+    """Checks every row against the mission's components and the other rows."""
+
+    def __init__(self, rows: list[Row], component_codes: list[str], header: list[str]) -> None:
+        self.rows, self.components = rows, component_codes
+        self.letters = {name: get_column_letter(i + 1) for i, name in enumerate(header)}
+        self.problems: list[Problem] = []
+
+    def fail(self, row: Row, column: str, message: str) -> None:
+        self.problems.append(Problem(row.number, column, message, self.letters.get(column, "")))
+
+    def check(self) -> list[Problem]:
+        types: dict[str, str] = {}
+        for row in self.rows:
+            kind, code = row.get("type").lower(), row.get("code")
+            if kind not in TYPES:
+                self.fail(row, "type", f"must be one of {', '.join(TYPES)}, not {row.get('type')!r}")
+            if not code:
+                self.fail(row, "code", "a code is required")
+            elif len(code) > 40:
+                self.fail(row, "code", "a code has at most 40 characters")
+            elif code in types:
+                self.fail(row, "code", f"the code {code} is used twice")
+            else:
+                types[code] = kind
+            if not row.get("title"):
+                self.fail(row, "title", "a title is required")
+            elif len(row.get("title")) > 300:
+                self.fail(row, "title", "a title has at most 300 characters")
+        for row in self.rows:
+            kind = row.get("type").lower()
+            if kind in TYPES:
+                self._parent(row, kind, types)
+                if kind == "indicator":
+                    self._indicator(row)
+                else:
+                    self._components(row)
+        return self.problems
+
+    def _parent(self, row: Row, kind: str, types: dict[str, str]) -> None:
+        parent, allowed = row.get("parent"), PARENT_TYPES[kind]
+        if not allowed:
+            if parent:
+                self.fail(row, "parent", "a priority has no parent")
+        elif not parent:
+            self.fail(row, "parent", f"name the {' or '.join(allowed)} this {kind} belongs to")
+        elif parent not in types:
+            self.fail(row, "parent", f"no row has the code {parent}")
+        elif types[parent] not in allowed:
+            self.fail(row, "parent", f"a {kind} belongs to a {' or '.join(allowed)}, and {parent} is a {types[parent]}")
+
+    def _components(self, row: Row) -> None:
+        codes = [c.strip() for c in row.get("components").replace(";", ",").split(",") if c.strip()]
+        unknown = [c for c in codes if c not in self.components]
+        if unknown:
+            self.fail(
+                row,
+                "components",
+                f"unknown component {', '.join(unknown)} (the mission has {', '.join(self.components)})",
+            )
+        row.parsed["components"] = codes
+
+    def _indicator(self, row: Row) -> None:
+        responsible = row.get("responsible")
+        if responsible not in self.components:
+            self.fail(
+                row,
+                "responsible",
+                f"name the responsible component, one of {', '.join(self.components)}"
+                + (f", not {responsible!r}" if responsible else ""),
+            )
+        kind = row.get("kind").lower()
+        if kind not in KINDS:
+            self.fail(row, "kind", f"must be one of {', '.join(KINDS)}, not {row.get('kind')!r}")
+            return
+        levels = [level.strip() for level in row.get("levels").split("|") if level.strip()]
+        if kind == "level" and len(levels) < 2:
+            self.fail(
+                row, "levels", "a level indicator lists its levels, lowest first, separated by | (e.g. Low|Medium|High)"
+            )
+        direction = (row.get("direction") or "higher").lower()
+        if direction not in DIRECTIONS:
+            self.fail(row, "direction", f"must be higher or lower (which is better), not {row.get('direction')!r}")
+        frequency = (row.get("frequency") or "quarterly").lower()
+        if frequency not in FREQUENCIES:
+            self.fail(row, "frequency", f"must be one of {', '.join(FREQUENCIES)}, not {row.get('frequency')!r}")
+        headline = row.get("headline").lower()
+        if headline not in ("", "yes", "no", "true", "false", "1", "0"):
+            self.fail(row, "headline", f"must be yes or no, not {row.get('headline')!r}")
+        row.parsed.update(
+            kind=kind,
+            levels=levels,
+            direction=direction,
+            frequency=frequency,
+            headline=headline in ("yes", "true", "1"),
+        )
+        for name in ("baseline", "target"):
+            self._value_and_date(row, name, kind, levels)
+
+    def _value_and_date(self, row: Row, name: str, kind: str, levels: list[str]) -> None:
+        raw, date = row.get(name), row.get(f"{name}_date")
+        row.parsed[name] = None
+        if raw:
+            try:
+                row.parsed[name] = values.canonical(kind, levels, raw)
+            except values.BadValue as exc:
+                self.fail(row, name, f"{raw!r} {exc}")
+        row.parsed[f"{name}_date"] = None
+        if date:
+            try:
+                row.parsed[f"{name}_date"] = dt.date.fromisoformat(date)
+            except ValueError:
+                self.fail(row, f"{name}_date", f"must be a date written YYYY-MM-DD, not {date!r}")
+
+
+def check_sheet(filename: str, data: bytes, component_codes: list[str]) -> list[Row]:
+    """The checked rows of the sheet; any problem anywhere raises one ValidationFailed naming them all."""
+    table = read_table(filename, data)
+    rows, problems = to_rows(table)
+    if not problems:
+        header = [h.strip().lower() for h in table[0]]
+        problems = Checker(rows, component_codes, header).check()
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:20])
+        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        raise ValidationFailed(
+            f"the framework was not imported: {len(problems)} problem(s): {shown}{more}",
+            fields={p.key(): str(p) for p in problems},
+        )
+    return rows

@@ -1,0 +1,293 @@
+"""What the assessment page, the printable report, the factsheet and the HQ comparison show:
+built once here from the data, rendered by templates (HTML) and WeasyPrint (PDF)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cpas_workflow.core import clock
+from cpas_workflow.cycles.models import Cycle
+from cpas_workflow.framework import charts, queries
+from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, Result
+from cpas_workflow.framework.values import display, number_of
+from cpas_workflow.missions.models import Mission
+
+RATING_LABELS = {
+    "on_track": "On track",
+    "some_progress": "Some progress",
+    "no_progress": "No progress",
+    "regression": "Regression",
+    "not_assessed": "Not assessed",
+    None: "Not rated",
+}
+RATING_ORDER = ("regression", "no_progress", "some_progress", "on_track")
+TREND_PERIODS = 6
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    result: Result
+    current: IndicatorValue | None
+    baseline: str
+    target: str
+    status: str
+    chart: str
+    table: list[tuple[str, str, str]] = field(default_factory=list)  # (period, component, value shown)
+
+    @property
+    def value_shown(self) -> str:
+        if self.current is None:
+            return "not reported"
+        if self.current.no_data_reason is not None:
+            return "no data"
+        return show(self.indicator, self.current)
+
+
+@dataclass
+class OutcomeBlock:
+    priority: Result
+    outcome: Result
+    contributions: list[tuple[str, str | None, str]]  # (component code, rating, narrative)
+    indicators: list[IndicatorRow]
+
+
+def show(indicator: Indicator, value: IndicatorValue) -> str:
+    return display(indicator.kind, value.value_number, value.value_text, indicator.unit)
+
+
+def shown_level(indicator: Indicator, text: str | None) -> str:
+    if not text:
+        return "—"
+    number = number_of(indicator.kind, indicator.allowed_levels, text)
+    if indicator.kind in ("yes_no", "level"):
+        return text
+    return display(indicator.kind, number, None, indicator.unit)
+
+
+def status(indicator: Indicator, value: IndicatorValue | None) -> str:
+    """Where the latest value stands between baseline and target, in the indicator's direction."""
+    if value is None or value.no_data_reason is not None or value.value_number is None:
+        return "no data"
+    levels = indicator.allowed_levels
+    base, target = (
+        number_of(indicator.kind, levels, indicator.baseline_value),
+        number_of(indicator.kind, levels, indicator.target_value),
+    )
+    sign = 1 if indicator.direction == "higher" else -1
+    current = value.value_number
+    if target is not None and sign * (current - target) >= 0:
+        return "target met"
+    if base is None:
+        return "reported"
+    if sign * (current - base) > 0:
+        return "improving"
+    if current == base:
+        return "no change"
+    return "worsening"
+
+
+def trend_chart(
+    indicator: Indicator, periods: list[str], history: list[IndicatorValue], *, small: bool = False
+) -> charts.TrendChart:
+    levels = indicator.allowed_levels
+    by_component: dict[str, dict[str, float | None]] = {}
+    for value in history:
+        by_component.setdefault(value.component.code, {})[value.period] = (
+            value.value_number if value.no_data_reason is None else None
+        )
+    series = [charts.Series(code, [points.get(p) for p in periods]) for code, points in sorted(by_component.items())]
+    chart = charts.TrendChart(
+        title=f"{indicator.code} {indicator.title}",
+        periods=periods,
+        series=series or [charts.Series(indicator.component.code, [None] * len(periods))],
+        y_label=(indicator.unit or indicator.kind.replace("_", "/"))[:24],
+        baseline=number_of(indicator.kind, levels, indicator.baseline_value),
+        target=number_of(indicator.kind, levels, indicator.target_value),
+    )
+    if indicator.kind == "percentage":
+        chart.y_min, chart.y_max = 0, 100
+    elif indicator.kind == "yes_no":
+        chart.y_min, chart.y_max, chart.tick_labels = -0.1, 1.1, {0.0: "no", 1.0: "yes"}
+    elif indicator.kind == "level":
+        chart.y_min, chart.y_max = 0.5, len(levels) + 0.5
+        chart.tick_labels = {float(i + 1): name for i, name in enumerate(levels)}
+    if small:
+        chart.width, chart.height = 300, 180
+    return chart
+
+
+def _periods(mission: Mission, up_to: str) -> list[str]:
+    periods = sorted({c.period for c in queries.assessment_cycles(mission) if c.period <= up_to} | {up_to})
+    return periods[-TREND_PERIODS:]
+
+
+def indicator_rows(cycle: Cycle, indicators: list[Indicator], *, small: bool = False) -> list[IndicatorRow]:
+    history = queries.history(cycle.mission, cycle.period)
+    periods = _periods(cycle.mission, cycle.period)
+    rows = []
+    for indicator in indicators:
+        past = [v for v in history.get(indicator.code, []) if v.period in periods]
+        current = next((v for v in past if v.period == cycle.period), None)
+        chart = trend_chart(indicator, periods, past, small=small)
+        rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                result=indicator.result,
+                current=current,
+                baseline=shown_level(indicator, indicator.baseline_value),
+                target=shown_level(indicator, indicator.target_value),
+                status=status(indicator, current),
+                chart=charts.render(chart),
+                table=[
+                    (v.period, v.component.code, "no data" if v.no_data_reason is not None else show(indicator, v))
+                    for v in past
+                ],
+            )
+        )
+    return rows
+
+
+def _indicators_under(outcome: Result) -> list[Indicator]:
+    found = list(outcome.indicators)
+    for output in outcome.children:
+        found += list(output.indicators)
+    return found
+
+
+def assessment(cycle: Cycle) -> dict:
+    """The consolidated assessment of a cycle: per outcome the components' ratings and narratives,
+    the indicators against baseline and target with their trends; then the recommendations."""
+    version: FrameworkVersion | None = queries.version_for_cycle(cycle)
+    submissions = {s.component.code: s for s in cycle.submissions}
+    blocks: list[OutcomeBlock] = []
+    if version is not None:
+        for priority in version.of_level("priority"):
+            for outcome in priority.children:
+                contributions = [
+                    (code, submissions[code].rating, submissions[code].narrative)
+                    for code in outcome.component_codes
+                    if code in submissions
+                ]
+                blocks.append(
+                    OutcomeBlock(priority, outcome, contributions, indicator_rows(cycle, _indicators_under(outcome)))
+                )
+    all_rows = [r for b in blocks for r in b.indicators]
+    return {
+        "cycle": cycle,
+        "version": version,
+        "blocks": blocks,
+        "submissions": list(cycle.submissions),
+        "recommendations": list(cycle.recommendations),
+        "summary": summary(all_rows, list(cycle.submissions)),
+        "rating_labels": RATING_LABELS,
+        "generated_at": clock.now(),
+    }
+
+
+def summary(rows: list[IndicatorRow], submissions) -> dict:
+    """The headline numbers of a report (the tests check them against the data)."""
+    statuses = [r.status for r in rows]
+    ratings: dict[str, int] = {}
+    for s in submissions:
+        ratings[s.rating or "unrated"] = ratings.get(s.rating or "unrated", 0) + 1
+    return {
+        "indicators": len(rows),
+        "reported": sum(1 for r in rows if r.current is not None and r.current.no_data_reason is None),
+        "no_data": sum(1 for r in rows if r.current is not None and r.current.no_data_reason is not None),
+        "target_met": statuses.count("target met"),
+        "improving": statuses.count("improving"),
+        "worsening": statuses.count("worsening"),
+        "ratings": ratings,
+    }
+
+
+def factsheet(mission: Mission, period: str) -> dict:
+    """One page for a period: headline indicators with trends, the components' ratings."""
+    cycle = queries.cycle_for_period(mission, period)
+    if cycle is None:
+        return {
+            "mission": mission,
+            "period": period,
+            "cycle": None,
+            "rows": [],
+            "submissions": [],
+            "rating_labels": RATING_LABELS,
+        }
+    version = queries.version_for_cycle(cycle)
+    indicators = [] if version is None else [i for i in version.indicators if i.is_headline] or list(version.indicators)
+    rows = indicator_rows(cycle, indicators[:6], small=True)
+    return {
+        "mission": mission,
+        "period": period,
+        "cycle": cycle,
+        "rows": rows,
+        "submissions": list(cycle.submissions),
+        "summary": summary(indicator_rows(cycle, list(version.indicators)) if version else [], list(cycle.submissions)),
+        "rating_labels": RATING_LABELS,
+        "recommendations": [r for r in cycle.recommendations if r.is_action],
+        "generated_at": clock.now(),
+    }
+
+
+def priority_ratings(cycle: Cycle) -> list[tuple[Result, list[tuple[str, str | None]]]]:
+    """For each priority, the ratings of the components contributing to its outcomes."""
+    version = queries.version_for_cycle(cycle)
+    if version is None:
+        return []
+    ratings = {s.component.code: s.rating for s in cycle.submissions}
+    found = []
+    for priority in version.of_level("priority"):
+        codes = sorted(
+            {c for outcome in priority.children for c in outcome.component_codes} | set(priority.component_codes)
+        )
+        found.append((priority, [(c, ratings.get(c)) for c in codes if c in ratings]))
+    return found
+
+
+def lateness(mission: Mission, cycle: Cycle | None, period: str) -> str | None:
+    """Why a mission's assessment of `period` is late, or None when it is not."""
+    today = clock.today()
+    if cycle is None:
+        end = period_end(period)
+        return f"no assessment started ({period} ended {end.isoformat()})" if end is not None and today > end else None
+    if cycle.state in ("draft_plan", "component_input") and cycle.input_due < today:
+        missing = [s.component.code for s in cycle.submissions if s.state not in ("submitted", "endorsed")]
+        return f"input was due {cycle.input_due.isoformat()}" + (f"; missing: {', '.join(missing)}" if missing else "")
+    return None
+
+
+def period_end(period: str):
+    import datetime as dt
+
+    try:
+        year = int(period[:4])
+        if "-Q" in period:
+            quarter = int(period[-1])
+            month = quarter * 3
+        elif "-H" in period:
+            month = int(period[-1]) * 6
+        elif len(period) == 7:
+            month = int(period[5:7])
+        else:
+            month = 12
+        first_next = dt.date(year + month // 12, month % 12 + 1, 1)
+        return first_next - dt.timedelta(days=1)
+    except (ValueError, IndexError):
+        return None
+
+
+def comparison(missions: list[Mission], period: str) -> list[dict]:
+    """HQ's view: missions side by side for one period."""
+    rows = []
+    for mission in missions:
+        cycle = queries.cycle_for_period(mission, period)
+        rows.append(
+            {
+                "mission": mission,
+                "cycle": cycle,
+                "priorities": priority_ratings(cycle) if cycle else [],
+                "late": lateness(mission, cycle, period),
+            }
+        )
+    return rows
