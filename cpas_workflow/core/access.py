@@ -92,3 +92,10 @@ def visible_mission_ids(user) -> set[int] | None:
 
 def has_role(user, role: str) -> bool:
     return any(a.role == role for a in user.roles)
+
+
+def require_instance(user, action: str) -> None:
+    """Instance-wide actions (managing missions, users): only a global role named in PERMISSIONS."""
+    held = {a.role for a in getattr(user, "roles", ()) if a.role in GLOBAL}
+    if not getattr(user, "is_authenticated", False) or not held & set(PERMISSIONS[action]):
+        raise Forbidden(f"you may not {action.replace('_', ' ')} (needs: {', '.join(PERMISSIONS[action])})")
