@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, object]] = {
         "return_for_rework": _l("Return for rework"),
         "close": _l("Close the cycle"),
         "cancel": _l("Cancel the cycle"),
+        "publish": _l("Publish the plan"),
         "submit": _l("Submit"),
         "endorse": _l("Endorse"),
         "return": _l("Return with comment"),

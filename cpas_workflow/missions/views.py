@@ -23,6 +23,7 @@ from forms.cycles import StartCycleForm
 from forms.recommendations import UpdateForm
 
 TIMELINE_LENGTH = 25
+DEFAULT_WORKFLOW = "quarterly_assessment"
 
 
 @bp.get("/missions/<code>")
@@ -46,10 +47,10 @@ def mission(code: str):
 
 
 def _start_form(mission, form: StartCycleForm | None = None) -> StartCycleForm:
-    form = form or StartCycleForm(formdata=None, components=[c.code for c in mission.components])
-    form.workflow.choices = [
-        (d.name, d.title) for d in sorted(store.definitions().values(), key=lambda d: d.name) if d.subject == "cycle"
-    ]
+    form = form or StartCycleForm(formdata=None, workflow=DEFAULT_WORKFLOW, components=[c.code for c in mission.components])
+    workflows = [d for d in store.definitions().values() if d.subject == "cycle"]
+    workflows.sort(key=lambda d: (d.name != DEFAULT_WORKFLOW, d.name))
+    form.workflow.choices = [(d.name, d.title) for d in workflows]
     form.components.choices = [(c.code, f"{c.code} — {c.name}") for c in mission.components]
     return form
 
