@@ -110,7 +110,10 @@ def label(kind: str, value: str | None) -> str:
     """The translated label of a stored code (a state, a rating…); the code itself if unknown."""
     if value is None:
         return "—"
-    return str(LABELS.get(kind, {}).get(value, value.replace("_", " ")))
+    found = LABELS.get(kind, {}).get(value)
+    if found is None:  # an audit event's to_state may be a decision or an action status
+        found = next((labels[value] for labels in LABELS.values() if value in labels), value.replace("_", " "))
+    return str(found)
 
 
 def choices(kind: str, values) -> list[tuple[str, str]]:

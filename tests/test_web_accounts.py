@@ -49,14 +49,35 @@ def test_a_profile_with_an_empty_name_or_unknown_choice_is_refused_and_nothing_i
 
 def test_changing_the_password_checks_the_current_one_and_the_confirmation(app, demo):
     client = signed_in(app, "civ.fp@demo.example")
-    html = post(client, "/profile/password", {"current_password": "wrong-one", "new_password": "a-new-password", "confirm": "a-new-password"}, status=422)
+    html = post(
+        client,
+        "/profile/password",
+        {"current_password": "wrong-one", "new_password": "a-new-password", "confirm": "a-new-password"},
+        status=422,
+    )
     assert "the current password is wrong" in html
-    html = post(client, "/profile/password", {"current_password": PASSWORD, "new_password": "a-new-password", "confirm": "different"}, status=422)
+    html = post(
+        client,
+        "/profile/password",
+        {"current_password": PASSWORD, "new_password": "a-new-password", "confirm": "different"},
+        status=422,
+    )
     assert "The two new passwords differ." in html
-    html = post(client, "/profile/password", {"current_password": PASSWORD, "new_password": "short", "confirm": "short"}, status=422)
+    html = post(
+        client,
+        "/profile/password",
+        {"current_password": PASSWORD, "new_password": "short", "confirm": "short"},
+        status=422,
+    )
     assert "between 8 and 1000 characters" in html
-    post(client, "/profile/password", {"current_password": PASSWORD, "new_password": "a-new-password", "confirm": "a-new-password"})
+    post(
+        client,
+        "/profile/password",
+        {"current_password": PASSWORD, "new_password": "a-new-password", "confirm": "a-new-password"},
+    )
     fresh = app.test_client()
     token = csrf_token(fresh, "/sign-in")
-    response = fresh.post("/sign-in", data={"email": "civ.fp@demo.example", "password": "a-new-password", "csrf_token": token})
+    response = fresh.post(
+        "/sign-in", data={"email": "civ.fp@demo.example", "password": "a-new-password", "csrf_token": token}
+    )
     assert response.status_code == 302

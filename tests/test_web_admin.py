@@ -29,16 +29,24 @@ def test_a_mission_is_created_and_bad_input_is_refused_next_to_the_field(app, de
     assert "Use capital letters, digits, - and _ only." in html and 'value="new mission"' in html
     html = post(admin, "/admin/missions", {"code": "DEMO", "name": "Again", "timezone": "UTC"}, status=422)
     assert "exists already" in html
-    html = post(admin, "/admin/missions", {"code": "MINUSX", "name": "Mission X", "timezone": "Mars/Olympus"}, status=422)
+    html = post(
+        admin, "/admin/missions", {"code": "MINUSX", "name": "Mission X", "timezone": "Mars/Olympus"}, status=422
+    )
     assert "is not a time zone name" in html
     post(admin, "/admin/missions", {"code": "MINUSX", "name": "Mission X", "timezone": "Africa/Juba"})
-    html = post(admin, "/admin/missions/MINUSX/components", {"code": "MIL", "name": "Force", "kind": "navy"}, status=422)
+    html = post(
+        admin, "/admin/missions/MINUSX/components", {"code": "MIL", "name": "Force", "kind": "navy"}, status=422
+    )
     assert "Not a valid choice" in html
     post(admin, "/admin/missions/MINUSX/components", {"code": "MIL", "name": "Force", "kind": "military"})
     post(admin, "/admin/missions/MINUSX", {"name": "Mission X renamed", "timezone": "Africa/Kinshasa"})
     with app.app_context():
         mission = db.session.scalar(select(Mission).where(Mission.code == "MINUSX"))
-        assert (mission.name, mission.timezone, [c.code for c in mission.components]) == ("Mission X renamed", "Africa/Kinshasa", ["MIL"])
+        assert (mission.name, mission.timezone, [c.code for c in mission.components]) == (
+            "Mission X renamed",
+            "Africa/Kinshasa",
+            ["MIL"],
+        )
     html = page(admin, "/admin/audit?mission=MINUSX")
     assert "Mission created" in html and "Component added" in html and "Mission edited" in html
 
@@ -49,7 +57,9 @@ def test_users_are_created_given_roles_and_disabled(app, demo):
     assert "exists already" in html
     post(admin, "/admin/users", {"email": "new.fp@demo.example", "name": "New Person", "password": PASSWORD})
     uid = _user_id(app, "new.fp@demo.example")
-    html = post(admin, f"/admin/users/{uid}/roles", {"role": "focal_point", "mission": "DEMO", "component": ""}, status=422)
+    html = post(
+        admin, f"/admin/users/{uid}/roles", {"role": "focal_point", "mission": "DEMO", "component": ""}, status=422
+    )
     assert "name one of CIV, MIL, POL" in html
     post(admin, f"/admin/users/{uid}/roles", {"role": "focal_point", "mission": "DEMO", "component": "mil"})
     html = page(admin, f"/admin/users/{uid}")
@@ -59,8 +69,10 @@ def test_users_are_created_given_roles_and_disabled(app, demo):
     post(admin, f"/admin/users/{uid}/status", {})  # the box unticked: may no longer sign in
     assert "can no longer sign in" in flashes(page(admin, f"/admin/users/{uid}"))[0]
     fresh = app.test_client()
-    response = fresh.post("/sign-in", data={"email": "new.fp@demo.example", "password": PASSWORD,
-                                            "csrf_token": csrf_token(fresh, "/sign-in")})
+    response = fresh.post(
+        "/sign-in",
+        data={"email": "new.fp@demo.example", "password": PASSWORD, "csrf_token": csrf_token(fresh, "/sign-in")},
+    )
     assert response.status_code == 422
 
 

@@ -33,14 +33,23 @@ def test_only_the_actions_the_viewer_may_take_are_offered(app, api):
 def test_a_forbidden_action_posted_anyway_is_refused_and_changes_nothing(app, api):
     cycle = start_cycle(api)
     client = signed_in(app, "lead@demo.example")
-    post(client, f"/cycles/{cycle['id']}/transitions", {"trigger": "open_input", "expected_version": cycle["version"]}, status=403)
+    post(
+        client,
+        f"/cycles/{cycle['id']}/transitions",
+        {"trigger": "open_input", "expected_version": cycle["version"]},
+        status=403,
+    )
     assert _state(app, cycle["id"])["state"] == "draft_plan"
 
 
 def test_firing_an_action_says_what_happened(app, api):
     cycle = start_cycle(api)
     client = signed_in(app, "spu@demo.example")
-    post(client, f"/cycles/{cycle['id']}/transitions", {"trigger": "open_input", "expected_version": cycle["version"], "page": "cycle"})
+    post(
+        client,
+        f"/cycles/{cycle['id']}/transitions",
+        {"trigger": "open_input", "expected_version": cycle["version"], "page": "cycle"},
+    )
     assert "The cycle is now at “Component input”." in flashes(page(client, f"/cycles/{cycle['id']}"))[0]
     assert _state(app, cycle["id"])["state"] == "component_input"
 
@@ -49,16 +58,24 @@ def test_a_stale_form_tells_the_user_and_keeps_the_comment(app, api):
     cycle = start_cycle(api)
     client = signed_in(app, "spu@demo.example")
     ok(api(SPU).post(f"/api/v1/cycles/{cycle['id']}/transitions", json={"trigger": "open_input"}))
-    html = post(client, f"/cycles/{cycle['id']}/transitions",
-                {"trigger": "cancel", "comment": "Mission drawdown", "expected_version": cycle["version"]}, status=409)
+    html = post(
+        client,
+        f"/cycles/{cycle['id']}/transitions",
+        {"trigger": "cancel", "comment": "Mission drawdown", "expected_version": cycle["version"]},
+        status=409,
+    )
     assert "Someone else changed this cycle" in html and "Mission drawdown</textarea>" in html
     assert _state(app, cycle["id"])["state"] == "component_input"
 
 
 def test_a_required_comment_is_asked_for_next_to_its_box(app, api):
     cycle = start_cycle(api)
-    html = post(signed_in(app, "spu@demo.example"), f"/cycles/{cycle['id']}/transitions",
-                {"trigger": "cancel", "comment": "  ", "expected_version": cycle["version"]}, status=422)
+    html = post(
+        signed_in(app, "spu@demo.example"),
+        f"/cycles/{cycle['id']}/transitions",
+        {"trigger": "cancel", "comment": "  ", "expected_version": cycle["version"]},
+        status=422,
+    )
     assert "needs a comment" in html and 'class="field has-error"' in html
     assert _state(app, cycle["id"])["state"] == "draft_plan"
 
@@ -71,10 +88,18 @@ def test_going_ahead_after_the_deadline_asks_for_the_reason(app, api, frozen_clo
     frozen_clock.set(dt.datetime(2026, 10, 17, 8, tzinfo=dt.UTC))
     version = _state(app, cycle["id"])["version"]
     assert "Reason for going ahead without the missing input" in page(client, f"/cycles/{cycle['id']}")
-    html = post(client, f"/cycles/{cycle['id']}/transitions", {"trigger": "start_review", "expected_version": version}, status=422)
+    html = post(
+        client,
+        f"/cycles/{cycle['id']}/transitions",
+        {"trigger": "start_review", "expected_version": version},
+        status=422,
+    )
     assert "give the reason for going ahead" in html
-    post(client, f"/cycles/{cycle['id']}/transitions",
-         {"trigger": "start_review", "expected_version": version, "comment": "MIL and POL late; review cannot wait."})
+    post(
+        client,
+        f"/cycles/{cycle['id']}/transitions",
+        {"trigger": "start_review", "expected_version": version, "comment": "MIL and POL late; review cannot wait."},
+    )
     assert _state(app, cycle["id"])["state"] == "joint_review"
     assert "MIL and POL late; review cannot wait." in page(client, f"/cycles/{cycle['id']}")
 
@@ -85,8 +110,17 @@ def test_input_is_returned_to_a_chosen_component_with_a_comment(app, api):
     client = signed_in(app, "spu@demo.example")
     html = page(client, f"/cycles/{cycle['id']}/review")
     assert f'<option value="{mil["id"]}">MIL — Endorsed</option>' in html
-    post(client, f"/cycles/{cycle['id']}/transitions", {"trigger": "return_to_component", "submission": mil["id"], "page": "review",
-                                                         "comment": "Casualty figures missing.", "expected_version": cycle["version"]})
+    post(
+        client,
+        f"/cycles/{cycle['id']}/transitions",
+        {
+            "trigger": "return_to_component",
+            "submission": mil["id"],
+            "page": "review",
+            "comment": "Casualty figures missing.",
+            "expected_version": cycle["version"],
+        },
+    )
     returned = ok(api(SPU).get(f"/api/v1/submissions/{mil['id']}"))
     assert returned["state"] == "returned"
 
@@ -101,5 +135,15 @@ def test_a_malformed_transition_form_is_refused_without_a_500(app, api):
     cycle = start_cycle(api)
     client = signed_in(app, "spu@demo.example")
     post(client, f"/cycles/{cycle['id']}/transitions", {"trigger": "", "expected_version": "abc"}, status=422)
-    post(client, f"/cycles/{cycle['id']}/transitions", {"trigger": "explode", "expected_version": cycle["version"]}, status=422)
-    post(client, f"/cycles/{cycle['id']}/transitions", {"trigger": "close", "expected_version": cycle["version"]}, status=409)
+    post(
+        client,
+        f"/cycles/{cycle['id']}/transitions",
+        {"trigger": "explode", "expected_version": cycle["version"]},
+        status=422,
+    )
+    post(
+        client,
+        f"/cycles/{cycle['id']}/transitions",
+        {"trigger": "close", "expected_version": cycle["version"]},
+        status=409,
+    )

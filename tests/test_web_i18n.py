@@ -25,15 +25,21 @@ def test_every_string_of_the_template_has_a_french_translation():
     pot = read_po(io.BytesIO((ROOT / "translations/messages.pot").read_bytes()))
     po = read_po(io.BytesIO((ROOT / "translations/fr/LC_MESSAGES/messages.po").read_bytes()), locale="fr")
     translated = {m.id if isinstance(m.id, str) else tuple(m.id): m.string for m in po if m.id}
-    missing = [i for i in _ids(pot) if not translated.get(i) or (isinstance(translated[i], tuple) and not all(translated[i]))]
+    missing = [
+        i for i in _ids(pot) if not translated.get(i) or (isinstance(translated[i], tuple) and not all(translated[i]))
+    ]
     assert missing == []
     mo = Translations.load(str(ROOT / "translations"), ["fr"])
     assert mo.gettext("My tasks") == "Mes tâches"
 
 
 def test_the_template_holds_every_string_marked_in_the_code():
-    method_map = [("cpas_workflow/**.py", "python"), ("forms/**.py", "python"), ("notifications/**.py", "python"),
-                  ("templates/**.html", "jinja2")]
+    method_map = [
+        ("cpas_workflow/**.py", "python"),
+        ("forms/**.py", "python"),
+        ("notifications/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+    ]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
         found.add(message)
@@ -59,8 +65,16 @@ def test_pages_are_light_and_load_nothing_from_outside(app, api):
     response = client.get("/static/app.css")
     css = response.get_data()
     response.close()
-    for url in ["/", "/missions/DEMO", f"/cycles/{cycle['id']}", f"/cycles/{cycle['id']}/review", f"/cycles/{cycle['id']}/sign-off",
-                "/missions/DEMO/follow-up", f"/submissions/{cycle['submissions'][0]['id']}", "/profile"]:
+    for url in [
+        "/",
+        "/missions/DEMO",
+        f"/cycles/{cycle['id']}",
+        f"/cycles/{cycle['id']}/review",
+        f"/cycles/{cycle['id']}/sign-off",
+        "/missions/DEMO/follow-up",
+        f"/submissions/{cycle['submissions'][0]['id']}",
+        "/profile",
+    ]:
         html = page(client, url)
         assert len(html.encode()) + len(css) < 100_000, url
         assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', html), url

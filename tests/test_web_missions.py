@@ -54,24 +54,42 @@ def test_the_dashboard_shows_each_cycle_with_its_state_progress_and_days_left(ap
 def test_another_missions_pages_do_not_exist_for_the_caller(app, api):
     cycle = start_cycle(api)
     other = signed_in(app, "spu@other.example")
-    for url in ["/missions/DEMO", "/missions/DEMO/follow-up", "/missions/DEMO/cycles/new", f"/cycles/{cycle['id']}",
-                f"/cycles/{cycle['id']}/review", f"/cycles/{cycle['id']}/sign-off", f"/submissions/{cycle['submissions'][0]['id']}"]:
+    for url in [
+        "/missions/DEMO",
+        "/missions/DEMO/follow-up",
+        "/missions/DEMO/cycles/new",
+        f"/cycles/{cycle['id']}",
+        f"/cycles/{cycle['id']}/review",
+        f"/cycles/{cycle['id']}/sign-off",
+        f"/submissions/{cycle['submissions'][0]['id']}",
+    ]:
         page(other, url, status=404)
     post(other, f"/cycles/{cycle['id']}/transitions", {"trigger": "cancel", "comment": "mine now"}, status=404)
 
 
 def test_only_the_spu_may_open_the_start_cycle_form(app, demo):
     page(signed_in(app, "lead@demo.example"), "/missions/DEMO/cycles/new", status=403)
-    post(signed_in(app, "lead@demo.example"), "/missions/DEMO/cycles/new",
-         {"workflow": "quarterly_assessment", "period": "2026-Q4", "input_due": "2026-10-15", "components": ["CIV"]}, status=403)
+    post(
+        signed_in(app, "lead@demo.example"),
+        "/missions/DEMO/cycles/new",
+        {"workflow": "quarterly_assessment", "period": "2026-Q4", "input_due": "2026-10-15", "components": ["CIV"]},
+        status=403,
+    )
 
 
 def test_starting_a_cycle_refuses_bad_input_next_to_the_field_and_keeps_what_was_typed(app, demo):
     client = signed_in(app, "spu@demo.example")
-    base = {"workflow": "quarterly_assessment", "title": "My title", "input_due": "2026-10-15", "components": ["CIV", "MIL"]}
+    base = {
+        "workflow": "quarterly_assessment",
+        "title": "My title",
+        "input_due": "2026-10-15",
+        "components": ["CIV", "MIL"],
+    }
     html = post(client, "/missions/DEMO/cycles/new", {**base, "period": "next quarter"}, status=422)
     assert "period must look like 2026-Q4" in html and 'value="next quarter"' in html and 'value="My title"' in html
-    html = post(client, "/missions/DEMO/cycles/new", {**base, "period": "2026-Q4", "input_due": "2026-09-01"}, status=422)
+    html = post(
+        client, "/missions/DEMO/cycles/new", {**base, "period": "2026-Q4", "input_due": "2026-09-01"}, status=422
+    )
     assert "already past" in html
     html = post(client, "/missions/DEMO/cycles/new", {**base, "period": "2026-Q4", "input_due": "soon"}, status=422)
     assert "Not a valid date value." in html
@@ -83,10 +101,19 @@ def test_starting_a_cycle_refuses_bad_input_next_to_the_field_and_keeps_what_was
 
 def test_starting_a_cycle_opens_its_page_and_says_so(app, demo):
     client = signed_in(app, "spu@demo.example")
-    response = client.post("/missions/DEMO/cycles/new", data={
-        "workflow": "quarterly_assessment", "period": "2026-Q4", "input_due": "2026-10-15", "components": ["CIV", "POL"],
-        "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page(client, "/missions/DEMO/cycles/new")).group(1),
-    }, follow_redirects=True)
+    response = client.post(
+        "/missions/DEMO/cycles/new",
+        data={
+            "workflow": "quarterly_assessment",
+            "period": "2026-Q4",
+            "input_due": "2026-10-15",
+            "components": ["CIV", "POL"],
+            "csrf_token": re.search(
+                r'name="csrf_token" type="hidden" value="([^"]+)"', page(client, "/missions/DEMO/cycles/new")
+            ).group(1),
+        },
+        follow_redirects=True,
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "DEMO 2026-Q4 quarterly performance assessment" in html
     assert "started" in flashes(html)[0] and "MIL — Force" not in html
@@ -94,7 +121,12 @@ def test_starting_a_cycle_opens_its_page_and_says_so(app, demo):
 
 def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(app, demo):
     client = signed_in(app, "spu@demo.example")
-    post(client, "/missions/DEMO/cycles/new", {"workflow": "quarterly_assessment", "period": "2026-Q4", "input_due": "2026-10-15",
-                                                "components": ["CIV"]}, csrf=None, status=400)
+    post(
+        client,
+        "/missions/DEMO/cycles/new",
+        {"workflow": "quarterly_assessment", "period": "2026-Q4", "input_due": "2026-10-15", "components": ["CIV"]},
+        csrf=None,
+        status=400,
+    )
     with app.app_context():
         assert db.session.scalars(select(Cycle)).all() == []

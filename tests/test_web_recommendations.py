@@ -10,7 +10,10 @@ DRAFT = {"title": "Protect civilians", "body": "Deploy **patrols**.", "component
 
 def _recs(app):
     with app.app_context():
-        return [(r.title, r.decision, r.status, r.body) for r in db.session.scalars(db.select(Recommendation).order_by(Recommendation.id))]
+        return [
+            (r.title, r.decision, r.status, r.body)
+            for r in db.session.scalars(db.select(Recommendation).order_by(Recommendation.id))
+        ]
 
 
 def test_the_joint_review_shows_every_components_input_side_by_side(app, api):
@@ -45,22 +48,41 @@ def test_leadership_decides_each_recommendation_and_amending_needs_the_new_text(
     rec_id = cycle["recommendations"][0]["id"]
     lead = signed_in(app, "lead@demo.example")
     html = page(lead, f"/cycles/{cycle['id']}/sign-off")
-    assert "Consolidated assessment" in html and "community alert networks" in html and f'name="r{rec_id}-decision"' in html
+    assert (
+        "Consolidated assessment" in html
+        and "community alert networks" in html
+        and f'name="r{rec_id}-decision"' in html
+    )
     url = f"/recommendations/{rec_id}/decision"
     html = post(lead, url, {f"r{rec_id}-comment": "Hmm"}, prefix=f"r{rec_id}-", status=422)
     assert "Choose a decision." in html and "Hmm</textarea>" in html
     html = post(lead, url, {f"r{rec_id}-decision": "amend", f"r{rec_id}-body": ""}, prefix=f"r{rec_id}-", status=422)
     assert "body must not be empty" in html
-    post(lead, url, {f"r{rec_id}-decision": "amend", f"r{rec_id}-body": "Networks in **every** prefecture."}, prefix=f"r{rec_id}-")
+    post(
+        lead,
+        url,
+        {f"r{rec_id}-decision": "amend", f"r{rec_id}-body": "Networks in **every** prefecture."},
+        prefix=f"r{rec_id}-",
+    )
     assert _recs(app)[0][1:] == ("amended", None, "Networks in **every** prefecture.")
 
 
 def test_someone_other_than_leadership_cannot_decide(app, api):
     cycle = cycle_in(api, "leadership_signoff")
     rec_id = cycle["recommendations"][0]["id"]
-    assert 'name="r' not in page(signed_in(app, "spu@demo.example"), f"/cycles/{cycle['id']}/sign-off").split("Recommendations for decision")[1].split("What you can do")[0]
-    post(signed_in(app, "spu@demo.example"), f"/recommendations/{rec_id}/decision", {f"r{rec_id}-decision": "approve"},
-         prefix=f"r{rec_id}-", status=403)
+    assert (
+        'name="r'
+        not in page(signed_in(app, "spu@demo.example"), f"/cycles/{cycle['id']}/sign-off")
+        .split("Recommendations for decision")[1]
+        .split("What you can do")[0]
+    )
+    post(
+        signed_in(app, "spu@demo.example"),
+        f"/recommendations/{rec_id}/decision",
+        {f"r{rec_id}-decision": "approve"},
+        prefix=f"r{rec_id}-",
+        status=403,
+    )
     assert _recs(app)[0][1] is None
 
 
@@ -71,9 +93,13 @@ def test_the_follow_up_board_takes_dated_updates_and_marks_overdue_actions(app, 
     html = page(head, "/missions/DEMO/follow-up")
     assert "Strengthen early warning" in html and "overdue" not in html
     url = f"/recommendations/{rec_id}/updates"
-    html = post(head, url, {f"u{rec_id}-status": "in_progress", f"u{rec_id}-note": ""}, prefix=f"u{rec_id}-", status=422)
+    html = post(
+        head, url, {f"u{rec_id}-status": "in_progress", f"u{rec_id}-note": ""}, prefix=f"u{rec_id}-", status=422
+    )
     assert "This field is required." in html
-    post(head, url, {f"u{rec_id}-status": "in_progress", f"u{rec_id}-note": "Two networks set up."}, prefix=f"u{rec_id}-")
+    post(
+        head, url, {f"u{rec_id}-status": "in_progress", f"u{rec_id}-note": "Two networks set up."}, prefix=f"u{rec_id}-"
+    )
     html = page(head, "/missions/DEMO/follow-up")
     assert "Two networks set up." in html and "2026-10-01 09:00" in html
     frozen_clock.set(frozen_clock_value(2027, 1, 5))
@@ -83,8 +109,13 @@ def test_the_follow_up_board_takes_dated_updates_and_marks_overdue_actions(app, 
 def test_only_the_owner_component_head_or_the_spu_may_update(app, api):
     cycle = cycle_in(api, "followup")
     rec_id = cycle["recommendations"][0]["id"]
-    post(signed_in(app, "mil.head@demo.example"), f"/recommendations/{rec_id}/updates",
-         {f"u{rec_id}-status": "done", f"u{rec_id}-note": "Not mine."}, prefix=f"u{rec_id}-", status=403)
+    post(
+        signed_in(app, "mil.head@demo.example"),
+        f"/recommendations/{rec_id}/updates",
+        {f"u{rec_id}-status": "done", f"u{rec_id}-note": "Not mine."},
+        prefix=f"u{rec_id}-",
+        status=403,
+    )
     assert _recs(app)[0][2] == "open"
 
 

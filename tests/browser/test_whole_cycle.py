@@ -71,13 +71,20 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, sc
         fp = Person(browser, base, f"{code.lower()}.fp@demo.example", screenshots)
         if code == "CIV":
             fp.shot("04-my-tasks-focal-point")
-        fp.open_task(f"Submit .* input for 2026-Q4")
-        fp.page.get_by_label("Narrative").fill(f"## {code} progress\n\n- Patrols **doubled** in the east\n- <script>alert(1)</script>")
+        fp.open_task("Submit .* input for 2026-Q4")
+        fp.page.get_by_label("Narrative").fill(
+            f"## {code} progress\n\n- Patrols **doubled** in the east\n- <script>alert(1)</script>"
+        )
         fp.click("Preview")
         assert fp.page.locator(".preview strong").inner_text() == "doubled"
         assert fp.page.locator(".preview script").count() == 0
         if code == "CIV":
             fp.shot("05-submission-preview")
+        if code == "CIV":  # submitting without a rating: the error sits by the field, the text stays
+            fp.click("Submit for endorsement")
+            assert "choose a progress rating" in fp.page.locator(".has-error").inner_text()
+            assert "Patrols **doubled**" in fp.page.get_by_label("Narrative").input_value()
+            fp.shot("05b-submission-error")
         fp.page.get_by_label("Progress rating").select_option("some_progress")
         fp.click("Submit for endorsement")
         fp.expect_flash("submitted")
@@ -157,5 +164,8 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, sc
     lead.goto(cycle_url + "/sign-off")
     assert "Évaluation consolidée" in lead.page.content()
     lead.shot("13-sign-off-french")
-    for person in (spu, head, lead):
+    admin = Person(browser, base, "admin@demo.example", screenshots)
+    admin.goto("/admin/audit?mission=DEMO")
+    admin.shot("14-admin-audit-log")
+    for person in (spu, head, lead, admin):
         person.context.close()
