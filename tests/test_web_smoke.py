@@ -1,5 +1,6 @@
 """Every page of the web application draws for the people who use it, along one whole cycle."""
 
+from cpas_workflow.accounts.operations import find_user
 from tests.cycle_helpers import cycle_in
 from tests.web_helpers import page, signed_in
 
@@ -21,11 +22,13 @@ def test_every_page_draws_along_a_cycle(app, api):
     ]:
         page(spu, url)
     admin = signed_in(app, "admin@demo.example")
+    with app.app_context():
+        user_id = find_user("viewer@demo.example").id
     for url in [
         "/admin",
         "/admin/missions/DEMO",
         "/admin/users",
-        "/admin/users/1",
+        f"/admin/users/{user_id}",
         "/admin/audit",
         "/admin/audit?mission=DEMO",
     ]:
