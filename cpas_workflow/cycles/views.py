@@ -99,7 +99,6 @@ def render_page(
         is_late=days_left(cycle.input_due, cycle.mission) < 0,
         can_draft=access.can(current_user, "draft_recommendation", cycle) and cycle.state == "joint_review",
         can_decide=access.can(current_user, "decide_recommendation", cycle) and cycle.state == "leadership_signoff",
-        blank_form=TransitionForm(formdata=None),
     ), status
 
 
