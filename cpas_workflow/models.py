@@ -6,10 +6,11 @@ from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
 from cpas_workflow.missions.models import Component, Mission
 from cpas_workflow.recommendations.models import Recommendation, RecommendationUpdate
-from cpas_workflow.submissions.models import Submission
+from cpas_workflow.submissions.models import Submission, SubmissionComment
 from cpas_workflow.tasks.models import Task
 
 __all__ = [
     "ApiToken", "AuditEvent", "Component", "Cycle", "Mission", "Recommendation", "RecommendationUpdate",
     "RoleAssignment", "Submission", "Task", "User", "WorkflowDefinition",
+    "SubmissionComment",  # web application (issue 3)
 ]

@@ -55,6 +55,7 @@ LABELS: dict[str, dict[str, object]] = {
         "create_mission": _l("Mission created"),
         "update_mission": _l("Mission edited"),
         "add_component": _l("Component added"),
+        "comment_submission": _l("Comment on input"),
         "submit": _l("Submit"),
         "endorse": _l("Endorse"),
         "return": _l("Return with comment"),

@@ -21,3 +21,7 @@ class SubmissionTriggerForm(BaseForm):
     trigger = HiddenField(validators=[DataRequired(), Length(max=60)])
     expected_version = IntegerField(validators=[Optional()])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=20000)])
+
+
+class CommentForm(BaseForm):
+    body = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=20000)])

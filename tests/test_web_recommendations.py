@@ -19,7 +19,7 @@ def _recs(app):
 def test_the_joint_review_shows_every_components_input_side_by_side(app, api):
     cycle = cycle_in(api, "joint_review")
     html = page(signed_in(app, "viewer@demo.example"), f"/cycles/{cycle['id']}/review")
-    assert html.count('<article class="card">') == 3 and "CIV made progress." in html and "POL made progress." in html
+    assert html.count('<article class="card"') == 3 and "CIV made progress." in html and "POL made progress." in html
     assert "Draft a recommendation" not in html
 
 

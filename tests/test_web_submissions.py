@@ -155,3 +155,24 @@ def test_a_focal_point_cannot_endorse_their_own_input(app, api):
     fill_and_submit(api, sub, endorse=False)
     post(signed_in(app, fp("CIV")), f"/submissions/{sub['id']}/transitions", {"trigger": "endorse"}, status=403)
     assert _stored(app, sub["id"])["state"] == "submitted"
+
+
+def test_comments_on_an_input_are_added_from_the_joint_review_and_shown_with_it(app, api):
+    cycle = cycle_in(api, "joint_review")
+    sub = _civ(cycle)
+    spu = signed_in(app, "spu@demo.example")
+    html = post(spu, f"/submissions/{sub['id']}/comments", {"body": "", "back": "review"}, status=422)
+    assert "This field is required." in html
+    post(spu, f"/submissions/{sub['id']}/comments", {"body": "Where do the **figures** come from?", "back": "review"})
+    review = page(spu, f"/cycles/{cycle['id']}/review")
+    assert "Comment added to the CIV input." in flashes(review)[0] and "<strong>figures</strong>" in review
+    assert "Where do the" in page(signed_in(app, fp("CIV")), f"/submissions/{sub['id']}")
+    assert "Comment on input" in page(spu, f"/cycles/{cycle['id']}")
+
+
+def test_a_viewer_reads_comments_but_may_not_add_any(app, api):
+    sub = _civ(cycle_in(api, "joint_review"))
+    viewer = signed_in(app, "viewer@demo.example")
+    assert 'name="body"' not in page(viewer, f"/submissions/{sub['id']}")
+    post(viewer, f"/submissions/{sub['id']}/comments", {"body": "Hello"}, status=403)
+    post(signed_in(app, "spu@other.example"), f"/submissions/{sub['id']}/comments", {"body": "Hello"}, status=404)

@@ -14,6 +14,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "view": ("spu", "leadership", "viewer", "focal_point", "component_head", "hq", "admin"),
     "start_cycle": ("spu",),
     "edit_submission": ("focal_point",),
+    "comment_submission": ("spu", "leadership", "focal_point", "component_head"),
     "draft_recommendation": ("spu",),
     "decide_recommendation": ("leadership",),
     "update_recommendation": ("component_head", "spu"),

@@ -18,7 +18,7 @@ from cpas_workflow.submissions import operations
 from cpas_workflow.submissions.models import RATINGS
 from cpas_workflow.submissions.operations import get_submission
 from cpas_workflow.views import bp
-from forms.submissions import SubmissionForm, SubmissionTriggerForm
+from forms.submissions import CommentForm, SubmissionForm, SubmissionTriggerForm
 
 INPUT_CYCLE_STATES = ("component_input", "joint_review")
 
@@ -44,6 +44,7 @@ def render_submission(
     form: SubmissionForm | None = None,
     trigger_form: SubmissionTriggerForm | None = None,
     preview: str | None = None,
+    comment_form: CommentForm | None = None,
 ):
     definition = store.definition_of(submission)
     head_actions = [
@@ -57,6 +58,7 @@ def render_submission(
         head_actions=head_actions,
         trigger_form=trigger_form,
         preview=preview,
+        comment_form=comment_form,
     ), status
 
 
@@ -150,3 +152,24 @@ def submission_transition(submission_id: int):
         "success",
     )
     return redirect(url_for("web.submission", submission_id=submission_id))
+
+
+@bp.post("/submissions/<int:submission_id>/comments")
+@login_required
+def comment_submission(submission_id: int):
+    item = get_submission(submission_id, current_user)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            operations.comment_on_submission(item, form.body.data, current_user)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            return render_submission(
+                get_submission(submission_id, current_user), status=refusal_status(exc, form), comment_form=form
+            )
+        flash(_("Comment added to the %(component)s input.", component=item.component.code), "success")
+        if request.form.get("back") == "review":
+            return redirect(url_for("web.joint_review", cycle_id=item.cycle_id) + f"#sub-{item.id}")
+        return redirect(url_for("web.submission", submission_id=submission_id))
+    return render_submission(item, status=422, comment_form=form)
