@@ -47,3 +47,10 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output
+
+# Web application (issue 3): re-extract the strings to translate and compile the catalogs.
+.PHONY: translations
+translations: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project cpas-workflow -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d translations

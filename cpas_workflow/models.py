@@ -7,7 +7,7 @@ from cpas_workflow.engine.models import WorkflowDefinition
 from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, Result
 from cpas_workflow.missions.models import Component, Mission
 from cpas_workflow.recommendations.models import Recommendation, RecommendationUpdate
-from cpas_workflow.submissions.models import Submission
+from cpas_workflow.submissions.models import Submission, SubmissionComment
 from cpas_workflow.tasks.models import Task
 from notifications.models import OutboxMessage
 
@@ -29,4 +29,5 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "Result",
+    "SubmissionComment",
 ]

@@ -262,7 +262,7 @@ def test_headquarters_sees_missions_side_by_side_and_who_is_late(client, cycles)
     assert 'href="/hq">Missions compared</a>' in page
     spu = client.application.test_client()
     sign_in(spu, SPU)
-    assert spu.get("/hq").status_code == 302
+    assert spu.get("/hq").status_code == 403  # not for a mission's staff
     assert 'href="/missions/DEMO/framework">Results</a>' in spu.get("/").get_data(as_text=True)
 
 

@@ -22,7 +22,7 @@ from cpas_workflow.accounts.models import (
     RoleAssignment,
     User,
 )
-from cpas_workflow.core import audit, clock
+from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Unauthorized, ValidationFailed
 from cpas_workflow.core.text import choice, clean_text
 from cpas_workflow.extensions import db
@@ -162,7 +162,11 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
-def update_preferences(user: User, *, notify: str | None = None, language: str | None = None) -> User:
+def update_preferences(
+    user: User, *, notify: str | None = None, language: str | None = None, name: str | None = None
+) -> User:
+    if name is not None:
+        user.name = clean_text(name, "name", required=True, max_length=200)
     if notify is not None:
         user.notify = choice(notify, "notify", NOTIFY_CHOICES)
     if language is not None:
@@ -176,3 +180,51 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ValidationFailed("the current password is wrong", fields={"current_password": "wrong password"})
     user.password_hash = hash_password(new)
     audit.record("change_password", actor=user, subject=f"user:{user.email}")
+
+
+# Instance administration (admin only): accounts, enabling, roles granted and withdrawn.
+
+
+def admin_create_user(email: str, name: str, password: str | None, actor) -> User:
+    access.require_instance(actor, "manage_instance")
+    return create_user(email, name, password, actor=actor)
+
+
+def set_user_enabled(user: User, is_enabled: bool, actor) -> User:
+    access.require_instance(actor, "manage_instance")
+    if user.id == actor.id and not is_enabled:
+        raise ValidationFailed("you cannot disable your own account", fields={"is_enabled": "own account"})
+    if user.is_enabled != is_enabled:
+        user.is_enabled = is_enabled
+        db.session.flush()
+        audit.record("enable_user" if is_enabled else "disable_user", actor=actor, subject=f"user:{user.email}")
+    return user
+
+
+def grant_role(user: User, role: str, mission: Mission | None, component_code: str | None, actor) -> RoleAssignment:
+    access.require_instance(actor, "manage_instance")
+    return assign_role(user, role, mission, component_code or None, actor=actor)
+
+
+def revoke_role(assignment: RoleAssignment, actor) -> None:
+    access.require_instance(actor, "manage_instance")
+    user = assignment.user
+    where = "/".join(
+        x
+        for x in (
+            assignment.mission.code if assignment.mission else None,
+            assignment.component.code if assignment.component else None,
+        )
+        if x
+    )
+    if user.id == actor.id and assignment.role == "admin":
+        raise ValidationFailed("you cannot withdraw your own admin role", fields={"role": "own admin role"})
+    user.roles.remove(assignment)
+    db.session.flush()
+    audit.record(
+        "revoke_role",
+        actor=actor,
+        subject=f"user:{user.email}",
+        mission_id=assignment.mission_id,
+        comment=f"{assignment.role} {where}".strip(),
+    )

@@ -14,6 +14,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "view": ("spu", "leadership", "viewer", "focal_point", "component_head", "hq", "admin"),
     "start_cycle": ("spu",),
     "edit_submission": ("focal_point",),
+    "comment_submission": ("spu", "leadership", "focal_point", "component_head"),
     "draft_recommendation": ("spu",),
     "decide_recommendation": ("leadership",),
     "update_recommendation": ("component_head", "spu"),
@@ -98,3 +99,10 @@ def has_role(user, role: str) -> bool:
 def can_compare(user) -> bool:
     """Headquarters' comparison of missions: `compare_missions` is held globally, not per mission."""
     return any(a.role in PERMISSIONS["compare_missions"] for a in user.roles)
+
+
+def require_instance(user, action: str) -> None:
+    """Instance-wide actions (managing missions, users): only a global role named in PERMISSIONS."""
+    held = {a.role for a in getattr(user, "roles", ()) if a.role in GLOBAL}
+    if not getattr(user, "is_authenticated", False) or not held & set(PERMISSIONS[action]):
+        raise Forbidden(f"you may not {action.replace('_', ' ')} (needs: {', '.join(PERMISSIONS[action])})")

@@ -1,4 +1,4 @@
-"""Pages: my tasks, a cycle (where it stands, its submissions, recommendations, audit trail)."""
+"""Pages of a cycle: where it stands, the joint review, the sign-off; firing its triggers."""
 
 from __future__ import annotations
 
@@ -7,40 +7,117 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
-from cpas_workflow.core.errors import DomainError
+from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.cycles import operations, queries
+from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store
 from cpas_workflow.engine.firing import allowed_triggers
 from cpas_workflow.extensions import db
-from cpas_workflow.tasks.queries import is_overdue, open_tasks_for
+from cpas_workflow.pages import choices, days_left, label, refusal_status
+from cpas_workflow.recommendations.models import DECISIONS
 from cpas_workflow.views import bp
 from forms.cycles import TransitionForm
+from forms.recommendations import DecisionForm, RecommendationForm
+
+PAGES = {"cycle": "cycles/show.html", "review": "cycles/review.html", "signoff": "cycles/signoff.html"}
+ENDPOINTS = {"cycle": "web.cycle", "review": "web.joint_review", "signoff": "web.signoff"}
 
 
-@bp.get("/")
-@login_required
-def index():
-    return render_template("tasks/index.html", tasks=open_tasks_for(current_user), is_overdue=is_overdue)
+def steps(cycle: Cycle) -> list[dict]:
+    """The workflow drawn as steps: each state of the main path, done / current / to come."""
+    definition = store.definition_of(cycle)
+    path = definition.main_path()
+    position = path.index(cycle.state) if cycle.state in path else len(path)
+    drawn = [
+        {
+            "state": s,
+            "title": label("state", s),
+            "is_done": i < position or cycle.state == "closed",
+            "is_current": s == cycle.state,
+        }
+        for i, s in enumerate(path)
+    ]
+    if cycle.state not in path:
+        drawn.append({"state": cycle.state, "title": label("state", cycle.state), "is_done": False, "is_current": True})
+    return drawn
+
+
+def progress(cycle: Cycle) -> dict:
+    inputs = [s for s in cycle.submissions if s.state in ("submitted", "endorsed")]
+    return {
+        "in": len(inputs),
+        "endorsed": sum(1 for s in cycle.submissions if s.state == "endorsed"),
+        "total": len(cycle.submissions),
+        "days_left": days_left(cycle.input_due, cycle.mission)
+        if cycle.state in ("draft_plan", "component_input")
+        else None,
+    }
+
+
+def _actions(cycle: Cycle) -> list:
+    definition = store.definition_of(cycle)
+    return [definition.transition(t, cycle.state) for t in allowed_triggers(cycle, current_user)]
+
+
+def _decision_form(recommendation, bound: DecisionForm | None = None) -> DecisionForm:
+    form = bound or DecisionForm(formdata=None, prefix=f"r{recommendation.id}")
+    form.decision.choices = choices("decision", DECISIONS)
+    return form
+
+
+def render_page(
+    page: str,
+    cycle: Cycle,
+    *,
+    status: int = 200,
+    action_form: TransitionForm | None = None,
+    recommendation_form: RecommendationForm | None = None,
+    decision_forms: dict | None = None,
+):
+    """Draw a cycle page; after a refusal, the bound form that was refused keeps what was typed."""
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.cycle_id == cycle.id).order_by(AuditEvent.id)
+    ).unique()
+    if recommendation_form is None:
+        recommendation_form = RecommendationForm(formdata=None)
+    recommendation_form.component.choices = [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components]
+    decision_forms = decision_forms or {}
+    decisions = {r.id: _decision_form(r, decision_forms.get(r.id)) for r in cycle.recommendations}
+    return render_template(
+        PAGES[page],
+        cycle=cycle,
+        page=page,
+        steps=steps(cycle),
+        progress=progress(cycle),
+        actions=_actions(cycle),
+        action_form=action_form,
+        events=list(events),
+        recommendation_form=recommendation_form,
+        decision_forms=decisions,
+        is_late=days_left(cycle.input_due, cycle.mission) < 0,
+        can_draft=access.can(current_user, "draft_recommendation", cycle) and cycle.state == "joint_review",
+        can_decide=access.can(current_user, "decide_recommendation", cycle) and cycle.state == "leadership_signoff",
+    ), status
 
 
 @bp.get("/cycles/<int:cycle_id>")
 @login_required
 def cycle(cycle_id: int):
-    item = queries.get_cycle(cycle_id, current_user)
-    events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.cycle_id == item.id).order_by(AuditEvent.id)
-    ).unique()
-    definition = store.definition_of(item)
-    triggers = [definition.transition(t, item.state) for t in allowed_triggers(item, current_user)]
-    return render_template(
-        "cycles/show.html",
-        cycle=item,
-        definition=definition,
-        events=list(events),
-        triggers=triggers,
-        form=TransitionForm(expected_version=item.version),
-    )
+    return render_page("cycle", queries.get_cycle(cycle_id, current_user))
+
+
+@bp.get("/cycles/<int:cycle_id>/review")
+@login_required
+def joint_review(cycle_id: int):
+    return render_page("review", queries.get_cycle(cycle_id, current_user))
+
+
+@bp.get("/cycles/<int:cycle_id>/sign-off")
+@login_required
+def signoff(cycle_id: int):
+    return render_page("signoff", queries.get_cycle(cycle_id, current_user))
 
 
 @bp.post("/cycles/<int:cycle_id>/transitions")
@@ -48,13 +125,15 @@ def cycle(cycle_id: int):
 def cycle_transition(cycle_id: int):
     form = TransitionForm()
     item = queries.get_cycle(cycle_id, current_user, for_update=True)
+    page = request.form.get("page", "cycle")
+    page = page if page in PAGES else "cycle"
     if not form.validate_on_submit():
-        flash(_("The form was not accepted: %(errors)s", errors=form.errors), "error")
-        return redirect(url_for("web.cycle", cycle_id=cycle_id))
+        return render_page(page, item, status=422, action_form=form)
+    trigger = form.trigger.data
     try:
         operations.fire_cycle_trigger(
             item,
-            form.trigger.data,
+            trigger,
             current_user,
             comment=form.comment.data,
             expected_version=form.expected_version.data,
@@ -63,7 +142,25 @@ def cycle_transition(cycle_id: int):
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("web.cycle", cycle_id=cycle_id))
-    flash(_("Done: %(trigger)s.", trigger=request.form.get("trigger")), "success")
-    return redirect(url_for("web.cycle", cycle_id=cycle_id))
+        item = queries.get_cycle(cycle_id, current_user)
+        if isinstance(exc, Conflict) and form.expected_version.data not in (None, item.version):
+            form.form_errors.append(
+                _(
+                    "Someone else changed this cycle since you opened the page: it is now at “%(state)s”. "
+                    "Nothing was done; what you typed is kept below.",
+                    state=label("state", item.state),
+                )
+            )
+            form.expected_version.data = item.version
+            return render_page(page, item, status=409, action_form=form)
+        status = refusal_status(exc, form)
+        return render_page(page, item, status=status, action_form=form)
+    flash(
+        _(
+            "Done: %(action)s. The cycle is now at “%(state)s”.",
+            action=label("trigger", trigger),
+            state=label("state", item.state),
+        ),
+        "success",
+    )
+    return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id))

@@ -33,6 +33,7 @@ class Submission(CreatedAtMixin, db.Model):
 
     cycle: Mapped["Cycle"] = relationship(back_populates="submissions", lazy="joined")  # noqa: F821, UP037
     component: Mapped[Component] = relationship(lazy="joined")
+    comments: Mapped[list[SubmissionComment]] = relationship(order_by="SubmissionComment.id", lazy="selectin")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -42,3 +43,16 @@ class Submission(CreatedAtMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Submission {self.id} {self.state}>"
+
+
+class SubmissionComment(CreatedAtMixin, db.Model):
+    """A dated remark on one component's input (the joint review's discussion), kept with the input."""
+
+    __tablename__ = "submission_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+
+    author = relationship("User", lazy="joined")

@@ -14,7 +14,7 @@ from cpas_workflow.engine import fire
 from cpas_workflow.engine.firing import check_version, flush_or_conflict
 from cpas_workflow.extensions import db
 from cpas_workflow.submissions import indicator_hooks
-from cpas_workflow.submissions.models import RATINGS, Submission
+from cpas_workflow.submissions.models import RATINGS, Submission, SubmissionComment
 
 EDITABLE_STATES = ("pending", "returned")
 UNSET = object()
@@ -77,3 +77,26 @@ def fire_submission_trigger(
     elif submission.state == "endorsed":
         submission.endorsed_at = now
     return event
+
+
+def comment_on_submission(submission: Submission, body: str, actor) -> SubmissionComment:
+    """A remark on a component's input (joint review discussion); anyone taking part may add one."""
+    access.require(actor, "comment_submission", submission)
+    comment = SubmissionComment(
+        submission_id=submission.id,
+        author_id=actor.id,
+        body=clean_text(body, "body", required=True),
+        created_at=clock.now(),
+    )
+    db.session.add(comment)
+    db.session.flush()
+    db.session.refresh(submission, ["comments"])
+    audit.record(
+        "comment_submission",
+        actor=actor,
+        subject=f"submission:{submission.id}:{submission.component.code}",
+        mission_id=submission.cycle.mission_id,
+        cycle_id=submission.cycle_id,
+        comment=comment.body,
+    )
+    return comment

@@ -1,0 +1,1 @@
+"""Instance administration pages: missions, components, users, role assignments, the audit log."""

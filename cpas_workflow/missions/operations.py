@@ -1,0 +1,93 @@
+"""Verbs on missions and components (the admin's): create, edit, add a component."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+
+from cpas_workflow.core import access, audit, clock
+from cpas_workflow.core.errors import ValidationFailed
+from cpas_workflow.core.text import choice, clean_text
+from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import COMPONENT_KINDS, Component, Mission
+
+CODE = re.compile(r"^[A-Z0-9_-]{1,20}$")
+
+
+def _code(value: str) -> str:
+    code = (value or "").strip().upper()
+    if not CODE.match(code):
+        raise ValidationFailed(
+            f"a code is 1 to 20 capital letters, digits, - or _, not {value!r}", fields={"code": "bad code"}
+        )
+    return code
+
+
+def _timezone(value: str) -> str:
+    name = (value or "").strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed(
+            f"{value!r} is not a time zone name such as Africa/Bangui", fields={"timezone": "unknown time zone"}
+        ) from None
+    return name
+
+
+def create_mission(code: str, name: str, timezone: str, actor) -> Mission:
+    access.require_instance(actor, "manage_instance")
+    code = _code(code)
+    if db.session.scalar(select(Mission).where(Mission.code == code)) is not None:
+        raise ValidationFailed(f"a mission with code {code} exists already", fields={"code": "taken"})
+    mission = Mission(
+        code=code,
+        name=clean_text(name, "name", required=True, max_length=200),
+        timezone=_timezone(timezone),
+        created_at=clock.now(),
+    )
+    db.session.add(mission)
+    db.session.flush()
+    audit.record("create_mission", actor=actor, subject=f"mission:{code}", mission_id=mission.id, comment=mission.name)
+    return mission
+
+
+def update_mission(mission: Mission, name: str, timezone: str, actor) -> Mission:
+    access.require_instance(actor, "manage_instance")
+    mission.name = clean_text(name, "name", required=True, max_length=200)
+    mission.timezone = _timezone(timezone)
+    db.session.flush()
+    audit.record(
+        "update_mission",
+        actor=actor,
+        subject=f"mission:{mission.code}",
+        mission_id=mission.id,
+        comment=f"{mission.name}; {mission.timezone}",
+    )
+    return mission
+
+
+def add_component(mission: Mission, code: str, name: str, kind: str, actor) -> Component:
+    access.require_instance(actor, "manage_instance")
+    code = _code(code)
+    if mission.component(code) is not None:
+        raise ValidationFailed(f"{mission.code} has a component {code} already", fields={"code": "taken"})
+    component = Component(
+        mission=mission,
+        code=code,
+        name=clean_text(name, "name", required=True, max_length=200),
+        kind=choice(kind, "kind", COMPONENT_KINDS),
+        created_at=clock.now(),
+    )
+    db.session.add(component)
+    db.session.flush()
+    db.session.refresh(mission)
+    audit.record(
+        "add_component",
+        actor=actor,
+        subject=f"component:{mission.code}/{code}",
+        mission_id=mission.id,
+        comment=component.name,
+    )
+    return component

@@ -1,0 +1,184 @@
+"""What every page shares: translated labels for stored codes, dates in the mission's time zone,
+where a task's work is done, and putting a domain refusal back on the form that caused it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+from cpas_workflow.core import clock, timezones
+from cpas_workflow.core.errors import Conflict, DomainError, Forbidden, NotFound
+
+LABELS: dict[str, dict[str, object]] = {
+    "state": {
+        "draft_plan": _l("Draft plan"),
+        "component_input": _l("Component input"),
+        "joint_review": _l("Joint review"),
+        "leadership_signoff": _l("Leadership sign-off"),
+        "followup": _l("Follow-up"),
+        "closed": _l("Closed"),
+        "cancelled": _l("Cancelled"),
+        "draft": _l("Draft"),
+        "published": _l("Published"),
+        "pending": _l("Pending"),
+        "submitted": _l("Submitted"),
+        "endorsed": _l("Endorsed"),
+        "returned": _l("Returned for revision"),
+    },
+    "trigger": {
+        "open_input": _l("Open component input"),
+        "start_review": _l("Start the joint review"),
+        "return_to_component": _l("Return input to a component"),
+        "submit_for_signoff": _l("Submit for leadership sign-off"),
+        "approve": _l("Approve the assessment"),
+        "return_for_rework": _l("Return for rework"),
+        "close": _l("Close the cycle"),
+        "cancel": _l("Cancel the cycle"),
+        "publish": _l("Publish the plan"),
+        # audit actions that are not triggers
+        "start_cycle": _l("Cycle started"),
+        "edit_submission": _l("Input edited"),
+        "draft_recommendation": _l("Recommendation drafted"),
+        "approve_recommendation": _l("Recommendation approved"),
+        "reject_recommendation": _l("Recommendation rejected"),
+        "amend_recommendation": _l("Recommendation amended"),
+        "update_recommendation": _l("Follow-up update"),
+        "create_user": _l("User created"),
+        "assign_role": _l("Role given"),
+        "revoke_role": _l("Role withdrawn"),
+        "enable_user": _l("User enabled"),
+        "disable_user": _l("User disabled"),
+        "change_password": _l("Password changed"),
+        "create_mission": _l("Mission created"),
+        "update_mission": _l("Mission edited"),
+        "add_component": _l("Component added"),
+        "comment_submission": _l("Comment on input"),
+        "submit": _l("Submit"),
+        "endorse": _l("Endorse"),
+        "return": _l("Return with comment"),
+    },
+    "rating": {
+        "on_track": _l("On track"),
+        "some_progress": _l("Some progress"),
+        "no_progress": _l("No progress"),
+        "regression": _l("Regression"),
+        "not_assessed": _l("Not assessed"),
+    },
+    "decision": {
+        "approved": _l("Approved"),
+        "rejected": _l("Rejected"),
+        "amended": _l("Amended"),
+        "approve": _l("Approve"),
+        "reject": _l("Reject"),
+        "amend": _l("Amend"),
+    },
+    "status": {
+        "open": _l("Open"),
+        "in_progress": _l("In progress"),
+        "done": _l("Done"),
+        "dropped": _l("Dropped"),
+        "carried_over": _l("Carried over"),
+    },
+    "role": {
+        "spu": _l("Strategic Planning Unit"),
+        "focal_point": _l("Focal point"),
+        "component_head": _l("Component head"),
+        "leadership": _l("Leadership"),
+        "viewer": _l("Viewer"),
+        "hq": _l("Headquarters"),
+        "admin": _l("Administrator"),
+    },
+    "notify": {
+        "immediate": _l("Immediately"),
+        "daily": _l("Daily digest"),
+        "weekly": _l("Weekly digest"),
+        "off": _l("Off"),
+    },
+    "language": {"en": _l("English"), "fr": _l("French")},
+    "kind": {
+        "civilian": _l("Civilian"),
+        "military": _l("Military"),
+        "police": _l("Police"),
+        "field_office": _l("Field office"),
+    },
+}
+
+
+def label(kind: str, value: str | None) -> str:
+    """The translated label of a stored code (a state, a rating…); the code itself if unknown."""
+    if value is None:
+        return "—"
+    found = LABELS.get(kind, {}).get(value)
+    if found is None:  # an audit event's to_state may be a decision or an action status
+        found = next((labels[value] for labels in LABELS.values() if value in labels), value.replace("_", " "))
+    return str(found)
+
+
+def choices(kind: str, values) -> list[tuple[str, str]]:
+    return [(v, label(kind, v)) for v in values]
+
+
+def local_datetime(instant: dt.datetime | None, mission=None) -> str:
+    """An instant shown in the mission's time zone (UTC when no mission), in the reader's language."""
+    if instant is None:
+        return ""
+    tz = timezones.zone(mission.timezone if mission is not None else None)
+    return format_datetime(
+        timezones.local(instant, getattr(mission, "timezone", None)), "yyyy-MM-dd HH:mm", rebase=False
+    ) + (f" {tz}" if mission is None else "")
+
+
+def local_day(day: dt.date | None) -> str:
+    return format_date(day, "medium") if day is not None else ""
+
+
+def today_in(mission) -> dt.date:
+    return timezones.local_date(clock.now(), mission.timezone)
+
+
+def days_left(day: dt.date, mission) -> int:
+    return (day - today_in(mission)).days
+
+
+def task_link(task) -> str:
+    """Where the work of a task is done: the submission, the joint review, the sign-off, the board."""
+    if task.submission_id:
+        return url_for("web.submission", submission_id=task.submission_id)
+    if task.recommendation_id:
+        return url_for("web.followup", code=task.mission.code) + f"#rec-{task.recommendation_id}"
+    key = task.key.rsplit(":", 1)[-1] if task.key else ""
+    target = {"review": "web.joint_review", "signoff": "web.signoff"}.get(key)
+    if target:
+        return url_for(target, cycle_id=task.cycle_id)
+    return url_for("web.cycle", cycle_id=task.cycle_id)
+
+
+def refusal_status(exc: DomainError, form) -> int:
+    """Put a refused operation's message on the form field it names (or the form); the status to
+    re-render with. Not-found and forbidden are not form problems: they go on up."""
+    if isinstance(exc, NotFound | Forbidden):
+        raise exc
+    placed = False
+    for name in exc.fields:
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            if not isinstance(field.errors, list):
+                field.errors = list(field.errors)
+            field.errors.append(exc.message)
+            placed = True
+    if not placed:
+        form.form_errors.append(exc.message)
+    return 409 if isinstance(exc, Conflict) else 422
+
+
+def lang() -> str:
+    return str(get_locale() or "en")
+
+
+def register_page_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(label=label, task_link=task_link, days_left=days_left, today_in=today_in, lang=lang)
+    app.jinja_env.filters["localtime"] = local_datetime
+    app.jinja_env.filters["day"] = local_day
