@@ -61,9 +61,11 @@ def test_firing_from_the_page_moves_the_cycle_and_a_stale_page_is_told_so(client
     assert client.post(f"/cycles/{cycle['id']}/transitions", data=form).status_code == 302
     assert ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["state"] == "component_input"
     stale = client.post(
-        f"/cycles/{cycle['id']}/transitions", data={**form, "trigger": "cancel", "comment": "x"}, follow_redirects=True
+        f"/cycles/{cycle['id']}/transitions", data={**form, "trigger": "cancel", "comment": "Kept text"}
     )
-    assert "changed by someone else" in stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "Someone else changed this cycle since you opened the page" in stale.get_data(as_text=True)
+    assert "Kept text" in stale.get_data(as_text=True)
     assert ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["state"] == "component_input"
     no_csrf = client.post(f"/cycles/{cycle['id']}/transitions", data={"trigger": "cancel", "comment": "x"})
     assert no_csrf.status_code == 400
