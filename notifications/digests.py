@@ -21,6 +21,7 @@ from cpas_workflow.accounts.models import RoleAssignment, User
 from cpas_workflow.core import timezones
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.db import UTCDateTime
+from cpas_workflow.core.text import N_
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
@@ -177,7 +178,7 @@ def _change_item(e) -> dict:
     return {
         "at": e.at,
         "actor": e.actor or "",
-        "action": e.action.replace("_", " "),
+        "action": e.action,  # a code: the templates show its label in the reader's language
         "cycle": e.cycle_title or "",
         "from_state": e.from_state,
         "to_state": e.to_state,
@@ -202,7 +203,7 @@ def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) ->
         return None
     local_day = timezones.local_date(reader.period_start, reader.tz)
     subject = (
-        "Your weekly cpas-workflow digest" if reader.notify == "weekly" else "Your daily cpas-workflow digest",
+        N_("Your weekly cpas-workflow digest") if reader.notify == "weekly" else N_("Your daily cpas-workflow digest"),
         {},
     )
     return message_row(

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from cpas_workflow.core import timezones
+from cpas_workflow.core.text import N_
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import RecommendationUpdate
@@ -135,7 +136,11 @@ def _queue(planned: list[Planned]) -> int:
     return len(rows)
 
 
-SUBJECTS = {"reminder": "Reminder: %(title)s", "escalation": "Overdue: %(title)s", "followup": "Follow-up: %(title)s"}
+SUBJECTS = {
+    "reminder": N_("Reminder: %(title)s"),
+    "escalation": N_("Overdue: %(title)s"),
+    "followup": N_("Follow-up: %(title)s"),
+}
 
 
 def send_followups(now: dt.datetime) -> int:

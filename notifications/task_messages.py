@@ -11,6 +11,7 @@ import datetime as dt
 from flask import current_app
 
 from cpas_workflow.core import timezones
+from cpas_workflow.core.text import N_
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import Recommendation
 from cpas_workflow.tasks.models import Task
@@ -46,7 +47,7 @@ def enqueue_task_opened(tasks: list[Task]) -> None:
                         "task_opened",
                         user,
                         "task_opened",
-                        subject=("New task: %(title)s", {"title": task.title}),
+                        subject=(N_("New task: %(title)s"), {"title": task.title}),
                         **task_context(task, today),
                     )
                 )

@@ -14,7 +14,7 @@ from tests.cycle_helpers import cycle_in
 from tests.web_helpers import page, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None}
 
 
 def _ids(catalog) -> set:
@@ -39,6 +39,7 @@ def test_the_template_holds_every_string_marked_in_the_code():
         ("forms/**.py", "python"),
         ("notifications/**.py", "python"),
         ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
     ]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):
