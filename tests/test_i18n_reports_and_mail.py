@@ -77,7 +77,9 @@ def test_a_french_users_task_e_mail_is_french_subject_and_body(app, api, smtp):
     ok(fire(api, SPU, cycle["id"], "open_input"))
     [french] = outbox(app, recipient=fp("CIV"))
     [english] = outbox(app, recipient=fp("MIL"))
-    assert french.subject.startswith("Nouvelle tâche : ") and english.subject.startswith("New task: ")
+    assert french.subject == "Nouvelle tâche : Soumettre la contribution « Civilian component » pour 2026-Q4"
+    assert english.subject == "New task: Submit Force input for 2026-Q4"
+    assert "Soumettre la contribution « Civilian component » pour 2026-Q4" in french.body_text
     for body in (french.body_text, french.body_html):
         assert "Bonjour " in body and "Une nouvelle tâche vous est confiée dans DEMO" in body
         assert "Échéance : 2026-" in body and "Se désabonner de tous les courriels" in body
@@ -96,3 +98,23 @@ def test_a_french_users_digest_is_french(app, api):
     assert digest.subject == "Votre résumé quotidien cpas-workflow"
     assert "Bonjour " in digest.body_text and "Toutes vos tâches :" in digest.body_text
     assert "échéance" in digest.body_text or "en retard de" in digest.body_text
+
+
+def test_task_titles_are_shown_in_the_readers_language_and_unknown_ones_as_stored(app, api):
+    from cpas_workflow.tasks.titles import task_title
+
+    speaks_french(app, fp("CIV"))
+    cycle = start_cycle(api)
+    ok(fire(api, SPU, cycle["id"], "open_input"))
+    html = page(signed_in(app, fp("CIV")), "/")
+    assert "Soumettre la contribution « Civilian component » pour 2026-Q4" in html and "Submit " not in html
+    assert "Submit Force input for 2026-Q4" in page(signed_in(app, fp("MIL")), "/")  # English as stored
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert task_title("Open component input for the 2026 mission plan") == (
+            "Ouvrir les contributions des composantes au plan de mission 2026"
+        )
+        assert task_title("Open component input for 2026-Q4") == "Ouvrir les contributions des composantes pour 2026-Q4"
+        assert task_title("Follow up: Extend {the} alert networks") == "Suivi : Extend {the} alert networks"
+        assert task_title("A title from an older definition") == "A title from an older definition"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert task_title("Open component input for 2026-Q4") == "Open component input for 2026-Q4"
