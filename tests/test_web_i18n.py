@@ -21,6 +21,12 @@ def _ids(catalog) -> set:
     return {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog if m.id}
 
 
+def _placeholders(text) -> list:
+    """The %(name)s and {name} fields of a message (or of each plural form), which a translation keeps."""
+    forms = [text] if isinstance(text, str) else list(text)
+    return [sorted(re.findall(r"%\(\w+\)[sd]|\{\w+\}", form)) for form in forms][-1:]
+
+
 def test_every_string_of_the_template_has_a_french_translation():
     pot = read_po(io.BytesIO((ROOT / "translations/messages.pot").read_bytes()))
     po = read_po(io.BytesIO((ROOT / "translations/fr/LC_MESSAGES/messages.po").read_bytes()), locale="fr")
@@ -29,6 +35,8 @@ def test_every_string_of_the_template_has_a_french_translation():
         i for i in _ids(pot) if not translated.get(i) or (isinstance(translated[i], tuple) and not all(translated[i]))
     ]
     assert missing == []
+    assert [m.id for m in po if m.id and m.fuzzy] == []
+    assert [m.id for m in po if m.id and _placeholders(m.id) != _placeholders(m.string)] == []
     mo = Translations.load(str(ROOT / "translations"), ["fr"])
     assert mo.gettext("My tasks") == "Mes tâches"
 

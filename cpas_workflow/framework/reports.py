@@ -27,6 +27,7 @@ RATING_LABELS = {
 # An indicator's status stays an English code (the summary counts them); templates show _(status)
 # ("reported" as _("value reported"): the bare word is the plural figure of the summary).
 STATUSES = (N_("no data"), N_("target met"), "reported", N_("improving"), N_("no change"), N_("worsening"))
+# The indicator kinds as words (a chart's axis, the framework pages show _(kind with "/" for "_")).
 AXIS_WORDS = {
     "number": N_("number"),
     "percentage": N_("percentage"),
