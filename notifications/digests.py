@@ -201,9 +201,13 @@ def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) ->
     if not (overdue or due_soon or changes):
         return None
     local_day = timezones.local_date(reader.period_start, reader.tz)
+    # The day in the subject: identical subjects every day make Outlook fold all digests into one
+    # conversation, where yesterday's and today's cannot be told apart.
     subject = (
-        "Your weekly cpas-workflow digest" if reader.notify == "weekly" else "Your daily cpas-workflow digest",
-        {},
+        "Your weekly cpas-workflow digest, week of %(day)s"
+        if reader.notify == "weekly"
+        else "Your daily cpas-workflow digest, %(day)s",
+        {"day": local_day.isoformat()},
     )
     return message_row(
         f"digest:user-{reader.id}:{reader.notify}:{local_day.isoformat()}",
