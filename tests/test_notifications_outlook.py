@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from icalendar import Calendar
 
+from notifications.digests import send_digests
 from tests.cycle_helpers import LEAD, SPU, cycle_in, fire, head, ok, start_cycle
-from tests.notify_helpers import outbox, run_pass, set_notify, utc
+from tests.notify_helpers import outbox, run_job, set_notify, utc
 
 
 def update_action(api, email: str, rec_id: int, status: str):
@@ -64,10 +65,19 @@ def test_the_settings_page_shows_the_calendar_address_under_the_base_url(app, ap
 def test_digest_subjects_name_their_day_so_outlook_does_not_thread_them_together(app, api):
     set_notify(app, "lead@demo.example", "weekly")
     start_cycle(api)
-    run_pass(app, utc(2026, 10, 2, 6))
-    run_pass(app, utc(2026, 10, 3, 6))
+    run_job(app, send_digests, utc(2026, 10, 2, 6))
+    run_job(app, send_digests, utc(2026, 10, 3, 6))
     subjects = [m.subject for m in outbox(app, kind="digest", recipient=SPU)]
     assert subjects == ["Your daily cpas-workflow digest, 2026-10-02", "Your daily cpas-workflow digest, 2026-10-03"]
-    run_pass(app, utc(2026, 10, 5, 6))  # Monday 07:00 in Bangui
+    run_job(app, send_digests, utc(2026, 10, 5, 6))  # Monday 07:00 in Bangui
     [weekly] = outbox(app, kind="digest", recipient="lead@demo.example")
     assert weekly.subject == "Your weekly cpas-workflow digest, week of 2026-10-05"
+
+
+def test_digest_changes_are_timed_on_the_readers_clock(app, api, frozen_clock):
+    frozen_clock.set(utc(2026, 10, 1, 14, 30))
+    start_cycle(api)  # by the SPU, 15:30 in Bangui
+    run_job(app, send_digests, utc(2026, 10, 2, 6))
+    [lead] = outbox(app, kind="digest", recipient=LEAD)
+    assert "2026-10-01 15:30 WAT" in lead.body_text and "2026-10-01 15:30 WAT" in lead.body_html
+    assert "14:30" not in lead.body_text
