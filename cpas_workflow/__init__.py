@@ -9,6 +9,7 @@ from flask import Flask, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from config import ROOT, load_config
 from cpas_workflow.extensions import babel, csrf, db, login_manager, mail, migrate
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = DatabaseId
     app.config.update(load_config(app.instance_path))
     if test_config:
         app.config.update(test_config)
@@ -69,6 +71,14 @@ def _security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in every route: an id the database cannot hold is simply not found (no driver overflow)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _check_secret(app: Flask) -> None:

@@ -32,6 +32,7 @@ def register_views(app: Flask) -> None:
     # The web application (issue 3): tasks, missions, recommendations and admin pages, page helpers.
     from cpas_workflow.admin import views as _admin  # noqa: F401
     from cpas_workflow.cycles import views as _cycles  # noqa: F401
+    from cpas_workflow.framework import values as framework_values
     from cpas_workflow.framework import views as _framework  # noqa: F401
     from cpas_workflow.missions import views as _missions  # noqa: F401
     from cpas_workflow.pages import register_page_helpers
@@ -41,6 +42,8 @@ def register_views(app: Flask) -> None:
     from notifications import views as _notifications  # noqa: F401
 
     register_page_helpers(app)
+    app.jinja_env.globals["indicator_summary"] = _framework.indicator_summary
+    app.jinja_env.globals["indicator_value"] = framework_values.display
 
     @app.errorhandler(CSRFError)
     def csrf_refused(exc):

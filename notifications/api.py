@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, request
 
 from cpas_workflow.api import bp
 from cpas_workflow.api.openapi import NS, PATHS, S, _obj, _op
 from cpas_workflow.api.parsing import commit, current_user
 from notifications import operations
+from notifications.calendar import calendar_url
+from notifications.models import STATUSES
 
 
 def _calendar(user) -> dict:
-    url = url_for("web.calendar_feed", token=user.calendar_token, _external=True) if user.calendar_token else None
-    return {"url": url}
+    return {"url": calendar_url(user)}
 
 
 @bp.get("/me/calendar")
@@ -91,7 +92,7 @@ PATHS.update(
         "/admin/outbox": {
             "get": {
                 **_op(
-                    "Messages not yet sent (admin); ?status=pending|sending|sent|failed",
+                    "Messages not yet sent (admin); ?status=pending|sending|sent|failed|skipped",
                     "Messages",
                     OUTBOX_ITEM,
                     errors=("401", "403", "422"),
@@ -102,7 +103,7 @@ PATHS.update(
                         "name": "status",
                         "in": "query",
                         "required": False,
-                        "schema": {"type": "string", "enum": ["pending", "sending", "sent", "failed"]},
+                        "schema": {"type": "string", "enum": list(STATUSES)},
                     }
                 ],
             }

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from flask import current_app
 from icalendar import Calendar, Event
 
 from cpas_workflow.core import clock
 from cpas_workflow.tasks.queries import open_tasks_for
-from notifications.outbox import task_path
+from notifications.outbox import link, task_path
+
+
+def calendar_url(user) -> str | None:
+    """The user's feed address under CPAS_BASE_URL, like every link in e-mail (behind a proxy the
+    request's own host is an inside address that a calendar program elsewhere cannot reach)."""
+    return link(f"/calendar/{user.calendar_token}.ics") if user.calendar_token else None
 
 
 def calendar_for(user) -> bytes:
+    """Every open task of `user` as one all-day event on its due date. An event's UID is the task's
+    id at this site's host, the same on every fetch, so a subscribed calendar updates the event in
+    place; a closed task is simply absent, which removes it; two installations (training and
+    production, say) subscribed in one Outlook never mix their events."""
     base = current_app.config["CPAS_BASE_URL"].rstrip("/")
+    host = urlsplit(base).hostname or "cpas-workflow"
     calendar = Calendar()
     calendar.add("prodid", "-//cpas-workflow//deadlines//EN")
     calendar.add("version", "2.0")
@@ -22,7 +34,7 @@ def calendar_for(user) -> bytes:
     stamp = clock.now()
     for task in open_tasks_for(user):
         event = Event()
-        event.add("uid", f"task-{task.id}@cpas-workflow")
+        event.add("uid", f"task-{task.id}@{host}")
         event.add("dtstamp", stamp)
         event.add("dtstart", task.due)
         event.add("dtend", task.due + dt.timedelta(days=1))

@@ -5,6 +5,12 @@ never send the same row. A scheduler that dies after claiming leaves the row `se
 lease (CPAS_MAIL_LEASE_SECONDS) has passed, another pass takes it again, so nothing is lost. The one
 window left — the server accepted the message but the process died before recording it — can
 resend a message; its Message-ID is fixed per row, so mail clients show it once.
+
+A preference is checked again when a message is sent, not only when it is queued: a user who turned
+e-mail off (or unsubscribed, or whose account was disabled or deleted) after a message was queued
+does not get it; the row becomes `skipped`, with the reason in `last_error`. No kind of message
+overrides "off" — none is queued for such users either (see `skip_reason`). A switch between
+`immediate`, `daily` and `weekly` leaves queued messages as they are: they were wanted when queued.
 """
 
 from __future__ import annotations
@@ -81,6 +87,21 @@ def _failed(message: OutboxMessage, token: str, error: str, now: dt.datetime) ->
             claim_token=None,
             next_attempt_at=now + backoff(attempts),
         )
+
+
+def skip_reason(message: OutboxMessage) -> str | None:
+    """Why `message` must not go out now, or None. The same rule as when queueing: every producer
+    leaves out disabled users and users whose preference is `off`, whatever the kind of message
+    (escalations included: a head who switched mail off still sees overdue tasks in the application).
+    A row whose user is gone (deleted: the foreign key is set to null) is not sent either."""
+    user = message.user
+    if user is None:
+        return "the recipient's account was deleted after this message was queued"
+    if not user.is_enabled:
+        return "the recipient's account was disabled after this message was queued"
+    if user.notify == "off":
+        return "the recipient turned e-mail off after this message was queued"
+    return None
 
 
 def build_message(message: OutboxMessage) -> Message:
@@ -173,6 +194,11 @@ def deliver_outbox(now: dt.datetime) -> int:
             if token is None:
                 continue
             message = db.session.get(OutboxMessage, message_id)
+            reason = skip_reason(message)
+            if reason is not None:
+                log.info("not sending %s: %s", message.key, reason)
+                _finish(message_id, token, status="skipped", last_error=reason, claim_token=None)
+                continue
             try:
                 sender.send(message)
             except TransportDown as exc:

@@ -174,9 +174,9 @@ def _task_item(t, today: dt.date) -> dict:
     }
 
 
-def _change_item(e) -> dict:
+def _change_item(e, tz: str) -> dict:
     return {
-        "at": e.at,
+        "at": timezones.local(e.at, tz),  # the reader's clock, as their due dates are their local days
         "actor": e.actor or "",
         "action": e.action,  # a code: the templates show its label in the reader's language
         "cycle": e.cycle_title or "",
@@ -198,13 +198,17 @@ def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) ->
             overdue.append(_task_item(t, today))
         elif (t.due - today).days <= horizon:
             due_soon.append(_task_item(t, today))
-    changes = [_change_item(e) for e in events if e.at > reader.since and e.actor_id != reader.id]
+    changes = [_change_item(e, reader.tz) for e in events if e.at > reader.since and e.actor_id != reader.id]
     if not (overdue or due_soon or changes):
         return None
     local_day = timezones.local_date(reader.period_start, reader.tz)
+    # The day in the subject: identical subjects every day make Outlook fold all digests into one
+    # conversation, where yesterday's and today's cannot be told apart.
     subject = (
-        N_("Your weekly cpas-workflow digest") if reader.notify == "weekly" else N_("Your daily cpas-workflow digest"),
-        {},
+        N_("Your weekly cpas-workflow digest, week of %(day)s")
+        if reader.notify == "weekly"
+        else N_("Your daily cpas-workflow digest, %(day)s"),
+        {"day": local_day.isoformat()},
     )
     return message_row(
         f"digest:user-{reader.id}:{reader.notify}:{local_day.isoformat()}",

@@ -11,7 +11,7 @@ from cpas_workflow.accounts.models import User
 from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime
 from cpas_workflow.extensions import db
 
-STATUSES = ("pending", "sending", "sent", "failed")
+STATUSES = ("pending", "sending", "sent", "failed", "skipped")  # skipped: not wanted any more when due
 
 
 class OutboxMessage(CreatedAtMixin, db.Model):
@@ -35,7 +35,7 @@ class OutboxMessage(CreatedAtMixin, db.Model):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     claim_token: Mapped[str | None] = mapped_column(String(32))
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # for `skipped`: why it was not sent
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User | None] = relationship(lazy="joined")

@@ -57,13 +57,13 @@ def _require_admin(actor: User) -> None:
 
 
 def list_outbox(actor: User, status: str | None = None, limit: int = 200) -> list[OutboxMessage]:
-    """Messages for the admin's view: failed and waiting ones first, newest first."""
+    """Messages for the admin's view, newest first: by default those still to send or failed."""
     _require_admin(actor)
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
     if status is not None:
         query = query.where(OutboxMessage.status == choice(status, "status", STATUSES))
     else:
-        query = query.where(OutboxMessage.status != "sent")
+        query = query.where(OutboxMessage.status.in_(("pending", "sending", "failed")))
     return list(db.session.scalars(query))
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
 
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
 from cpas_workflow.core import clock
@@ -14,6 +15,7 @@ from cpas_workflow.extensions import db
 from notifications.jobs import JOBS
 
 log = logging.getLogger("cpas.scheduler")
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def run_job(name: str, job, now: dt.datetime) -> bool:
@@ -38,8 +40,13 @@ def run_once(now: dt.datetime) -> list[str]:
 
 def run_forever(app: Flask) -> None:
     """Run the jobs on their intervals until SIGTERM or Ctrl-C. One worker thread: jobs never overlap
-    (the clock is frozen per job, process-wide), and a job under way finishes before the process exits."""
-    scheduler = BlockingScheduler(timezone=dt.UTC, executors={"default": ThreadPoolExecutor(1)})
+    (the clock is frozen per job, process-wide), and a job under way finishes before the process exits.
+
+    The stop signals are blocked before the scheduler's threads start (so they inherit the block) and
+    taken by `sigwait` in the main thread. A Python signal handler instead runs at any point of the
+    main thread, and APScheduler catches BaseException around its own work: a SystemExit raised
+    there was swallowed and the process kept running."""
+    scheduler = BackgroundScheduler(timezone=dt.UTC, executors={"default": ThreadPoolExecutor(1)})
     default_every = app.config["CPAS_SCHEDULER_INTERVAL_SECONDS"]
 
     def wrapped(name, job):
@@ -60,10 +67,14 @@ def run_forever(app: Flask) -> None:
             coalesce=True,
             next_run_time=dt.datetime.now(dt.UTC),
         )
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         log.info("scheduler started with %d job(s): %s", len(JOBS), ", ".join(n for n, _, _ in JOBS) or "none")
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
+        received = signal.sigwait(STOP_SIGNALS)
+        log.info("stopping on %s", signal.Signals(received).name)
+    finally:
         if scheduler.running:
             scheduler.shutdown(wait=True)
         log.info("scheduler stopped")
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -32,8 +32,9 @@ def task_context(task: Task, today: dt.date) -> dict:
     }
 
 
-def enqueue_task_opened(tasks: list[Task]) -> None:
-    """Tell `immediate` users that a task is theirs now (called by the engine as it opens tasks)."""
+def enqueue_task_opened(tasks: list[Task], actor=None) -> None:
+    """Tell `immediate` users that a task is theirs now (called by the engine as it opens tasks);
+    not `actor`, whose own action opened them (they know, and will see the task in their list)."""
     if not tasks:
         return
     db.session.flush()
@@ -42,7 +43,7 @@ def enqueue_task_opened(tasks: list[Task]) -> None:
     for task in tasks:
         today = timezones.local_date(task.created_at, task.mission.timezone)
         for user in directory.addressees(task):
-            if user.notify == "immediate":
+            if user.notify == "immediate" and (actor is None or user.id != actor.id):
                 rows.append(
                     message_row(
                         f"task-{task.id}:opened:user-{user.id}",

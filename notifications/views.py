@@ -14,14 +14,8 @@ from cpas_workflow.extensions import csrf, db
 from cpas_workflow.views import bp
 from forms.notifications import ButtonForm, NotificationSettingsForm
 from notifications import operations
-from notifications.calendar import calendar_for
+from notifications.calendar import calendar_for, calendar_url
 from notifications.models import OutboxMessage
-
-
-def calendar_url(user) -> str | None:
-    if not user.calendar_token:
-        return None
-    return url_for("web.calendar_feed", token=user.calendar_token, _external=True)
 
 
 @bp.route("/me/notifications", methods=["GET", "POST"])

@@ -353,3 +353,11 @@ def test_the_openapi_document_describes_every_route(app, client):
         paths = [path.replace(choice.group(0), alt.strip()) for alt in choice.group(1).split(",")] if choice else [path]
         for path, method in ((p, m) for p in paths for m in rule.methods - {"HEAD", "OPTIONS"}):
             assert (path, method.lower()) in documented, (path, method)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/cycles/{n}", "/api/v1/submissions/{n}", "/api/v1/recommendations/{n}", "/api/v1/cycles/{n}/events"]
+)
+def test_ids_too_large_for_the_database_are_not_found_rather_than_an_error(api, url):
+    response = api(SPU).get(url.format(n=2**64 + 7))
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"

@@ -157,14 +157,19 @@ def test_the_scheduler_process_starts_and_stops_on_sigterm(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    deadline = time.monotonic() + 60
-    lines = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        lines.append(line)
-        if "scheduler started" in line:
-            break
-    assert any("scheduler started" in line for line in lines), lines
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0
-    process.stdout.close()
+    try:
+        deadline = time.monotonic() + 60
+        lines = []
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if "scheduler started" in line:
+                break
+        assert any("scheduler started" in line for line in lines), lines
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:  # never leave a scheduler behind, whatever failed
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()

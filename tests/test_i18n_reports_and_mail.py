@@ -95,7 +95,7 @@ def test_a_french_users_digest_is_french(app, api):
     start_cycle(api)
     run_job(app, send_digests, utc(2026, 10, 2, 6, 0))  # 07:00 in Bangui, the digest hour
     [digest] = outbox(app, kind="digest", recipient=SPU)
-    assert digest.subject == "Votre résumé quotidien cpas-workflow"
+    assert digest.subject == "Votre résumé quotidien cpas-workflow, 2026-10-02"
     assert "Bonjour " in digest.body_text and "Toutes vos tâches :" in digest.body_text
     assert "échéance" in digest.body_text or "en retard de" in digest.body_text
 

@@ -145,13 +145,16 @@ def test_a_hung_mail_server_times_out_instead_of_blocking(app, api, smtp):
     assert row.status == "pending" and "timed out" in row.last_error
 
 
-def test_without_a_mail_server_messages_are_written_as_eml_files(app, api):
+def test_without_a_mail_server_messages_are_written_as_eml_files(app, api, tmp_path, monkeypatch):
+    monkeypatch.setitem(
+        app.config, "CPAS_MAIL_DIR", str(tmp_path / "mail")
+    )  # a folder of its own: ids repeat across tests
     open_input_with_immediate_focal_point(api, app)
     run_pass(app)
     [row] = outbox(app)
     assert row.status == "sent"
-    files = list(Path(app.config["CPAS_MAIL_DIR"]).glob(f"{row.id:08d}-*.eml"))
-    assert len(files) == 1
+    files = list(Path(app.config["CPAS_MAIL_DIR"]).glob("*.eml"))
+    assert [f.name.startswith(f"{row.id:08d}-") for f in files] == [True]
     content = files[0].read_text()
     assert f"To: {fp('CIV')}" in content and "text/plain" in content and "text/html" in content
 
@@ -187,7 +190,7 @@ def test_a_daily_digest_arrives_by_smtp_with_its_tasks_and_links_in_both_parts(a
     cycle = start_cycle(api)
     run_pass(app, utc(2026, 10, 2, 6))  # 07:00 in Bangui, the digest hour
     [received] = [r for r in smtp.inbox.received if r.recipients == [SPU]]
-    assert received.message["Subject"] == "Your daily cpas-workflow digest"
+    assert received.message["Subject"] == "Your daily cpas-workflow digest, 2026-10-02"
     link = f"http://cpas.test/cycles/{cycle['id']}"
     assert "Open component input for 2026-Q4" in received.text and link in received.text
     assert "Open component input for 2026-Q4" in received.html and f'href="{link}"' in received.html

@@ -83,7 +83,7 @@ def test_two_schedulers_at_once_send_every_message_exactly_once(app, api, smtp, 
     first, second = scheduler(env, "--once", "--now", now), scheduler(env, "--once", "--now", now)
     finish(first), finish(second)
     queued = keys(app)
-    assert len(queued) > 50
+    assert len(queued) > 45  # 40 queued by hand, task-opened messages, reminders, escalations, digests
     assert {m.status for m in outbox(app)} == {"sent"}
     received = collections.Counter(smtp.inbox.keys())
     assert set(received) == set(queued)

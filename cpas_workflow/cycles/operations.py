@@ -83,7 +83,7 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
         )
     db.session.flush()
     _carry_over_actions(cycle, actor)
-    tasks.open_tasks(cycle, definition, cycle.state, now)
+    tasks.open_tasks(cycle, definition, cycle.state, now, actor=actor)
     audit.record(
         "start_cycle",
         actor=actor,

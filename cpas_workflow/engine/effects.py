@@ -16,7 +16,7 @@ def open_submissions(ctx: FireContext) -> None:
 
     child = definition_for(ctx.definition.submission_workflow)
     for submission in ctx.subject.submissions:
-        tasks.open_tasks(submission, child, submission.state, ctx.now)
+        tasks.open_tasks(submission, child, submission.state, ctx.now, actor=ctx.actor)
 
 
 @effect("return_submission")

@@ -92,7 +92,7 @@ def fire(
         EFFECTS[name](ctx)
     if subject.state != from_state:
         tasks.close_tasks(subject, now)
-        tasks.open_tasks(subject, definition, subject.state, now)
+        tasks.open_tasks(subject, definition, subject.state, now, actor=actor)
     event = audit.record(
         trigger,
         actor=actor,

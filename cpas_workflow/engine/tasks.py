@@ -41,8 +41,36 @@ def _title(spec: TaskSpec, subject, recommendation=None) -> str:
     return spec.title.format(**values)[:300]
 
 
-def open_tasks(subject, definition: Definition, state: str, now: dt.datetime) -> list[Task]:
-    """Create the tasks `state` defines for `subject` (a cycle or a submission)."""
+def _new_task(definition: Definition, state: str, spec: TaskSpec, subject, now: dt.datetime, recommendation=None):
+    cycle = subject if _is_cycle(subject) else subject.cycle
+    component = recommendation.component if recommendation else getattr(subject, "component", None)
+    task = Task(
+        key=f"{definition.name}:{state}:{spec.key}",
+        title=_title(spec, subject, recommendation),
+        role=spec.role,
+        mission_id=cycle.mission_id,
+        component_id=component.id if component else None,
+        assignee_id=recommendation.owner_id if recommendation else None,
+        cycle_id=cycle.id,
+        submission_id=None if _is_cycle(subject) else subject.id,
+        recommendation_id=recommendation.id if recommendation else None,
+        state=state,
+        due=_due(spec, subject, now, recommendation),
+        created_at=now,
+    )
+    db.session.add(task)
+    return task
+
+
+def _announce(created: list[Task], actor) -> list[Task]:
+    # Outbox rows only, in this same transaction; the scheduler sends them. The actor, whose own
+    # action opened the tasks, is not told of them.
+    enqueue_task_opened(created, actor=actor)
+    return created
+
+
+def open_tasks(subject, definition: Definition, state: str, now: dt.datetime, actor=None) -> list[Task]:
+    """Create the tasks `state` defines for `subject` (a cycle or a submission), as `actor`'s doing."""
     created = []
     cycle = subject if _is_cycle(subject) else subject.cycle
     for spec in definition.states[state].tasks:
@@ -53,25 +81,16 @@ def open_tasks(subject, definition: Definition, state: str, now: dt.datetime) ->
         else:
             targets = [None]
         for recommendation in targets:
-            component = recommendation.component if recommendation else getattr(subject, "component", None)
-            task = Task(
-                key=f"{definition.name}:{state}:{spec.key}",
-                title=_title(spec, subject, recommendation),
-                role=spec.role,
-                mission_id=cycle.mission_id,
-                component_id=component.id if component else None,
-                assignee_id=recommendation.owner_id if recommendation else None,
-                cycle_id=cycle.id,
-                submission_id=None if _is_cycle(subject) else subject.id,
-                recommendation_id=recommendation.id if recommendation else None,
-                state=state,
-                due=_due(spec, subject, now, recommendation),
-                created_at=now,
-            )
-            db.session.add(task)
-            created.append(task)
-    enqueue_task_opened(created)  # outbox rows only, in this same transaction; the scheduler sends them
-    return created
+            created.append(_new_task(definition, state, spec, subject, now, recommendation))
+    return _announce(created, actor)
+
+
+def open_action_tasks(cycle, definition: Definition, recommendation, now: dt.datetime, actor=None) -> list[Task]:
+    """A follow-up action settled and then taken up again: the per-action tasks of the cycle's
+    current state, for this one action, opened and announced as any other task."""
+    specs = [spec for spec in definition.states[cycle.state].tasks if spec.per == "action"]
+    created = [_new_task(definition, cycle.state, spec, cycle, now, recommendation) for spec in specs]
+    return _announce(created, actor)
 
 
 def close_tasks(subject, now: dt.datetime) -> None:

@@ -147,3 +147,10 @@ def submission_indicators(submission_id: int):
         can_edit=access.can(current_user, "edit_submission", submission)
         and submission.state in ("pending", "returned"),
     ), 422 if errors else 200
+
+
+def indicator_summary(submission) -> dict:
+    """For the submission page: the component's indicators, what is saved, what is still missing."""
+    indicators = queries.indicators_of(submission)
+    saved = {v.indicator.code: v for v in queries.values_of_submission(submission)}
+    return {"indicators": indicators, "saved": saved, "missing": [i for i in indicators if i.code not in saved]}

@@ -11,7 +11,7 @@ from cpas_workflow.core import access, audit, clock, timezones
 from cpas_workflow.core.errors import Conflict, ValidationFailed
 from cpas_workflow.core.text import choice, clean_text
 from cpas_workflow.cycles.models import Cycle
-from cpas_workflow.engine import tasks
+from cpas_workflow.engine import store, tasks
 from cpas_workflow.engine.firing import flush_or_conflict
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import (
@@ -21,7 +21,6 @@ from cpas_workflow.recommendations.models import (
     Recommendation,
     RecommendationUpdate,
 )
-from cpas_workflow.tasks.models import Task
 
 
 @dataclass
@@ -127,29 +126,13 @@ def add_update(recommendation: Recommendation, status: str, note: str, actor) ->
     if status in ("done", "dropped", "carried_over"):
         tasks.close_recommendation_tasks(recommendation, now)
     elif previous in ("done", "dropped", "carried_over"):
-        _reopen_task(recommendation, now)
+        _reopen_task(recommendation, now, actor)
     flush_or_conflict(cycle)
     _record("update_recommendation", recommendation, actor, comment=note, to_state=status)
     return update
 
 
-def _reopen_task(recommendation: Recommendation, now: dt.datetime) -> None:
-    last = db.session.scalar(
-        select(Task).where(Task.recommendation_id == recommendation.id).order_by(Task.id.desc()).limit(1)
-    )
-    if last is not None:
-        db.session.add(
-            Task(
-                key=last.key,
-                title=last.title,
-                role=last.role,
-                mission_id=last.mission_id,
-                component_id=last.component_id,
-                assignee_id=last.assignee_id,
-                cycle_id=last.cycle_id,
-                recommendation_id=recommendation.id,
-                state=last.state,
-                due=recommendation.due,
-                created_at=now,
-            )
-        )
+def _reopen_task(recommendation: Recommendation, now: dt.datetime, actor) -> None:
+    """The action is taken up again: its task opens again, the way the engine opens every task."""
+    cycle = recommendation.cycle
+    tasks.open_action_tasks(cycle, store.definition_of(cycle), recommendation, now, actor=actor)
