@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from cpas_workflow.core import clock, timezones
 from cpas_workflow.core.errors import Conflict, DomainError, Forbidden, NotFound
+from cpas_workflow.tasks.titles import task_title
 
 LABELS: dict[str, dict[str, object]] = {
     "state": {
@@ -181,4 +182,5 @@ def lang() -> str:
 def register_page_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(label=label, task_link=task_link, days_left=days_left, today_in=today_in, lang=lang)
     app.jinja_env.filters["localtime"] = local_datetime
+    app.jinja_env.globals["task_title"] = task_title  # a stored task title in the reader's language
     app.jinja_env.filters["day"] = local_day

@@ -21,6 +21,7 @@ from cpas_workflow.accounts.models import RoleAssignment, User
 from cpas_workflow.core import timezones
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.db import UTCDateTime
+from cpas_workflow.core.text import N_
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
@@ -177,7 +178,7 @@ def _change_item(e, tz: str) -> dict:
     return {
         "at": timezones.local(e.at, tz),  # the reader's clock, as their due dates are their local days
         "actor": e.actor or "",
-        "action": e.action.replace("_", " "),
+        "action": e.action,  # a code: the templates show its label in the reader's language
         "cycle": e.cycle_title or "",
         "from_state": e.from_state,
         "to_state": e.to_state,
@@ -204,9 +205,9 @@ def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) ->
     # The day in the subject: identical subjects every day make Outlook fold all digests into one
     # conversation, where yesterday's and today's cannot be told apart.
     subject = (
-        "Your weekly cpas-workflow digest, week of %(day)s"
+        N_("Your weekly cpas-workflow digest, week of %(day)s")
         if reader.notify == "weekly"
-        else "Your daily cpas-workflow digest, %(day)s",
+        else N_("Your daily cpas-workflow digest, %(day)s"),
         {"day": local_day.isoformat()},
     )
     return message_row(

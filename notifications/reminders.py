@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask import current_app
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 
 from cpas_workflow.core import timezones
+from cpas_workflow.core.text import N_
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import RecommendationUpdate
 from cpas_workflow.tasks.models import Task
+from cpas_workflow.tasks.titles import task_title
 from notifications.outbox import add_rows, existing_keys, message_row
 from notifications.recipients import Directory
 from notifications.task_messages import task_context
@@ -128,14 +131,18 @@ def _queue(planned: list[Planned]) -> int:
         if p.key in known:
             continue
         known.add(p.key)
-        subject = (SUBJECTS[p.kind], {"title": p.task.title})
+        subject = (SUBJECTS[p.kind], {"title": LazyString(task_title, p.task.title)})  # in the recipient's language
         context = task_context(p.task, p.today) | (p.extra or {})
         rows.append(message_row(p.key, p.kind, p.user, p.kind, subject=subject, **context))
     add_rows(rows)
     return len(rows)
 
 
-SUBJECTS = {"reminder": "Reminder: %(title)s", "escalation": "Overdue: %(title)s", "followup": "Follow-up: %(title)s"}
+SUBJECTS = {
+    "reminder": N_("Reminder: %(title)s"),
+    "escalation": N_("Overdue: %(title)s"),
+    "followup": N_("Follow-up: %(title)s"),
+}
 
 
 def send_followups(now: dt.datetime) -> int:

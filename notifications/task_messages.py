@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
+from flask_babel.speaklater import LazyString
 
 from cpas_workflow.core import timezones
+from cpas_workflow.core.text import N_
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import Recommendation
 from cpas_workflow.tasks.models import Task
+from cpas_workflow.tasks.titles import task_title
 from notifications.outbox import add_rows, message_row, task_path
 from notifications.recipients import Directory
 
@@ -47,7 +50,7 @@ def enqueue_task_opened(tasks: list[Task], actor=None) -> None:
                         "task_opened",
                         user,
                         "task_opened",
-                        subject=("New task: %(title)s", {"title": task.title}),
+                        subject=(N_("New task: %(title)s"), {"title": LazyString(task_title, task.title)}),
                         **task_context(task, today),
                     )
                 )

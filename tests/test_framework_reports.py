@@ -257,7 +257,7 @@ def test_headquarters_sees_missions_side_by_side_and_who_is_late(client, cycles)
     page = client.get("/hq?period=2026-Q3").get_data(as_text=True)
     demo_row = page[page.index("DEMO — Demo Mission") : page.index("OTHER — Other Mission")]
     other_row = page[page.index("OTHER — Other Mission") :]
-    assert "closed" in demo_row and "P1" in demo_row and "MIL On track" in demo_row and "Late" not in demo_row
+    assert "Closed" in demo_row and "P1" in demo_row and "MIL On track" in demo_row and "Late" not in demo_row
     assert "no assessment started" in other_row
     assert 'href="/hq">Missions compared</a>' in page
     spu = client.application.test_client()

@@ -14,11 +14,17 @@ from tests.cycle_helpers import cycle_in
 from tests.web_helpers import page, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None}
 
 
 def _ids(catalog) -> set:
     return {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog if m.id}
+
+
+def _placeholders(text) -> list:
+    """The %(name)s and {name} fields of a message (or of each plural form), which a translation keeps."""
+    forms = [text] if isinstance(text, str) else list(text)
+    return [sorted(re.findall(r"%\(\w+\)[sd]|\{\w+\}", form)) for form in forms][-1:]
 
 
 def test_every_string_of_the_template_has_a_french_translation():
@@ -29,6 +35,8 @@ def test_every_string_of_the_template_has_a_french_translation():
         i for i in _ids(pot) if not translated.get(i) or (isinstance(translated[i], tuple) and not all(translated[i]))
     ]
     assert missing == []
+    assert [m.id for m in po if m.id and m.fuzzy] == []
+    assert [m.id for m in po if m.id and _placeholders(m.id) != _placeholders(m.string)] == []
     mo = Translations.load(str(ROOT / "translations"), ["fr"])
     assert mo.gettext("My tasks") == "Mes tâches"
 
@@ -39,6 +47,8 @@ def test_the_template_holds_every_string_marked_in_the_code():
         ("forms/**.py", "python"),
         ("notifications/**.py", "python"),
         ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
+        ("workflows/*.yaml", "cpas_workflow.tasks.titles:extract_task_titles"),
     ]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT), method_map, keywords=KEYWORDS):

@@ -39,3 +39,9 @@ def parse_date(value, field: str) -> dt.date:
         raise ValidationFailed(
             f"{field} must be a date written YYYY-MM-DD, not {value!r}", fields={field: "not a date"}
         ) from None
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalog without translating it now: it is translated where it is shown
+    (a template's `_(...)`, an e-mail rendered in its recipient's language). pybabel extracts N_."""
+    return message

@@ -4,6 +4,7 @@ assessment report and the factsheet as PDF. Everything is mission-scoped: anothe
 from __future__ import annotations
 
 from flask import Response, jsonify, render_template, request
+from flask_babel import force_locale
 
 from cpas_workflow.api import bp
 from cpas_workflow.api.parsing import commit, current_user
@@ -156,8 +157,10 @@ def cycle_values(cycle_id: int, fmt: str):
 
 @bp.get("/cycles/<int:cycle_id>/report.pdf")
 def cycle_report_pdf(cycle_id: int):
-    cycle = cycle_queries.get_cycle(cycle_id, current_user())
-    html = render_template("framework/report_print.html", **reports.assessment(cycle))
+    user = current_user()
+    cycle = cycle_queries.get_cycle(cycle_id, user)
+    with force_locale(user.language or "en"):  # a document for people: in the caller's language
+        html = render_template("framework/report_print.html", **reports.assessment(cycle))
     pdf = exports.to_pdf(html)
     return _file(pdf, "application/pdf", f"{cycle.mission.code}-{cycle.period}-assessment.pdf")
 
@@ -168,9 +171,10 @@ def factsheet_pdf(code: str):
     period = _period()
     if period is None:
         raise BadRequest("name the period: ?period=2026-Q3", fields={"period": "required"})
-    data = reports.factsheet(mission, period)
-    if data["cycle"] is None:
-        raise NotFound(f"{mission.code} has no assessment cycle for {period}")
-    html = render_template("framework/factsheet_print.html", **data)
+    with force_locale(current_user().language or "en"):  # a document for people: in the caller's language
+        data = reports.factsheet(mission, period)
+        if data["cycle"] is None:
+            raise NotFound(f"{mission.code} has no assessment cycle for {period}")
+        html = render_template("framework/factsheet_print.html", **data)
     pdf = exports.to_pdf(html)
     return _file(pdf, "application/pdf", f"{mission.code}-{period}-factsheet.pdf")

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from cpas_workflow.framework.values import format_number
@@ -79,6 +80,8 @@ def render(chart: TrendChart) -> Markup:
         return top + plot_h - (v - low) / (high - low) * plot_h
 
     desc = describe(chart)
+    # the words drawn in the chart, in the reader's language (kept out of the f-strings for pybabel)
+    x_word, y_word, empty_word = _("Period"), chart.y_label or _("Value"), _("No data yet")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{chart.width}" height="{chart.height}" '
         f'viewBox="0 0 {chart.width} {chart.height}" aria-labelledby="chart-{uid}-title chart-{uid}-desc">',
@@ -97,15 +100,15 @@ def render(chart: TrendChart) -> Markup:
             f'<text class="x-tick" x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="11" fill="#5a6470">{escape(period)}</text>'
         )
     out.append(
-        f'<text class="x-label" x="{left + plot_w / 2:.1f}" y="{chart.height - 6}" text-anchor="middle" font-size="12" fill="#1b1f24">Period</text>'
+        f'<text class="x-label" x="{left + plot_w / 2:.1f}" y="{chart.height - 6}" text-anchor="middle" font-size="12" fill="#1b1f24">{escape(x_word)}</text>'
     )
     out.append(
         f'<text class="y-label" x="14" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="12" fill="#1b1f24" '
-        f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">{escape(chart.y_label or "Value")}</text>'
+        f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">{escape(y_word)}</text>'
     )
-    for name, value, dash, colour in (
-        ("baseline", chart.baseline, "2 3", "#5a6470"),
-        ("target", chart.target, "6 4", "#1e6b30"),
+    for name, word, value, dash, colour in (
+        ("baseline", _("baseline"), chart.baseline, "2 3", "#5a6470"),
+        ("target", _("target"), chart.target, "6 4", "#1e6b30"),
     ):
         if value is not None and low <= value <= high:
             out.append(
@@ -113,7 +116,7 @@ def render(chart: TrendChart) -> Markup:
                 f'y2="{y(value):.1f}" stroke="{colour}" stroke-dasharray="{dash}"/>'
             )
             out.append(
-                f'<text x="{left + plot_w - 2}" y="{y(value) - 3:.1f}" text-anchor="end" font-size="10" fill="{colour}">{name}</text>'
+                f'<text x="{left + plot_w - 2}" y="{y(value) - 3:.1f}" text-anchor="end" font-size="10" fill="{colour}">{escape(word)}</text>'
             )
     for s_index, series in enumerate(chart.series):
         colour = COLOURS[s_index % len(COLOURS)]
@@ -129,7 +132,7 @@ def render(chart: TrendChart) -> Markup:
             )
     if not any(p is not None for s in chart.series for p in s.points):
         out.append(
-            f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="13" fill="#5a6470">No data yet</text>'
+            f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="13" fill="#5a6470">{escape(empty_word)}</text>'
         )
     out.append("</svg>")
     return Markup("".join(out))
@@ -144,9 +147,10 @@ def describe(chart: TrendChart) -> str:
             for p, v in zip(chart.periods, series.points, strict=False)
             if v is not None
         ]
-        parts.append(f"{series.label}: " + (", ".join(shown) if shown else "no data"))
+        parts.append(f"{series.label}: " + (", ".join(shown) if shown else _("no data")))
     if chart.baseline is not None:
-        parts.append(f"baseline {chart.tick_labels.get(chart.baseline, format_number(chart.baseline))}")
+        shown = chart.tick_labels.get(chart.baseline, format_number(chart.baseline))
+        parts.append(_("baseline %(value)s", value=shown))
     if chart.target is not None:
-        parts.append(f"target {chart.tick_labels.get(chart.target, format_number(chart.target))}")
-    return f"{chart.title} by period. " + "; ".join(parts) + "."
+        parts.append(_("target %(value)s", value=chart.tick_labels.get(chart.target, format_number(chart.target))))
+    return _("%(title)s by period.", title=chart.title) + " " + "; ".join(parts) + "."

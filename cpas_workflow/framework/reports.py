@@ -5,20 +5,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from cpas_workflow.core import clock
+from cpas_workflow.core.text import N_
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.framework import charts, queries
 from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, Result
 from cpas_workflow.framework.values import display, number_of
 from cpas_workflow.missions.models import Mission
 
+# English msgids; templates translate them with _(...) in the reader's language.
 RATING_LABELS = {
-    "on_track": "On track",
-    "some_progress": "Some progress",
-    "no_progress": "No progress",
-    "regression": "Regression",
-    "not_assessed": "Not assessed",
-    None: "Not rated",
+    "on_track": N_("On track"),
+    "some_progress": N_("Some progress"),
+    "no_progress": N_("No progress"),
+    "regression": N_("Regression"),
+    "not_assessed": N_("Not assessed"),
+    None: N_("Not rated"),
+}
+# An indicator's status stays an English code (the summary counts them); templates show _(status)
+# ("reported" as _("value reported"): the bare word is the plural figure of the summary).
+STATUSES = (N_("no data"), N_("target met"), "reported", N_("improving"), N_("no change"), N_("worsening"))
+# The indicator kinds as words (a chart's axis, the framework pages show _(kind with "/" for "_")).
+AXIS_WORDS = {
+    "number": N_("number"),
+    "percentage": N_("percentage"),
+    "count": N_("count"),
+    "yes_no": N_("yes/no"),
+    "level": N_("level"),
 }
 RATING_ORDER = ("regression", "no_progress", "some_progress", "on_track")
 TREND_PERIODS = 6
@@ -38,9 +53,9 @@ class IndicatorRow:
     @property
     def value_shown(self) -> str:
         if self.current is None:
-            return "not reported"
+            return _("not reported")
         if self.current.no_data_reason is not None:
-            return "no data"
+            return _("no data")
         return show(self.indicator, self.current)
 
 
@@ -53,6 +68,8 @@ class OutcomeBlock:
 
 
 def show(indicator: Indicator, value: IndicatorValue) -> str:
+    if indicator.kind == "yes_no" and value.value_text in ("yes", "no"):
+        return _(value.value_text)
     return display(indicator.kind, value.value_number, value.value_text, indicator.unit)
 
 
@@ -60,6 +77,8 @@ def shown_level(indicator: Indicator, text: str | None) -> str:
     if not text:
         return "—"
     number = number_of(indicator.kind, indicator.allowed_levels, text)
+    if indicator.kind == "yes_no" and text in ("yes", "no"):
+        return _(text)
     if indicator.kind in ("yes_no", "level"):
         return text
     return display(indicator.kind, number, None, indicator.unit)
@@ -101,14 +120,14 @@ def trend_chart(
         title=f"{indicator.code} {indicator.title}",
         periods=periods,
         series=series or [charts.Series(indicator.component.code, [None] * len(periods))],
-        y_label=(indicator.unit or indicator.kind.replace("_", "/"))[:24],
+        y_label=(indicator.unit or _(AXIS_WORDS.get(indicator.kind, indicator.kind)))[:24],
         baseline=number_of(indicator.kind, levels, indicator.baseline_value),
         target=number_of(indicator.kind, levels, indicator.target_value),
     )
     if indicator.kind == "percentage":
         chart.y_min, chart.y_max = 0, 100
     elif indicator.kind == "yes_no":
-        chart.y_min, chart.y_max, chart.tick_labels = -0.1, 1.1, {0.0: "no", 1.0: "yes"}
+        chart.y_min, chart.y_max, chart.tick_labels = -0.1, 1.1, {0.0: _("no"), 1.0: _("yes")}
     elif indicator.kind == "level":
         chart.y_min, chart.y_max = 0.5, len(levels) + 0.5
         chart.tick_labels = {float(i + 1): name for i, name in enumerate(levels)}
@@ -140,7 +159,7 @@ def indicator_rows(cycle: Cycle, indicators: list[Indicator], *, small: bool = F
                 status=status(indicator, current),
                 chart=charts.render(chart),
                 table=[
-                    (v.period, v.component.code, "no data" if v.no_data_reason is not None else show(indicator, v))
+                    (v.period, v.component.code, _("no data") if v.no_data_reason is not None else show(indicator, v))
                     for v in past
                 ],
             )
@@ -250,10 +269,18 @@ def lateness(mission: Mission, cycle: Cycle | None, period: str) -> str | None:
     today = clock.today()
     if cycle is None:
         end = period_end(period)
-        return f"no assessment started ({period} ended {end.isoformat()})" if end is not None and today > end else None
+        if end is None or today <= end:
+            return None
+        return _("no assessment started (%(period)s ended %(date)s)", period=period, date=end.isoformat())
     if cycle.state in ("draft_plan", "component_input") and cycle.input_due < today:
         missing = [s.component.code for s in cycle.submissions if s.state not in ("submitted", "endorsed")]
-        return f"input was due {cycle.input_due.isoformat()}" + (f"; missing: {', '.join(missing)}" if missing else "")
+        if missing:
+            return _(
+                "input was due %(date)s; missing: %(components)s",
+                date=cycle.input_due.isoformat(),
+                components=", ".join(missing),
+            )
+        return _("input was due %(date)s", date=cycle.input_due.isoformat())
     return None
 
 

@@ -1,0 +1,72 @@
+"""Task titles in the reader's language.
+
+A task's title is written once, in English, from its definition's template ("Submit {component}
+input for {period}") and stored. To show it in another language, the stored title is matched back
+against the templates of the loaded definitions and the translated template is filled with the same
+values. A title no template matches (an older definition's wording) is shown as stored.
+
+`extract_task_titles` is the pybabel extractor that puts the templates in the catalog (babel.cfg).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import yaml
+from flask import current_app
+from flask_babel import gettext
+
+# What each placeholder may stand for: periods and mission codes are single words.
+_PLACEHOLDER = {"period": r"\S+", "mission": r"\S+"}
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _pattern(template: str) -> re.Pattern:
+    parts, last = [], 0
+    for match in _FIELD.finditer(template):
+        parts.append(re.escape(template[last : match.start()]))
+        name = match.group(1)
+        parts.append(f"(?P<{name}>{_PLACEHOLDER.get(name, '.+?')})")
+        last = match.end()
+    parts.append(re.escape(template[last:]))
+    return re.compile("".join(parts), re.S)
+
+
+def _patterns() -> list[tuple[re.Pattern, str]]:
+    """(pattern, template) for every task title of the loaded definitions, the most literal first."""
+    found = current_app.extensions.get("cpas_task_title_patterns")
+    if found is None:
+        templates = {
+            spec.title
+            for definition in current_app.extensions["cpas_definitions"].values()
+            for state in definition.states.values()
+            for spec in state.tasks
+        }
+        ordered = sorted(templates, key=lambda t: len(_FIELD.sub("", t)), reverse=True)
+        found = current_app.extensions["cpas_task_title_patterns"] = [(_pattern(t), t) for t in ordered]
+    return found
+
+
+def task_title(title: str) -> str:
+    """`title` (as stored, in English) in the current language."""
+    for pattern, template in _patterns():
+        match = pattern.fullmatch(title)
+        if match is not None:
+            translated = gettext(template)
+            if translated == template:
+                return title
+            try:
+                return translated.format(**match.groupdict())[:300]
+            except (KeyError, IndexError, ValueError):  # a translation naming other fields: keep English
+                return title
+    return title
+
+
+def extract_task_titles(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int, str, str, list[str]]]:
+    """pybabel extractor: the task titles of a workflow definition file."""
+    body = yaml.safe_load(fileobj.read().decode("utf-8")) or {}
+    for state, spec in (body.get("states") or {}).items():
+        for task in (spec or {}).get("tasks") or []:
+            if isinstance(task, dict) and isinstance(task.get("title"), str):
+                yield 0, "_", task["title"], [f"task title in state {state}; keep the {{placeholders}}"]
