@@ -103,17 +103,16 @@ class Definition:
         return [t for t in self.transitions if state in t.sources]
 
     def main_path(self) -> list[str]:
-        """The states in the order a cycle normally goes through them (for drawing the steps)."""
+        """The states in the order a cycle normally goes through them (for drawing the steps):
+        from the initial state, each state's first way forward, leaving out transitions allowed from
+        every open state (such as cancel), which are exits, not steps."""
+        open_states = tuple(name for name, spec in self.states.items() if not spec.is_final)
         order, seen = [], set()
         state = self.initial
         while state not in seen:
             seen.add(state)
             order.append(state)
-            forward = [
-                t.dest
-                for t in self.transitions_from(state)
-                if t.dest not in seen and t.sources != tuple(s for s in self.states if not self.states[s].is_final)
-            ]
+            forward = [t.dest for t in self.transitions_from(state) if t.dest not in seen and t.sources != open_states]
             if not forward:
                 break
             state = forward[0]

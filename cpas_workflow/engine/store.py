@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import select
@@ -66,17 +65,16 @@ def register_all() -> list[WorkflowDefinition]:
     return [register(d) for d in definitions().values()]
 
 
-@lru_cache(maxsize=64)
-def _parsed(row_id: int, checksum: str, body_json: str) -> Definition:
-    import json
-
-    return parse(json.loads(body_json), f"stored definition #{row_id}", set(GUARDS), set(EFFECTS))
+_parsed: dict[str, Definition] = {}
 
 
 def definition_of_row(row: WorkflowDefinition) -> Definition:
-    import json
-
-    return _parsed(row.id, row.checksum, json.dumps(row.body, sort_keys=True))
+    """The stored definition, parsed once per content: its checksum names the content."""
+    definition = _parsed.get(row.checksum)
+    if definition is None:
+        definition = parse(row.body, f"stored definition #{row.id}", set(GUARDS), set(EFFECTS))
+        _parsed[row.checksum] = definition
+    return definition
 
 
 def definition_of(subject) -> Definition:
