@@ -132,6 +132,12 @@ def test_exports_and_reports_of_another_mission_are_not_found(api, cycles):
     assert api(SPU).get("/api/v1/missions/DEMO/factsheet.pdf?period=2024-Q1").status_code == 404
 
 
+def _rank(indicator: dict, raw: str):
+    if indicator["kind"] in ("yes_no", "level"):
+        return (["no", "yes"] if indicator["kind"] == "yes_no" else indicator["levels"]).index(raw)
+    return float(raw)
+
+
 def expected_figures(api, period: str) -> dict[str, int]:
     """The report's headline numbers worked out here from the framework and the exported values."""
     framework = ok(api(SPU).get("/api/v1/missions/DEMO/framework"))
@@ -142,33 +148,44 @@ def expected_figures(api, period: str) -> dict[str, int]:
         for r in [o, *o["outputs"]]
         for i in r["indicators"]
     }
-    text = api(SPU).get(f"/api/v1/missions/DEMO/indicator-values.csv?period={period}").get_data().decode("utf-8-sig")
+    text = api(SPU).get("/api/v1/missions/DEMO/indicator-values.csv").get_data().decode("utf-8-sig")
+    every = list(csv.DictReader(io.StringIO(text)))
     figures = {
         "indicators": len(indicators),
         "reported": 0,
         "no_data": 0,
         "target_met": 0,
-        "improving": 0,
-        "worsening": 0,
+        "better_than_baseline": 0,
+        "worse_than_baseline": 0,
+        "worse_than_previous": 0,
     }
-    for row in csv.DictReader(io.StringIO(text)):
+    for row in (r for r in every if r["period"] == period):
         if row["no_data_reason"]:
             figures["no_data"] += 1
             continue
         figures["reported"] += 1
         i = indicators[row["indicator"]]
-        if i["kind"] in ("yes_no", "level"):
-            rank = (["no", "yes"] if i["kind"] == "yes_no" else i["levels"]).index
-            value, base, target = rank(row["value"]), rank(i["baseline"]), rank(i["target"])
-        else:
-            value, base, target = float(row["value"]), i["baseline"], i["target"]
+        value = _rank(i, row["value"])
+        base = _rank(i, i["baseline"]) if isinstance(i["baseline"], str) else i["baseline"]
+        target = _rank(i, i["target"]) if isinstance(i["target"], str) else i["target"]
         sign = 1 if i["direction"] == "higher" else -1
         if sign * (value - target) >= 0:
             figures["target_met"] += 1
         elif sign * (value - base) > 0:
-            figures["improving"] += 1
+            figures["better_than_baseline"] += 1
         elif value != base:
-            figures["worsening"] += 1
+            figures["worse_than_baseline"] += 1
+        earlier = [
+            r
+            for r in every
+            if r["indicator"] == row["indicator"]
+            and r["component"] == row["component"]
+            and r["period"] < period
+            and not r["no_data_reason"]
+        ]
+        if earlier:
+            previous = _rank(i, max(earlier, key=lambda r: r["period"])["value"])
+            figures["worse_than_previous"] += sign * (value - previous) < 0
     return figures
 
 

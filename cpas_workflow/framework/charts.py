@@ -1,10 +1,15 @@
 """Accessible SVG charts drawn on the server: no JavaScript, no CDN. Every chart has role="img",
 a <title> and <desc>, labelled axes, and one <circle> per plotted point carrying its period and
-value; pages print the same numbers in a table beside it."""
+value; pages print the same numbers in a table beside it.
+
+No stored value can break a chart: a value that is not finite or too large to plot is left off it
+(the table beside the chart still shows it), and a chart that fails to draw for any other reason
+is replaced by a placeholder saying so, never an error for the whole page."""
 
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
@@ -12,10 +17,18 @@ from xml.sax.saxutils import escape, quoteattr
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from cpas_workflow.framework.values import format_number
+from cpas_workflow.framework.values import SHOWN_IN_FULL, format_number, plain
 
 COLOURS = ("#0b5cad", "#b35900", "#1e6b30", "#7a1fa2")
 _ids = itertools.count(1)
+log = logging.getLogger(__name__)
+
+
+def plottable(value: float | None) -> float | None:
+    """The value if a chart can place it, else None (left off the chart, still in the table)."""
+    if value is None or not math.isfinite(value) or abs(value) >= SHOWN_IN_FULL:
+        return None
+    return value
 
 
 @dataclass
@@ -39,6 +52,12 @@ class TrendChart:
     height: int = 220
 
 
+def _plottable_only(chart: TrendChart) -> None:
+    for series in chart.series:
+        series.points = [plottable(p) for p in series.points]
+    chart.baseline, chart.target = plottable(chart.baseline), plottable(chart.target)
+
+
 def _range(chart: TrendChart) -> tuple[float, float]:
     numbers = [p for s in chart.series for p in s.points if p is not None]
     numbers += [v for v in (chart.baseline, chart.target) if v is not None]
@@ -53,7 +72,7 @@ def _ticks(chart: TrendChart, low: float, high: float) -> list[tuple[float, str]
     step = _nice_step((high - low) / 4)
     first = math.ceil(low / step) * step
     count = int((high - first) // step) + 1
-    return [(first + step * i, format_number(round(first + step * i, 6))) for i in range(count)]
+    return [(first + step * i, plain(round(first + step * i, 6))) for i in range(count)]
 
 
 def _nice_step(raw: float) -> float:
@@ -63,7 +82,21 @@ def _nice_step(raw: float) -> float:
 
 
 def render(chart: TrendChart) -> Markup:
-    """The chart as an inline <svg> element."""
+    """The chart as an inline <svg> element, or a placeholder if it cannot be drawn."""
+    try:
+        _plottable_only(chart)
+        return _draw(chart)
+    except Exception:  # one chart that cannot be drawn must not take the page down with it
+        log.exception("chart %r could not be drawn", chart.title)
+        return placeholder(chart.title)
+
+
+def placeholder(title: str) -> Markup:
+    words = _("This chart cannot be drawn; the values are listed in the table.")
+    return Markup(f'<p class="chart-placeholder" role="note">{escape(title)}: {escape(words)}</p>')
+
+
+def _draw(chart: TrendChart) -> Markup:
     uid = next(_ids)
     low, high = _range(chart)
     ticks = _ticks(chart, low, high)
@@ -125,7 +158,7 @@ def render(chart: TrendChart) -> Markup:
             path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy, _, _ in coords)
             out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for cx, cy, period, v in coords:
-            label = f"{series.label} {period}: {chart.tick_labels.get(v, format_number(v))}"
+            label = f"{series.label} {period}: {chart.tick_labels.get(v, plain(v))}"
             out.append(
                 f'<circle class="point" cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{colour}" data-series={quoteattr(series.label)} '
                 f'data-period="{escape(period)}" data-value="{format_number(v)}"><title>{escape(label)}</title></circle>'
@@ -143,14 +176,14 @@ def describe(chart: TrendChart) -> str:
     parts = []
     for series in chart.series:
         shown = [
-            f"{p} {chart.tick_labels.get(v, format_number(v))}"
+            f"{p} {chart.tick_labels.get(v, plain(v))}"
             for p, v in zip(chart.periods, series.points, strict=False)
             if v is not None
         ]
         parts.append(f"{series.label}: " + (", ".join(shown) if shown else _("no data")))
     if chart.baseline is not None:
-        shown = chart.tick_labels.get(chart.baseline, format_number(chart.baseline))
+        shown = chart.tick_labels.get(chart.baseline, plain(chart.baseline))
         parts.append(_("baseline %(value)s", value=shown))
     if chart.target is not None:
-        parts.append(_("target %(value)s", value=chart.tick_labels.get(chart.target, format_number(chart.target))))
+        parts.append(_("target %(value)s", value=chart.tick_labels.get(chart.target, plain(chart.target))))
     return _("%(title)s by period.", title=chart.title) + " " + "; ".join(parts) + "."

@@ -37,7 +37,7 @@ def _value_cell(value: IndicatorValue):
     shown = value.value
     if isinstance(shown, bool):
         return "yes" if shown else "no"
-    if isinstance(shown, float) and shown.is_integer():
+    if isinstance(shown, float) and abs(shown) < 1e15 and shown.is_integer():
         return int(shown)
     return shown
 
@@ -163,11 +163,11 @@ def to_xlsx(header, rows, title: str) -> bytes:
 
 
 def to_pdf(html: str) -> bytes:
-    """The print templates carry their styles and charts inline, so nothing is fetched."""
+    """The print templates carry their styles and charts inline. The renderer fetches nothing from
+    the network: it may read the app's own static files, nothing else, and an image of someone's
+    Markdown that points elsewhere becomes a visible placeholder before rendering."""
     from weasyprint import HTML
 
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    from cpas_workflow.framework.printing import STATIC_BASE, StaticOnlyFetcher, printable
 
-
-def _no_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"the printable pages load nothing from outside ({url})")
+    return HTML(string=printable(html), base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).write_pdf()

@@ -4,6 +4,7 @@ the indicator values components report each period."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -156,6 +157,8 @@ class IndicatorValue(CreatedAtMixin, db.Model):
             return self.value_text == "yes"
         if kind == "level":
             return self.value_text
+        if self.value_number is None or not math.isfinite(self.value_number):
+            return None  # only a row written outside the app holds one; JSON has no infinity
         if kind == "count":
             return int(self.value_number)
         return self.value_number

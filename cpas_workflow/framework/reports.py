@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from cpas_workflow.core import clock
 from cpas_workflow.core.text import N_
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.framework import charts, queries
+from cpas_workflow.framework import status as status_words
 from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, Result
 from cpas_workflow.framework.values import display, number_of
 from cpas_workflow.missions.models import Mission
@@ -26,7 +28,7 @@ RATING_LABELS = {
 }
 # An indicator's status stays an English code (the summary counts them); templates show _(status)
 # ("reported" as _("value reported"): the bare word is the plural figure of the summary).
-STATUSES = (N_("no data"), N_("target met"), "reported", N_("improving"), N_("no change"), N_("worsening"))
+STATUSES = status_words.STATUSES
 # The indicator kinds as words (a chart's axis, the framework pages show _(kind with "/" for "_")).
 AXIS_WORDS = {
     "number": N_("number"),
@@ -49,6 +51,9 @@ class IndicatorRow:
     status: str
     chart: str
     table: list[tuple[str, str, str]] = field(default_factory=list)  # (period, component, value shown)
+    change: status_words.Change | None = None  # since the previous period
+    change_shown: str = ""  # '↓ 10 since 2026-Q2 (worse)'
+    progress_shown: str = ""  # '62 % of the way to target'
 
     @property
     def value_shown(self) -> str:
@@ -84,26 +89,7 @@ def shown_level(indicator: Indicator, text: str | None) -> str:
     return display(indicator.kind, number, None, indicator.unit)
 
 
-def status(indicator: Indicator, value: IndicatorValue | None) -> str:
-    """Where the latest value stands between baseline and target, in the indicator's direction."""
-    if value is None or value.no_data_reason is not None or value.value_number is None:
-        return "no data"
-    levels = indicator.allowed_levels
-    base, target = (
-        number_of(indicator.kind, levels, indicator.baseline_value),
-        number_of(indicator.kind, levels, indicator.target_value),
-    )
-    sign = 1 if indicator.direction == "higher" else -1
-    current = value.value_number
-    if target is not None and sign * (current - target) >= 0:
-        return "target met"
-    if base is None:
-        return "reported"
-    if sign * (current - base) > 0:
-        return "improving"
-    if current == base:
-        return "no change"
-    return "worsening"
+status = status_words.status
 
 
 def trend_chart(
@@ -149,6 +135,7 @@ def indicator_rows(cycle: Cycle, indicators: list[Indicator], *, small: bool = F
         past = [v for v in history.get(indicator.code, []) if v.period in periods]
         current = next((v for v in past if v.period == cycle.period), None)
         chart = trend_chart(indicator, periods, past, small=small)
+        change = status_words.change(indicator, current, past)
         rows.append(
             IndicatorRow(
                 indicator=indicator,
@@ -162,6 +149,9 @@ def indicator_rows(cycle: Cycle, indicators: list[Indicator], *, small: bool = F
                     (v.period, v.component.code, _("no data") if v.no_data_reason is not None else show(indicator, v))
                     for v in past
                 ],
+                change=change,
+                change_shown=status_words.change_words(indicator, change),
+                progress_shown=status_words.progress_words(status_words.progress(indicator, current)),
             )
         )
     return rows
@@ -214,9 +204,10 @@ def summary(rows: list[IndicatorRow], submissions) -> dict:
         "indicators": len(rows),
         "reported": sum(1 for r in rows if r.current is not None and r.current.no_data_reason is None),
         "no_data": sum(1 for r in rows if r.current is not None and r.current.no_data_reason is not None),
-        "target_met": statuses.count("target met"),
-        "improving": statuses.count("improving"),
-        "worsening": statuses.count("worsening"),
+        "target_met": statuses.count(status_words.TARGET_MET),
+        "better_than_baseline": statuses.count(status_words.BETTER),
+        "worse_than_baseline": statuses.count(status_words.WORSE),
+        "worse_than_previous": sum(1 for r in rows if r.change is not None and r.change.judgement == "worse"),
         "ratings": ratings,
     }
 
@@ -271,16 +262,16 @@ def lateness(mission: Mission, cycle: Cycle | None, period: str) -> str | None:
         end = period_end(period)
         if end is None or today <= end:
             return None
-        return _("no assessment started (%(period)s ended %(date)s)", period=period, date=end.isoformat())
+        return _("no assessment started (%(period)s ended %(date)s)", period=period, date=format_date(end))
     if cycle.state in ("draft_plan", "component_input") and cycle.input_due < today:
         missing = [s.component.code for s in cycle.submissions if s.state not in ("submitted", "endorsed")]
         if missing:
             return _(
                 "input was due %(date)s; missing: %(components)s",
-                date=cycle.input_due.isoformat(),
+                date=format_date(cycle.input_due),
                 components=", ".join(missing),
             )
-        return _("input was due %(date)s", date=cycle.input_due.isoformat())
+        return _("input was due %(date)s", date=format_date(cycle.input_due))
     return None
 
 

@@ -200,7 +200,7 @@ def format_number(number: float | None) -> str:
 
 
 def _decimal(number: float, places: int) -> Decimal:
-    return Decimal(str(round(number, places)))
+    return Decimal(str(round(number, places))).normalize()
 
 
 def locale_name() -> str:
