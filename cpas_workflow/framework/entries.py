@@ -127,5 +127,14 @@ def serialize(value: IndicatorValue) -> dict:
     }
 
 
+def serialize_published(value: IndicatorValue) -> dict:
+    """A value of the mission's published set (or, asked for, a draft), as the API gives it."""
+    return {
+        **serialize(value),
+        "cycle": value.submission.cycle_id,
+        "status": "published" if value.is_published else "draft",
+    }
+
+
 def serialize_values(submission) -> list[dict]:
     return [serialize(v) for v in queries.values_of_submission(submission)]

@@ -143,6 +143,10 @@ class IndicatorValue(CreatedAtMixin, db.Model):
     component: Mapped[Component] = relationship(lazy="joined")
     submission = relationship("Submission", lazy="joined")
 
+    # Set by the query that read the value (framework.queries.mission_values): whether the
+    # publication rule lets it leave the mission. Not stored.
+    is_published = None
+
     @property
     def value(self):
         """The value as the API gives it: a number, true/false, a level's name, or None (no data)."""

@@ -1,9 +1,13 @@
-"""Reading frameworks and indicator values: the version a cycle uses, values for exports and trends."""
+"""Reading frameworks and indicator values: the version a cycle uses, values for exports and trends,
+and the publication rule (which values may leave the mission)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
 
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue
@@ -59,29 +63,85 @@ def values_of_submission(submission: Submission) -> list[IndicatorValue]:
     )
 
 
-def mission_values(mission: Mission, *, period: str | None = None, cycle: Cycle | None = None) -> list[IndicatorValue]:
-    """Every value reported in the mission's assessment cycles (cancelled ones left out), ordered by
-    period, indicator and component; narrowed to one period or one cycle if asked."""
+# The publication rule. A cycle's values are *published* once leadership approved the assessment
+# (the cycle left `leadership_signoff` by `approve`) and it has not been reopened (or cancelled)
+# since. It is read from the audit trail, which every transition writes in its own transaction, so
+# it holds for every version of the workflow a cycle may run on. Nothing else decides it.
+APPROVAL = ("approve", "leadership_signoff")  # the trigger, and the state it leaves
+UNPUBLISHING = ("reopen_for_correction", "cancel")  # triggers that take an approval back
+
+
+def _last_cycle_event(*conditions) -> ColumnElement:
+    return (
+        select(func.max(AuditEvent.id))
+        .where(AuditEvent.cycle_id == Cycle.id, AuditEvent.subject.startswith("cycle:"), *conditions)
+        .correlate(Cycle)
+        .scalar_subquery()
+    )
+
+
+def is_published_clause() -> ColumnElement[bool]:
+    """The rule as a condition on `Cycle` (one query, usable in any select of cycles or values)."""
+    approved = _last_cycle_event(AuditEvent.action == APPROVAL[0], AuditEvent.from_state == APPROVAL[1])
+    withdrawn = _last_cycle_event(AuditEvent.action.in_(UNPUBLISHING))
+    return and_(approved.is_not(None), or_(withdrawn.is_(None), withdrawn < approved))
+
+
+def is_published(cycle: Cycle) -> bool:
+    return db.session.scalar(select(Cycle.id).where(Cycle.id == cycle.id, is_published_clause())) is not None
+
+
+def first_published_at(cycle: Cycle) -> dt.datetime | None:
+    """When leadership first approved the cycle's assessment (None: never)."""
+    return db.session.scalar(
+        select(func.min(AuditEvent.at)).where(
+            AuditEvent.cycle_id == cycle.id,
+            AuditEvent.subject == f"cycle:{cycle.id}",
+            AuditEvent.action == APPROVAL[0],
+            AuditEvent.from_state == APPROVAL[1],
+        )
+    )
+
+
+def mission_values(
+    mission: Mission,
+    *,
+    period: str | None = None,
+    cycle: Cycle | None = None,
+    drafts: bool = False,
+    draft_of: Cycle | None = None,
+) -> list[IndicatorValue]:
+    """The mission's *published* indicator values, ordered by period, indicator and component;
+    narrowed to one period or one cycle if asked. `drafts` adds the values of every cycle not
+    published (cancelled ones left out); `draft_of` adds those of that one cycle only. Each value
+    says whether it is published in `is_published`."""
+    published = is_published_clause()
     query = (
-        select(IndicatorValue)
+        select(IndicatorValue, published)
         .join(Submission, IndicatorValue.submission_id == Submission.id)
         .join(Cycle, Submission.cycle_id == Cycle.id)
         .join(Indicator, IndicatorValue.indicator_id == Indicator.id)
         .where(Cycle.mission_id == mission.id, Cycle.state != "cancelled")
     )
+    if not drafts:
+        query = query.where(published if draft_of is None else or_(published, Cycle.id == draft_of.id))
     if period is not None:
         query = query.where(IndicatorValue.period == period)
     if cycle is not None:
         query = query.where(Submission.cycle_id == cycle.id)
-    rows = db.session.scalars(query).unique()
+    rows = []
+    for value, flag in db.session.execute(query).unique():
+        value.is_published = bool(flag)
+        rows.append(value)
     return sorted(rows, key=lambda v: (v.period, v.indicator.position, v.indicator.code, v.component.code))
 
 
-def history(mission: Mission, up_to_period: str) -> dict[str, list[IndicatorValue]]:
-    """Values by indicator code, oldest period first, up to and including `up_to_period`
-    (periods like 2026-Q3 sort in time order as text)."""
+def history(mission: Mission, up_to_period: str, *, draft_of: Cycle | None = None) -> dict[str, list[IndicatorValue]]:
+    """Published values by indicator code, oldest period first, up to and including `up_to_period`
+    (periods like 2026-Q3 sort in time order as text); with `draft_of`, that cycle's own values
+    too, published or not (its assessment shows them, marked as a draft)."""
     by_code: dict[str, list[IndicatorValue]] = {}
-    for value in mission_values(mission):
+    for value in mission_values(mission, draft_of=draft_of):
         if value.period <= up_to_period:
             by_code.setdefault(value.indicator.code, []).append(value)
     return by_code

@@ -141,8 +141,11 @@ def _periods(mission: Mission, up_to: str) -> list[str]:
     return periods[-TREND_PERIODS:]
 
 
-def indicator_rows(cycle: Cycle, indicators: list[Indicator], *, small: bool = False) -> list[IndicatorRow]:
-    history = queries.history(cycle.mission, cycle.period)
+def indicator_rows(
+    cycle: Cycle, indicators: list[Indicator], *, small: bool = False, with_draft: bool = False
+) -> list[IndicatorRow]:
+    """Rows of published values; `with_draft` adds the cycle's own values when not yet published."""
+    history = queries.history(cycle.mission, cycle.period, draft_of=cycle if with_draft else None)
     periods = _periods(cycle.mission, cycle.period)
     rows = []
     for indicator in indicators:
@@ -188,12 +191,13 @@ def assessment(cycle: Cycle) -> dict:
                     for code in outcome.component_codes
                     if code in submissions
                 ]
-                blocks.append(
-                    OutcomeBlock(priority, outcome, contributions, indicator_rows(cycle, _indicators_under(outcome)))
-                )
+                rows = indicator_rows(cycle, _indicators_under(outcome), with_draft=True)
+                blocks.append(OutcomeBlock(priority, outcome, contributions, rows))
     all_rows = [r for b in blocks for r in b.indicators]
     return {
         "cycle": cycle,
+        "is_draft": not queries.is_published(cycle),
+        "first_published_at": queries.first_published_at(cycle),
         "version": version,
         "blocks": blocks,
         "submissions": list(cycle.submissions),
@@ -224,14 +228,16 @@ def summary(rows: list[IndicatorRow], submissions) -> dict:
 def factsheet(mission: Mission, period: str) -> dict:
     """One page for a period: headline indicators with trends, the components' ratings."""
     cycle = queries.cycle_for_period(mission, period)
-    if cycle is None:
+    if cycle is None or not queries.is_published(cycle):
         return {
             "mission": mission,
             "period": period,
-            "cycle": None,
+            "cycle": cycle,
+            "is_published": False,
             "rows": [],
             "submissions": [],
             "rating_labels": RATING_LABELS,
+            "generated_at": clock.now(),
         }
     version = queries.version_for_cycle(cycle)
     indicators = [] if version is None else [i for i in version.indicators if i.is_headline] or list(version.indicators)
@@ -240,6 +246,7 @@ def factsheet(mission: Mission, period: str) -> dict:
         "mission": mission,
         "period": period,
         "cycle": cycle,
+        "is_published": True,
         "rows": rows,
         "submissions": list(cycle.submissions),
         "summary": summary(indicator_rows(cycle, list(version.indicators)) if version else [], list(cycle.submissions)),
@@ -309,11 +316,13 @@ def comparison(missions: list[Mission], period: str) -> list[dict]:
     rows = []
     for mission in missions:
         cycle = queries.cycle_for_period(mission, period)
+        is_published = cycle is not None and queries.is_published(cycle)
         rows.append(
             {
                 "mission": mission,
                 "cycle": cycle,
-                "priorities": priority_ratings(cycle) if cycle else [],
+                "is_published": is_published,
+                "priorities": priority_ratings(cycle) if is_published else [],
                 "late": lateness(mission, cycle, period),
             }
         )
