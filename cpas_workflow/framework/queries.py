@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
-from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue
+from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, IndicatorValueChange
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.submissions.models import Submission
 
@@ -91,16 +91,61 @@ def is_published(cycle: Cycle) -> bool:
     return db.session.scalar(select(Cycle.id).where(Cycle.id == cycle.id, is_published_clause())) is not None
 
 
-def first_published_at(cycle: Cycle) -> dt.datetime | None:
-    """When leadership first approved the cycle's assessment (None: never)."""
-    return db.session.scalar(
-        select(func.min(AuditEvent.at)).where(
-            AuditEvent.cycle_id == cycle.id,
-            AuditEvent.subject == f"cycle:{cycle.id}",
+def _first_approval_at() -> ColumnElement:
+    return (
+        select(func.min(AuditEvent.at))
+        .where(
+            AuditEvent.cycle_id == Cycle.id,
+            AuditEvent.subject.startswith("cycle:"),
             AuditEvent.action == APPROVAL[0],
             AuditEvent.from_state == APPROVAL[1],
         )
+        .correlate(Cycle)
+        .scalar_subquery()
     )
+
+
+def first_published_at(cycle: Cycle) -> dt.datetime | None:
+    """When leadership first approved the cycle's assessment (None: never)."""
+    return db.session.scalar(select(_first_approval_at()).where(Cycle.id == cycle.id))
+
+
+def corrected_at(mission: Mission) -> dict[tuple[int, int], dt.datetime]:
+    """When each value changed last after its cycle was first published, by (submission, indicator)."""
+    rows = db.session.execute(
+        select(IndicatorValueChange.submission_id, IndicatorValueChange.indicator_id, func.max(IndicatorValueChange.at))
+        .join(Submission, IndicatorValueChange.submission_id == Submission.id)
+        .join(Cycle, Submission.cycle_id == Cycle.id)
+        .where(Cycle.mission_id == mission.id, IndicatorValueChange.at > _first_approval_at())
+        .group_by(IndicatorValueChange.submission_id, IndicatorValueChange.indicator_id)
+    )
+    return {(submission_id, indicator_id): at for submission_id, indicator_id, at in rows}
+
+
+def last_submitted_at(submission: Submission) -> dt.datetime | None:
+    """When the component's input was last submitted (None: never); values older than that were submitted."""
+    return db.session.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.cycle_id == submission.cycle_id,
+            AuditEvent.subject.startswith(f"submission:{submission.id}:"),
+            AuditEvent.action == "submit",
+        )
+    )
+
+
+def value_changes(submission_ids: list[int]) -> dict[tuple[int, int], list[IndicatorValueChange]]:
+    """The history of values changed after their first submission, by (submission, indicator), oldest first."""
+    found: dict[tuple[int, int], list[IndicatorValueChange]] = {}
+    if not submission_ids:
+        return found
+    rows = db.session.scalars(
+        select(IndicatorValueChange)
+        .where(IndicatorValueChange.submission_id.in_(submission_ids))
+        .order_by(IndicatorValueChange.id)
+    ).unique()
+    for change in rows:
+        found.setdefault((change.submission_id, change.indicator_id), []).append(change)
+    return found
 
 
 def mission_values(

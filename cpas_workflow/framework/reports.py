@@ -3,11 +3,12 @@ built once here from the data, rendered by templates (HTML) and WeasyPrint (PDF)
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from cpas_workflow.core import clock
+from cpas_workflow.core import clock, timezones
 from cpas_workflow.core.text import N_
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.framework import charts, queries
@@ -49,6 +50,7 @@ class IndicatorRow:
     status: str
     chart: str
     table: list[tuple[str, str, str]] = field(default_factory=list)  # (period, component, value shown)
+    corrected_on: dt.date | None = None  # the current value changed after it was first published
 
     @property
     def value_shown(self) -> str:
@@ -146,6 +148,7 @@ def indicator_rows(
 ) -> list[IndicatorRow]:
     """Rows of published values; `with_draft` adds the cycle's own values when not yet published."""
     history = queries.history(cycle.mission, cycle.period, draft_of=cycle if with_draft else None)
+    corrected = queries.corrected_at(cycle.mission)
     periods = _periods(cycle.mission, cycle.period)
     rows = []
     for indicator in indicators:
@@ -165,9 +168,42 @@ def indicator_rows(
                     (v.period, v.component.code, _("no data") if v.no_data_reason is not None else show(indicator, v))
                     for v in past
                 ],
+                corrected_on=_corrected_on(cycle, current, corrected),
             )
         )
     return rows
+
+
+def _shown_side(indicator: Indicator, number, text, no_data_reason) -> str:
+    if no_data_reason is not None:
+        return _("no data")
+    if number is None and text is None:
+        return _("removed")
+    if indicator.kind == "yes_no" and text in ("yes", "no"):
+        return _(text)
+    return display(indicator.kind, number, text, indicator.unit)
+
+
+def value_history(submission_ids: list[int]) -> dict[tuple[int, int], list[dict]]:
+    """Each value's changes after its first submission, by (submission, indicator), in the reader's words."""
+    return {
+        key: [
+            {
+                "at": c.at,
+                "actor": c.actor.name if c.actor else "",
+                "old": _shown_side(c.indicator, c.old_number, c.old_text, c.old_no_data_reason),
+                "new": _shown_side(c.indicator, c.new_number, c.new_text, c.new_no_data_reason),
+                "reason": c.reason,
+            }
+            for c in changes
+        ]
+        for key, changes in queries.value_changes(submission_ids).items()
+    }
+
+
+def _corrected_on(cycle: Cycle, value: IndicatorValue | None, corrected: dict) -> dt.date | None:
+    at = None if value is None else corrected.get((value.submission_id, value.indicator_id))
+    return None if at is None else timezones.local_date(at, cycle.mission.timezone)
 
 
 def _indicators_under(outcome: Result) -> list[Indicator]:
