@@ -1,5 +1,6 @@
 """A component's indicator values for the period of its submission: checked against each
-indicator's kind and range, an optional source note, or "no data" with a reason."""
+indicator's kind and range (the same check for the web form, the API and any import), an optional
+source note, or "no data" with a reason."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def _check_item(index: int, item, indicators: dict, seen: set, problems: dict) -
         problems[f"{where}.no_data_reason"] = f"{code} has a value: a no-data reason is given only without one"
         return None
     try:
-        number, text = values.parse(indicator.kind, indicator.allowed_levels, raw)
+        number, text = values.parse(indicator.kind, indicator.allowed_levels, raw, indicator.minimum, indicator.maximum)
     except values.BadValue as exc:
         problems[f"{where}.value"] = f"{code} ({indicator.title}) {exc}"
         return None
@@ -168,7 +169,7 @@ def shown_change(indicator, change: IndicatorValueChange) -> str:
             return "no data"
         if number is None and text is None:
             return "removed"
-        return values.display(indicator.kind, number, text, indicator.unit)
+        return text if text is not None else values.format_number(number)
 
     return (
         f"{one(change.old_number, change.old_text, change.old_no_data_reason)} → "
@@ -176,9 +177,10 @@ def shown_change(indicator, change: IndicatorValueChange) -> str:
     )
 
 
-def items_from_form(form, indicators) -> list[dict]:
-    """The page's fields (`value-CODE`, `note-CODE`, `no_data-CODE`, `reason-CODE`) as API items;
-    an indicator left blank is left out (not reported yet)."""
+def items_from_form(form, indicators, locale: str) -> list[dict]:
+    """The page's fields (`value-CODE`, `note-CODE`, `no_data-CODE`, `reason-CODE`,
+    `change_reason-CODE`) as API items, each typed value to be read in `locale` (the reader's
+    language); an indicator left blank is left out (not reported yet)."""
     items = []
     for indicator in indicators:
         code = indicator.code
@@ -196,7 +198,7 @@ def items_from_form(form, indicators) -> list[dict]:
                 }
             )
         elif raw:
-            items.append({"indicator": code, "value": raw, "note": note, **why})
+            items.append({"indicator": code, "value": values.Typed(raw, locale), "note": note, **why})
     return items
 
 

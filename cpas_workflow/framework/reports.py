@@ -179,8 +179,6 @@ def _shown_side(indicator: Indicator, number, text, no_data_reason) -> str:
         return _("no data")
     if number is None and text is None:
         return _("removed")
-    if indicator.kind == "yes_no" and text in ("yes", "no"):
-        return _(text)
     return display(indicator.kind, number, text, indicator.unit)
 
 

@@ -1,7 +1,7 @@
 """history of indicator values changed after their first submission
 
 Revision ID: 3f9b2c7d41a0
-Revises: 678094985b2c
+Revises: b3d5e7f9a1c2
 Create Date: 2026-12-01 13:40:00.000000
 
 """
@@ -13,7 +13,7 @@ import cpas_workflow.core.db
 
 # revision identifiers, used by Alembic.
 revision = '3f9b2c7d41a0'
-down_revision = '678094985b2c'
+down_revision = 'b3d5e7f9a1c2'
 branch_labels = None
 depends_on = None
 
