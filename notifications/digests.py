@@ -5,12 +5,14 @@ The period starts at CPAS_DIGEST_HOUR (weekly: on CPAS_DIGEST_WEEKDAY, 0 = Monda
 time zone: that of the mission of their first role assignment, UTC for users with no mission role
 (hq, admin). A digest is due once the period has started and none was built in it; a scheduler that
 was down catches up on its next pass. Everything is read in a fixed number of queries, however many
-users there are (see bench/digests.py).
+users there are (see bench/digests.py), and each digest is queued unrendered: its lists as JSON,
+rendered when it is sent (`render_digest`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -26,7 +28,7 @@ from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.tasks.models import Task
-from notifications.outbox import add_rows, message_row, task_path
+from notifications.outbox import Deferred, add_deferred, deferred_row, renders, task_path
 
 HORIZON_DAYS = {"daily": 7, "weekly": 14}  # "due soon" reaches this far ahead
 PERIOD = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
@@ -167,62 +169,88 @@ def _changes(readers: list[Reader]) -> dict[int, list]:
 def _task_item(t, today: dt.date) -> dict:
     return {
         "title": t.title,
-        "due": t.due,
+        "due": t.due.isoformat(),
         "days": (t.due - today).days,
         "mission": t.mission_code,
-        "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + task_path(t),
+        "path": task_path(t),
     }
 
 
-def _change_item(e, tz: str) -> dict:
+def _change_item(e) -> dict:
     return {
-        "at": timezones.local(e.at, tz),  # the reader's clock, as their due dates are their local days
+        "at": e.at.isoformat(),
         "actor": e.actor or "",
         "action": e.action,  # a code: the templates show its label in the reader's language
         "cycle": e.cycle_title or "",
         "from_state": e.from_state,
         "to_state": e.to_state,
         "comment": e.comment,
-        "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + f"/cycles/{e.cycle_id}" if e.cycle_id else None,
+        "cycle_id": e.cycle_id,
     }
 
 
-def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) -> dict | None:
-    """The outbox row of one reader's digest, or None when there is nothing to tell them."""
+def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) -> Deferred | None:
+    """The outbox row of one reader's digest (unrendered), or None when there is nothing to tell them."""
     horizon = HORIZON_DAYS[reader.notify]
     today_by_tz: dict[str, dt.date] = {}
     overdue, due_soon = [], []
     for t in tasks:
-        today = today_by_tz.setdefault(t.tz, timezones.local_date(now, t.tz))
+        today = today_by_tz.get(t.tz) or today_by_tz.setdefault(t.tz, timezones.local_date(now, t.tz))
         if t.due < today:
             overdue.append(_task_item(t, today))
         elif (t.due - today).days <= horizon:
             due_soon.append(_task_item(t, today))
-    changes = [_change_item(e, reader.tz) for e in events if e.at > reader.since and e.actor_id != reader.id]
+    changes = [e for e in events if e.at > reader.since and e.actor_id != reader.id]
     if not (overdue or due_soon or changes):
         return None
     local_day = timezones.local_date(reader.period_start, reader.tz)
+    context = {
+        "period": reader.notify,
+        "day": local_day.isoformat(),
+        "tz": reader.tz,
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "horizon": horizon,
+        "changes": [_change_item(e) for e in changes[-MAX_CHANGES:]],
+        "more_changes": max(len(changes) - MAX_CHANGES, 0),
+    }
+    key = f"digest:user-{reader.id}:{reader.notify}:{local_day.isoformat()}"
+    return deferred_row(key, "digest", reader, json.dumps(context))
+
+
+@renders("digest")
+def render_digest(kind: str, context: dict) -> tuple[str, tuple, dict]:
+    """A digest's template context from its JSON: dates back to dates, instants on the reader's clock
+    (as their due dates are their local days), paths to links."""
+    base = current_app.config["CPAS_BASE_URL"].rstrip("/")
+
+    def task(item: dict) -> dict:
+        return item | {"due": dt.date.fromisoformat(item["due"]), "url": base + item["path"]}
+
+    def change(item: dict) -> dict:
+        at = timezones.local(dt.datetime.fromisoformat(item["at"]), context["tz"])
+        return item | {"at": at, "url": f"{base}/cycles/{item['cycle_id']}" if item.get("cycle_id") else None}
+
     # The day in the subject: identical subjects every day make Outlook fold all digests into one
     # conversation, where yesterday's and today's cannot be told apart.
     subject = (
         N_("Your weekly cpas-workflow digest, week of %(day)s")
-        if reader.notify == "weekly"
+        if context["period"] == "weekly"
         else N_("Your daily cpas-workflow digest, %(day)s"),
-        {"day": local_day.isoformat()},
+        {"day": context["day"]},
     )
-    return message_row(
-        f"digest:user-{reader.id}:{reader.notify}:{local_day.isoformat()}",
+    return (
         "digest",
-        reader,
-        "digest",
-        subject=subject,
-        period=reader.notify,
-        overdue=overdue,
-        due_soon=due_soon,
-        horizon=horizon,
-        changes=changes[-MAX_CHANGES:],
-        more_changes=max(len(changes) - MAX_CHANGES, 0),
-        tasks_url=current_app.config["CPAS_BASE_URL"].rstrip("/") + "/",
+        subject,
+        {
+            "period": context["period"],
+            "overdue": [task(t) for t in context["overdue"]],
+            "due_soon": [task(t) for t in context["due_soon"]],
+            "horizon": context["horizon"],
+            "changes": [change(c) for c in context["changes"]],
+            "more_changes": context["more_changes"],
+            "tasks_url": base + "/",
+        },
     )
 
 
@@ -242,7 +270,7 @@ def send_digests(now: dt.datetime) -> int:
         row = build_digest(reader, index.for_reader(reader), events, now)
         if row is not None:
             rows.append(row)
-    add_rows(rows)
+    add_deferred(rows)
     users = User.__table__
     db.session.execute(
         update(users)
