@@ -156,12 +156,21 @@ def add_deferred(rows: Sequence[Deferred]) -> int:
     now = clock.now()
     stamp = stamp_processor(now) if stamp_processor else now
     columns = ("key", "kind", "user_id", "recipient", "context", "status", "attempts", "next_attempt_at", "created_at")
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
     quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join([mark] * len(columns))}) ON CONFLICT ({quote('key')}) DO NOTHING"
-    )
+    into = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+    conflict = f" ON CONFLICT ({quote('key')}) DO NOTHING"
+    if dialect.name == "postgresql":  # one statement whatever the number of rows: the columns as arrays
+        sql = (
+            into + "SELECT k, kind, u, r, c::json, 'pending', 0, %s, %s "
+            "FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[], %s::text[]) AS t(k, kind, u, r, c)" + conflict
+        )
+        arrays = [
+            list(column)
+            for column in zip(*((r.key, r.kind, r.user.id, r.user.email, r.context) for r in rows), strict=True)
+        ]
+        return connection.exec_driver_sql(sql, (stamp, stamp, *arrays)).rowcount
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = into + f"VALUES ({', '.join([mark] * len(columns))})" + conflict
     params = [(r.key, r.kind, r.user.id, r.user.email, r.context, "pending", 0, stamp, stamp) for r in rows]
     return connection.exec_driver_sql(sql, params).rowcount
 
