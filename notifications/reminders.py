@@ -19,7 +19,9 @@ from sqlalchemy import func, select, type_coerce
 
 from cpas_workflow.core import timezones
 from cpas_workflow.core.db import UTCDateTime
+from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store
+from cpas_workflow.engine.definitions import Definition
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.recommendations.models import RecommendationUpdate
@@ -55,11 +57,11 @@ class Policy:
     escalate_after_days: int
 
 
-def policy_for(workflow_name: str) -> Policy:
-    """The definition's `reminders:` block, with the CPAS_* settings for whatever it leaves out."""
+def policy_for(definition: Definition) -> Policy:
+    """The definition's `reminders:` block, with the CPAS_* settings for whatever it leaves out.
+    A task follows the definition its cycle started with (`store.definition_of(task)`)."""
     config = current_app.config
-    definition = store.definitions().get(workflow_name)
-    given = definition.reminders if definition is not None else {}
+    given = definition.reminders
     return Policy(
         days_before=tuple(sorted({int(d) for d in given.get("days_before", config["CPAS_REMINDER_DAYS_BEFORE"])})),
         on_due=bool(given.get("on_due", True)),
@@ -68,8 +70,32 @@ def policy_for(workflow_name: str) -> Policy:
     )
 
 
-def _workflow_of(task) -> str:
-    return task.key.split(":", 1)[0]
+class _TaskRef:
+    """A task as `store.definition_of` asks for it, from a row of TASK_COLUMNS."""
+
+    __tablename__ = "tasks"
+
+    def __init__(self, cycle_id: int, submission_id: int | None) -> None:
+        self.cycle_id, self.submission_id = cycle_id, submission_id
+
+
+class Policies:
+    """The reminder policy of each task's pinned definition, worked out once per cycle and subject.
+    The cycles of the tasks at hand are read in one statement first, so that `store.definition_of`
+    finds them in the session (no read per cycle)."""
+
+    def __init__(self, window) -> None:
+        db.session.scalars(
+            select(Cycle).where(Cycle.id.in_(window.with_only_columns(Task.cycle_id).order_by(None)))
+        ).all()
+        self.known: dict[tuple[int, bool], Policy] = {}
+
+    def of(self, task) -> Policy:
+        pinned = (task.cycle_id, task.submission_id is not None)
+        policy = self.known.get(pinned)
+        if policy is None:
+            policy = self.known[pinned] = policy_for(store.definition_of(_TaskRef(task.cycle_id, task.submission_id)))
+        return policy
 
 
 def reminder_occasion(policy: Policy, due: dt.date, today: dt.date, opened_on: dt.date) -> str | None:
@@ -102,7 +128,7 @@ def _horizon() -> int:
     return max(
         [
             *current_app.config["CPAS_REMINDER_DAYS_BEFORE"],
-            *(d for definition in store.definitions().values() for d in definition.reminders.get("days_before", ())),
+            *(d for definition in store.registered_versions() for d in definition.reminders.get("days_before", ())),
         ],
         default=0,
     )
@@ -124,16 +150,16 @@ class LocalDays:
 def send_reminders(now: dt.datetime) -> int:
     """Queue the reminders and escalations owed as of `now`; the number of messages queued.
     A fixed number of statements: the tasks, their addressees, one insert."""
-    tasks = db.session.execute(open_tasks_due_by(now.date() + dt.timedelta(days=_horizon() + 1))).all()
+    window = open_tasks_due_by(now.date() + dt.timedelta(days=_horizon() + 1))
+    tasks = db.session.execute(window).all()
     if not tasks:
         return 0
     directory = Directory({t.mission_id for t in tasks}, {t.assignee_id for t in tasks if t.assignee_id})
-    policies: dict[str, Policy] = {}
+    policies = Policies(window)
     days = LocalDays(now)
     rows = []
     for task in tasks:
-        name = _workflow_of(task)
-        policy = policies.get(name) or policies.setdefault(name, policy_for(name))
+        policy = policies.of(task)
         today = days.today(task.timezone)
         opened_on = timezones.local_date(task.created_at, task.timezone)
         occasion = reminder_occasion(policy, task.due, today, opened_on)
