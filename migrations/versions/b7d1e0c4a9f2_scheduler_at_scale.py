@@ -1,7 +1,7 @@
 """scheduler at scale: open tasks by due date, messages rendered when sent
 
 Revision ID: b7d1e0c4a9f2
-Revises: 678094985b2c
+Revises: b3d5e7f9a1c2
 Create Date: 2026-12-01 13:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d1e0c4a9f2'
-down_revision = '678094985b2c'
+down_revision = 'b3d5e7f9a1c2'
 branch_labels = None
 depends_on = None
 
