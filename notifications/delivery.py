@@ -27,6 +27,7 @@ from pathlib import Path
 from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.extensions import db, mail
 from notifications.models import OutboxMessage
@@ -193,7 +194,7 @@ def deliver_outbox(now: dt.datetime) -> int:
             token = claim(message_id, now)
             if token is None:
                 continue
-            message = db.session.get(OutboxMessage, message_id)
+            message = db.session.get(OutboxMessage, message_id, options=[joinedload(OutboxMessage.user)])
             reason = skip_reason(message)
             if reason is not None:
                 log.info("not sending %s: %s", message.key, reason)

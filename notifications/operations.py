@@ -7,6 +7,7 @@ import secrets
 from sqlalchemy import select
 
 from cpas_workflow.accounts.models import User
+from cpas_workflow.accounts.queries import with_roles
 from cpas_workflow.core import access, clock
 from cpas_workflow.core.audit import record
 from cpas_workflow.core.errors import Conflict, Forbidden, NotFound
@@ -45,7 +46,8 @@ def revoke_calendar_token(user: User) -> None:
 
 
 def user_for_calendar(token: str) -> User:
-    user = db.session.scalar(select(User).where(User.calendar_token == token)) if token else None
+    query = select(User).where(User.calendar_token == token).options(*with_roles())
+    user = db.session.scalars(query).unique().first() if token else None
     if user is None or not user.is_enabled:
         raise NotFound("no calendar at this address (the link may have been revoked)")
     return user

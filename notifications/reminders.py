@@ -18,6 +18,7 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.core import timezones
 from cpas_workflow.core.text import N_
@@ -84,7 +85,12 @@ def reminder_occasion(policy: Policy, due: dt.date, today: dt.date, opened_on: d
 
 def _open_tasks_due_by(last_due: dt.date) -> list[Task]:
     return list(
-        db.session.scalars(select(Task).where(Task.closed_at.is_(None), Task.due <= last_due).order_by(Task.id))
+        db.session.scalars(
+            select(Task)
+            .where(Task.closed_at.is_(None), Task.due <= last_due)
+            .options(joinedload(Task.mission), joinedload(Task.component))
+            .order_by(Task.id)
+        )
     )
 
 
@@ -151,7 +157,10 @@ def send_followups(now: dt.datetime) -> int:
     every = dt.timedelta(days=current_app.config["CPAS_FOLLOWUP_EVERY_DAYS"])
     tasks = list(
         db.session.scalars(
-            select(Task).where(Task.closed_at.is_(None), Task.recommendation_id.is_not(None)).order_by(Task.id)
+            select(Task)
+            .where(Task.closed_at.is_(None), Task.recommendation_id.is_not(None))
+            .options(joinedload(Task.mission), joinedload(Task.component))
+            .order_by(Task.id)
         )
     )
     if not tasks:
