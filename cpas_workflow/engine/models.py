@@ -18,6 +18,6 @@ class WorkflowDefinition(CreatedAtMixin, db.Model):
     version: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     checksum: Mapped[str] = mapped_column(String(64))
-    # Read only when a content is parsed for the first time in a process (store.definition_of_row):
+    # Read only when a content is parsed for the first time in a process (store._parsed_row):
     # a cycle loaded with its definition row does not decode the JSON.
     body: Mapped[dict] = mapped_column(JSON, deferred=True)
