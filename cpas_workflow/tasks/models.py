@@ -18,6 +18,8 @@ class Task(CreatedAtMixin, db.Model):
         Index("ix_tasks_open_role", "closed_at", "role", "mission_id"),
         # My tasks: the open tasks of a component role, soonest due first
         Index("ix_tasks_component_role", "component_id", "role", "closed_at", "due"),
+        # The scheduler's reminder window: open tasks due by a date, without reading the closed history.
+        Index("ix_tasks_open_due", "closed_at", "due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """Indexes for the pages and the scheduler: tasks by submission, action and component role; events by time
 
 Revision ID: b7d41e0c9a23
-Revises: b3d5e7f9a1c2
+Revises: b7d1e0c4a9f2
 Create Date: 2026-12-01 14:00:00.000000
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7d41e0c9a23'
-down_revision = 'b3d5e7f9a1c2'
+down_revision = 'b7d1e0c4a9f2'
 branch_labels = None
 depends_on = None
 
