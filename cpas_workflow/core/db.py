@@ -29,3 +29,12 @@ class UTCDateTime(TypeDecorator):
 
 class CreatedAtMixin:
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, nullable=False)
+
+
+def write_aside(statement) -> None:
+    """One bookkeeping write (a "last seen" instant) in its own short transaction: committed at once
+    whatever becomes of the request's transaction, and without expiring what the request loaded."""
+    from cpas_workflow.extensions import db
+
+    with db.engine.begin() as connection:
+        connection.execute(statement)
