@@ -67,8 +67,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
 def _security_headers(response):
     """Every asset is the app's own: the browser is told to load nothing from elsewhere. Nothing
-    personal is kept in any cache (signed-in pages, the API, exports); outside development the
-    browser is told to use https only (HSTS)."""
+    but static files is kept in any cache; outside development the browser is told to use https
+    only (HSTS)."""
     from flask import current_app
 
     if _is_private(response):
@@ -88,13 +88,11 @@ def _security_headers(response):
 
 
 def _is_private(response) -> bool:
-    """A response that must not be stored by the browser or any proxy: every API answer, every
-    download, every page of a signed-in person (the app's own static files excepted)."""
-    if request.endpoint == "static" or response.cache_control.public:
-        return False
-    if request.path.startswith("/api/") or "Content-Disposition" in response.headers:
-        return True
-    return bool(getattr(current_user, "is_authenticated", False))
+    """A response that must not be stored by the browser or any proxy. That is every answer but the
+    app's own static files (or one marked public): signed-in pages, the API and downloads obviously,
+    and the anonymous pages too, which carry an e-mail address (sign-in, unsubscribe) or a secret
+    (the calendar feed)."""
+    return request.endpoint != "static" and not response.cache_control.public
 
 
 class DatabaseId(IntegerConverter):

@@ -131,3 +131,12 @@ def test_the_profile_lists_where_you_are_signed_in(app, demo):
     signed_in(app, FP)
     html = client.get("/profile").get_data(as_text=True)
     assert html.count("<td>127.0.0.1</td>") == 2 and "(this browser)" in html
+
+
+def test_timed_out_sessions_are_cleared_away_at_the_next_sign_in(app, demo, frozen_clock):
+    signed_in(app, FP)
+    signed_in(app, FP)
+    frozen_clock.advance(minutes=31)
+    signed_in(app, FP)
+    with app.app_context():
+        assert len(list(db.session.scalars(select(UserSession.id)))) == 1

@@ -63,6 +63,7 @@ def test_development_sends_no_hsts(client):
 def test_signed_in_pages_api_answers_and_exports_are_never_stored(app, api, client):
     web = signed_in(app, SPU)
     for response in (
+        client.get("/sign-in"),
         web.get("/"),
         web.get("/profile"),
         api(SPU).get("/api/v1/me"),

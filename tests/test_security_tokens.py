@@ -62,3 +62,10 @@ def test_tokens_and_calendar_secrets_are_stored_only_as_hashes(app, client, demo
     text = repr(stored)
     assert token not in text and secret not in text
     assert client.get(calendar.removeprefix("http://cpas.test")).status_code == 200  # the hash finds it
+
+
+def test_the_openapi_document_declares_429_with_retry_after_and_the_revocation(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    throttled = paths["/tokens"]["post"]["responses"]["429"]
+    assert "Retry-After" in throttled["headers"]
+    assert "204" in paths["/tokens/current"]["delete"]["responses"]

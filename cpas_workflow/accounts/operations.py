@@ -188,7 +188,9 @@ def sign_in(email: str, password: str, address: str) -> User:
 
 
 def issue_token(email: str, password: str, address: str) -> tuple[str, ApiToken]:
+    """A new bearer token, returned once; only its SHA-256 is stored. The user's expired tokens go."""
     user = sign_in(email, password, address)
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at <= clock.now()))
     token = secrets.token_urlsafe(32)
     row = ApiToken(
         user=user,

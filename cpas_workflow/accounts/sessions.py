@@ -29,9 +29,17 @@ def digest(key: str) -> str:
 
 
 def start_session(user: User, address: str | None, user_agent: str | None) -> str:
-    """A new session for `user`; the key returned goes into the cookie and is never stored."""
+    """A new session for `user`; the key returned goes into the cookie and is never stored. The
+    user's timed-out sessions are cleared away at the same time."""
     key = secrets.token_urlsafe(32)
     now = clock.now()
+    idle, longest = _limits()
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id,
+            (UserSession.last_seen_at <= now - idle) | (UserSession.created_at <= now - longest),
+        )
+    )
     row = UserSession(
         user_id=user.id,
         key_hash=digest(key),
@@ -45,10 +53,15 @@ def start_session(user: User, address: str | None, user_agent: str | None) -> st
     return key
 
 
-def _expired(row: UserSession, now: dt.datetime) -> bool:
+def _limits() -> tuple[dt.timedelta, dt.timedelta]:
     config = current_app.config
-    idle = dt.timedelta(minutes=config["CPAS_SESSION_IDLE_MINUTES"])
-    longest = dt.timedelta(hours=config["CPAS_SESSION_MAX_HOURS"])
+    return dt.timedelta(minutes=config["CPAS_SESSION_IDLE_MINUTES"]), dt.timedelta(
+        hours=config["CPAS_SESSION_MAX_HOURS"]
+    )
+
+
+def _expired(row: UserSession, now: dt.datetime) -> bool:
+    idle, longest = _limits()
     return now - row.last_seen_at >= idle or now - row.created_at >= longest
 
 

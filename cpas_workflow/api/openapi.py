@@ -170,6 +170,10 @@ def _op(
             "description": ERRORS[code],
             "content": {"application/json": {"schema": _ref("Error")}},
         }
+        if code == "429":
+            op["responses"][code]["headers"] = {
+                "Retry-After": {"description": "seconds until attempts are accepted again", "schema": INT}
+            }
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if public:
