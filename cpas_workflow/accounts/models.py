@@ -36,7 +36,7 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     last_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
-        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="user", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
 
     @property
@@ -58,9 +58,9 @@ class RoleAssignment(CreatedAtMixin, db.Model):
     mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id"), index=True)
     component_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
 
-    user: Mapped[User] = relationship(back_populates="roles")
-    mission: Mapped[Mission | None] = relationship(lazy="joined")
-    component: Mapped[Component | None] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(back_populates="roles", lazy="raise_on_sql")
+    mission: Mapped[Mission | None] = relationship(lazy="raise_on_sql")
+    component: Mapped[Component | None] = relationship(lazy="raise_on_sql")
 
 
 class ApiToken(CreatedAtMixin, db.Model):
@@ -74,7 +74,7 @@ class ApiToken(CreatedAtMixin, db.Model):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="raise_on_sql")
 
 
 class UserSession(CreatedAtMixin, db.Model):
@@ -90,7 +90,7 @@ class UserSession(CreatedAtMixin, db.Model):
     address: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
-    user: Mapped[User] = relationship(lazy="raise")
+    user: Mapped[User] = relationship(lazy="raise_on_sql")
 
 
 class SignInAttempt(db.Model):

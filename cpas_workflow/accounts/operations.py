@@ -12,7 +12,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.accounts import sessions, throttle
 from cpas_workflow.accounts.models import (
@@ -26,6 +26,7 @@ from cpas_workflow.accounts.models import (
     RoleAssignment,
     User,
 )
+from cpas_workflow.accounts.queries import with_roles
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.db import write_aside
 from cpas_workflow.core.errors import NotFound, Throttled, Unauthorized, ValidationFailed
@@ -60,7 +61,8 @@ def normalize_email(email: str) -> str:
 
 
 def find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+    query = select(User).where(func.lower(User.email) == normalize_email(email)).options(*with_roles())
+    return db.session.scalars(query).unique().first()
 
 
 def hash_password(password: str) -> str:
@@ -204,13 +206,10 @@ def issue_token(email: str, password: str, address: str) -> tuple[str, ApiToken]
 
 
 def token_for(token: str) -> ApiToken | None:
-    """The live token row (its user loaded) for a bearer token, its last use noted (at most once a
-    minute); None if unknown, expired, revoked or its user disabled."""
-    row = db.session.scalar(
-        select(ApiToken)
-        .options(selectinload(ApiToken.user).selectinload(User.roles))
-        .where(ApiToken.token_hash == _digest(token))
-    )
+    """The live token row (its user and roles loaded) for a bearer token, its last use noted (at most
+    once a minute); None if unknown, expired, revoked or its user disabled."""
+    query = select(ApiToken).where(ApiToken.token_hash == _digest(token))
+    row = db.session.scalars(query.options(joinedload(ApiToken.user).options(*with_roles()))).unique().first()
     now = clock.now()
     if row is None or row.expires_at <= now or not row.user.is_enabled:
         return None

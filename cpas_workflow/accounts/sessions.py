@@ -14,9 +14,10 @@ import secrets
 
 from flask import current_app
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.accounts.models import User, UserSession
+from cpas_workflow.accounts.queries import with_roles
 from cpas_workflow.core import clock
 from cpas_workflow.core.db import write_aside
 from cpas_workflow.extensions import db
@@ -68,11 +69,8 @@ def _expired(row: UserSession, now: dt.datetime) -> bool:
 def resume_session(key: str) -> UserSession | None:
     """The live session with this key, its user loaded, marked as seen now; None if there is none or
     it timed out (then it is deleted: the boundary commits)."""
-    row = db.session.scalar(
-        select(UserSession)
-        .options(selectinload(UserSession.user).selectinload(User.roles))
-        .where(UserSession.key_hash == digest(key))
-    )
+    query = select(UserSession).where(UserSession.key_hash == digest(key))
+    row = db.session.scalars(query.options(joinedload(UserSession.user).options(*with_roles()))).unique().first()
     if row is None:
         return None
     now = clock.now()

@@ -5,7 +5,7 @@ a feed request is now looked up by. Browser sessions signed in before this migra
 and must sign in again.
 
 Revision ID: b7d3e51a9c20
-Revises: b3d5e7f9a1c2
+Revises: b7d41e0c9a23
 Create Date: 2026-12-01 13:40:00.000000
 
 """
@@ -19,7 +19,7 @@ import cpas_workflow.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'b7d3e51a9c20'
-down_revision = 'b3d5e7f9a1c2'
+down_revision = 'b7d41e0c9a23'
 branch_labels = None
 depends_on = None
 
