@@ -79,19 +79,16 @@ def test_one_address_trying_many_accounts_is_locked_out_but_others_are_not(clien
     assert token_attempt(client, email="lead@demo.example", password=PASSWORD, address="203.0.113.9").status_code == 201
 
 
+def another_app(app, tmp_path, **settings):
+    """A second application over the same database, as another worker process would be."""
+    names = ("TESTING", "SECRET_KEY", "CPAS_CHEAP_PASSWORD_HASHES", "SQLALCHEMY_DATABASE_URI")
+    return create_app({**{k: app.config[k] for k in names}, **settings}, instance_path=str(tmp_path))
+
+
 def test_the_lock_is_kept_in_the_database_for_every_process(app, client, demo, tmp_path):
     for _ in range(10):
         token_attempt(client)
-    other_process = create_app(
-        {
-            **{
-                k: app.config[k]
-                for k in ("TESTING", "SECRET_KEY", "CPAS_CHEAP_PASSWORD_HASHES", "SQLALCHEMY_DATABASE_URI")
-            }
-        },
-        instance_path=str(tmp_path),
-    )
-    assert token_attempt(other_process.test_client(), password=PASSWORD).status_code == 429
+    assert token_attempt(another_app(app, tmp_path).test_client(), password=PASSWORD).status_code == 429
 
 
 def test_attempts_are_logged_with_the_account_and_address_but_never_the_password(client, demo, caplog):
@@ -117,3 +114,30 @@ def test_unknown_and_known_accounts_cost_the_same_single_password_verification(c
     calls.clear()
     assert token_attempt(client, email=SPU, address="192.0.2.3").status_code == 401
     assert unknown == calls == ["verify"]
+
+
+def spray(client, count, forwarded_for):
+    for n in range(count):
+        client.post(
+            "/api/v1/tokens",
+            json={"email": f"guess{n}@demo.example", "password": "x"},
+            headers={"X-Forwarded-For": forwarded_for(n)},
+        )
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_address_limit(client, demo):
+    spray(client, 50, lambda n: f"203.0.113.{n}")  # no proxy is trusted by default: the header is ignored
+    right = client.post("/api/v1/tokens", json={"email": "lead@demo.example", "password": PASSWORD})
+    assert right.status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_address_counts_apart(app, client, demo, tmp_path):
+    behind = another_app(app, tmp_path, CPAS_TRUSTED_PROXIES=1).test_client()
+    spray(behind, 50, lambda n: ATTACKER)
+    for address, status in ((ATTACKER, 429), ("203.0.113.9", 201)):
+        answer = behind.post(
+            "/api/v1/tokens",
+            json={"email": "lead@demo.example", "password": PASSWORD},
+            headers={"X-Forwarded-For": address},
+        )
+        assert answer.status_code == status
