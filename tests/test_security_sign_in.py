@@ -4,10 +4,12 @@ kept in the database; 429 with Retry-After on the API; the same work for known a
 import datetime as dt
 import logging
 
+import pytest
 from argon2 import PasswordHasher
 
 from cpas_workflow import create_app
 from cpas_workflow.core import clock
+from cpas_workflow.extensions import db
 from tests.conftest import PASSWORD, csrf_token
 
 SPU = "spu@demo.example"
@@ -79,16 +81,26 @@ def test_one_address_trying_many_accounts_is_locked_out_but_others_are_not(clien
     assert token_attempt(client, email="lead@demo.example", password=PASSWORD, address="203.0.113.9").status_code == 201
 
 
-def another_app(app, tmp_path, **settings):
+@pytest.fixture
+def another_app(app, tmp_path):
     """A second application over the same database, as another worker process would be."""
-    names = ("TESTING", "SECRET_KEY", "CPAS_CHEAP_PASSWORD_HASHES", "SQLALCHEMY_DATABASE_URI")
-    return create_app({**{k: app.config[k] for k in names}, **settings}, instance_path=str(tmp_path))
+    made = []
+
+    def make(**settings):
+        names = ("TESTING", "SECRET_KEY", "CPAS_CHEAP_PASSWORD_HASHES", "SQLALCHEMY_DATABASE_URI")
+        made.append(create_app({**{k: app.config[k] for k in names}, **settings}, instance_path=str(tmp_path)))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
 
 
-def test_the_lock_is_kept_in_the_database_for_every_process(app, client, demo, tmp_path):
+def test_the_lock_is_kept_in_the_database_for_every_process(client, demo, another_app):
     for _ in range(10):
         token_attempt(client)
-    assert token_attempt(another_app(app, tmp_path).test_client(), password=PASSWORD).status_code == 429
+    assert token_attempt(another_app().test_client(), password=PASSWORD).status_code == 429
 
 
 def test_attempts_are_logged_with_the_account_and_address_but_never_the_password(client, demo, caplog):
@@ -131,8 +143,8 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_address_limit(client, 
     assert right.status_code == 429
 
 
-def test_behind_a_trusted_proxy_each_client_address_counts_apart(app, client, demo, tmp_path):
-    behind = another_app(app, tmp_path, CPAS_TRUSTED_PROXIES=1).test_client()
+def test_behind_a_trusted_proxy_each_client_address_counts_apart(demo, another_app):
+    behind = another_app(CPAS_TRUSTED_PROXIES=1).test_client()
     spray(behind, 50, lambda n: ATTACKER)
     for address, status in ((ATTACKER, 429), ("203.0.113.9", 201)):
         answer = behind.post(
