@@ -1,7 +1,7 @@
 """history of indicator values changed after their first submission
 
 Revision ID: 3f9b2c7d41a0
-Revises: b7d41e0c9a23
+Revises: b7d3e51a9c20
 Create Date: 2026-12-01 13:40:00.000000
 
 """
@@ -13,7 +13,7 @@ import cpas_workflow.core.db
 
 # revision identifiers, used by Alembic.
 revision = '3f9b2c7d41a0'
-down_revision = 'b7d41e0c9a23'
+down_revision = 'b7d3e51a9c20'
 branch_labels = None
 depends_on = None
 
