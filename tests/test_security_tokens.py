@@ -69,3 +69,29 @@ def test_the_openapi_document_declares_429_with_retry_after_and_the_revocation(c
     throttled = paths["/tokens"]["post"]["responses"]["429"]
     assert "Retry-After" in throttled["headers"]
     assert "204" in paths["/tokens/current"]["delete"]["responses"]
+
+
+def test_calendar_addresses_made_before_hashing_keep_working_after_the_migration(tmp_path):
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from config import ROOT
+    from cpas_workflow import create_app
+    from notifications.operations import user_for_calendar
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url}, str(tmp_path / "i"))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"), revision="b7d41e0c9a23")  # the schema before hashing
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (email, name, is_enabled, notify, language, calendar_token, created_at) "
+                    "VALUES ('old@demo.example', 'Old Feed', 1, 'daily', 'en', 'an-old-secret', '2026-01-01')"
+                )
+            )
+        upgrade(directory=str(ROOT / "migrations"))
+        assert user_for_calendar("an-old-secret").email == "old@demo.example"
+        assert "an-old-secret" not in repr(list(db.session.execute(select(User.__table__))))
+        db.session.remove()
+        db.engine.dispose()
