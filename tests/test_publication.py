@@ -305,3 +305,37 @@ def test_the_focal_point_corrects_a_value_on_the_page_giving_the_reason_and_sees
     page = " ".join(client.get(url).get_data(as_text=True).split())
     assert "437 → <strong>412</strong> — Recounted" in page
     assert ok(api(fp("MIL")).get(f"/api/v1/submissions/{mil}"))["indicator_values"][0]["value"] == 412
+
+
+def _before_corrections(body: dict) -> None:
+    """quarterly_assessment as it was at version 1: no correction state, closed was final."""
+    body["version"] = 1
+    del body["states"]["correction"]
+    body["states"]["closed"]["final"] = True
+    body["transitions"] = [
+        t for t in body["transitions"] if t["trigger"] != "reopen_for_correction" and t["source"] != "correction"
+    ]
+    for t in body["transitions"]:
+        if t["trigger"] == "submit_for_signoff":
+            t["source"] = "joint_review"
+        if t["trigger"] == "cancel":
+            t["source"] = "*"
+
+
+def test_a_cycle_started_before_corrections_existed_keeps_its_version_and_cannot_be_reopened(app, api, tmp_path):
+    from tests.workflow_helpers import current_workflows, edited_workflows
+
+    published_framework(api)
+    with current_workflows(app, edited_workflows(tmp_path, quarterly_assessment=_before_corrections)):
+        old = start_cycle(api, period=PERIOD)
+    assert old["workflow_version"] == 1
+    old = ok(fire(api, SPU, old["id"], "open_input"))
+    for s in old["submissions"]:
+        body = {"narrative": "Input.", "rating": "on_track", "indicator_values": VALUES[s["component"]]}
+        ok(api(fp(s["component"])).put(f"/api/v1/submissions/{s['id']}", json=body))
+    assert approve(api, old)["state"] == "followup"  # published by the same rule as any version
+    assert where_mil_1_is(app, api, 437)["api"] is True
+    refused = reopen(api, LEAD, old, comment="Wrong", submission=submissions_of(old)["MIL"])
+    assert refused.status_code == 422 and "unknown trigger" in refused.get_json()["error"]["message"]
+    new = start_cycle(api, period="2027-Q1", input_due="2027-01-15")
+    assert new["workflow_version"] > 1  # new cycles run on the shipped version, which knows corrections
