@@ -5,12 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from cpas_workflow.cycles.models import Cycle
+from cpas_workflow.engine.models import WorkflowDefinition
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.submissions.models import Submission
 
 PLANNING_WORKFLOWS = ("mission_plan",)  # they draft the framework; they do not report on it
+ASSESSMENT_WORKFLOW = "quarterly_assessment"  # the cycles whose values make the trends and factsheets
 
 
 def published_version(mission: Mission) -> FrameworkVersion | None:
@@ -59,9 +61,16 @@ def values_of_submission(submission: Submission) -> list[IndicatorValue]:
     )
 
 
-def mission_values(mission: Mission, *, period: str | None = None, cycle: Cycle | None = None) -> list[IndicatorValue]:
+def mission_values(
+    mission: Mission,
+    *,
+    period: str | None = None,
+    cycle: Cycle | None = None,
+    since: str | None = None,
+    up_to: str | None = None,
+) -> list[IndicatorValue]:
     """Every value reported in the mission's assessment cycles (cancelled ones left out), ordered by
-    period, indicator and component; narrowed to one period or one cycle if asked."""
+    period, indicator and component; narrowed to one period, one cycle or a span of periods if asked."""
     query = (
         select(IndicatorValue)
         .join(Submission, IndicatorValue.submission_id == Submission.id)
@@ -73,26 +82,41 @@ def mission_values(mission: Mission, *, period: str | None = None, cycle: Cycle 
         query = query.where(IndicatorValue.period == period)
     if cycle is not None:
         query = query.where(Submission.cycle_id == cycle.id)
+    if since is not None:
+        query = query.where(IndicatorValue.period >= since)
+    if up_to is not None:
+        query = query.where(IndicatorValue.period <= up_to)
     rows = db.session.scalars(query).unique()
     return sorted(rows, key=lambda v: (v.period, v.indicator.position, v.indicator.code, v.component.code))
 
 
-def history(mission: Mission, up_to_period: str) -> dict[str, list[IndicatorValue]]:
-    """Values by indicator code, oldest period first, up to and including `up_to_period`
-    (periods like 2026-Q3 sort in time order as text)."""
+def history(mission: Mission, up_to_period: str, *, since: str | None = None) -> dict[str, list[IndicatorValue]]:
+    """Values by indicator code, oldest period first, up to and including `up_to_period` (from
+    `since` on, if given), read in one statement (periods like 2026-Q3 sort in time order as text)."""
     by_code: dict[str, list[IndicatorValue]] = {}
-    for value in mission_values(mission):
-        if value.period <= up_to_period:
-            by_code.setdefault(value.indicator.code, []).append(value)
+    for value in mission_values(mission, since=since, up_to=up_to_period):
+        by_code.setdefault(value.indicator.code, []).append(value)
     return by_code
 
 
-def assessment_cycles(mission: Mission) -> list[Cycle]:
-    rows = db.session.scalars(
-        select(Cycle).where(Cycle.mission_id == mission.id, Cycle.state != "cancelled").order_by(Cycle.period)
-    ).unique()
-    return [c for c in rows if c.workflow == "quarterly_assessment"]
+def _assessments(mission: Mission):
+    """The mission's assessment cycles (cancelled ones left out), as a query to narrow."""
+    return (
+        select(Cycle)
+        .join(WorkflowDefinition, Cycle.definition_id == WorkflowDefinition.id)
+        .where(
+            Cycle.mission_id == mission.id,
+            Cycle.state != "cancelled",
+            WorkflowDefinition.name == ASSESSMENT_WORKFLOW,
+        )
+    )
+
+
+def assessment_periods(mission: Mission, *, up_to: str, last: int) -> list[str]:
+    """The `last` periods up to `up_to` (included, assessed or not) of the mission's assessments."""
+    query = _assessments(mission).with_only_columns(Cycle.period).where(Cycle.period <= up_to).distinct()
+    return sorted(set(db.session.scalars(query)) | {up_to})[-last:]
 
 
 def cycle_for_period(mission: Mission, period: str) -> Cycle | None:
-    return next((c for c in assessment_cycles(mission) if c.period == period), None)
+    return db.session.scalars(_assessments(mission).where(Cycle.period == period).order_by(Cycle.id)).first()
