@@ -149,7 +149,7 @@ def build_mission(
                 "levels": "low|medium|high" if kind == "level" else "",
                 "direction": "lower" if i % 3 == 0 else "higher",
                 "baseline_value": {"yes_no": "no", "level": "low"}.get(kind, "50"),
-                "target_value": {"yes_no": "yes", "level": "high"}.get(kind, "120"),
+                "target_value": {"yes_no": "yes", "level": "high", "percentage": "80"}.get(kind, "120"),
                 "data_source": "Mission incident database",
                 "frequency": "quarterly",
                 "is_headline": i < 6,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
@@ -77,6 +78,9 @@ def mission_values(
         .join(Cycle, Submission.cycle_id == Cycle.id)
         .join(Indicator, IndicatorValue.indicator_id == Indicator.id)
         .where(Cycle.mission_id == mission.id, Cycle.state != "cancelled")
+        # the submission's own columns only: its cycle (and the cycle's stored workflow definition,
+        # decoded from JSON) would otherwise be read again on every one of thousands of rows
+        .options(joinedload(IndicatorValue.submission).lazyload("*"))
     )
     if period is not None:
         query = query.where(IndicatorValue.period == period)
