@@ -25,7 +25,7 @@ def return_submission(ctx: FireContext) -> None:
     from cpas_workflow.engine.firing import fire
 
     submission = next(s for s in ctx.subject.submissions if s.id == ctx.params["submission"])
-    fire(submission, "return", actor=ctx.actor, comment=ctx.comment)
+    fire(submission, "return", actor=ctx.actor, comment=ctx.comment, by_effect=True)
 
 
 @effect("start_followup")
@@ -37,9 +37,9 @@ def start_followup(ctx: FireContext) -> None:
         if not recommendation.is_action:
             continue
         recommendation.status = recommendation.status or "open"
-        if recommendation.owner_id is None:
-            recommendation.owner_id = db.session.scalar(
-                select(User.id)
+        if recommendation.owner_id is None:  # the relationship, not the id: a loaded `owner` stays true
+            recommendation.owner = db.session.scalar(
+                select(User)
                 .join(RoleAssignment)
                 .where(
                     RoleAssignment.role == "component_head",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime
@@ -42,12 +42,12 @@ class FrameworkVersion(CreatedAtMixin, db.Model):
     planning_cycle_id: Mapped[int | None] = mapped_column(Integer, index=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    mission = relationship("Mission", lazy="joined")
+    mission = relationship("Mission", lazy="raise_on_sql")
     results: Mapped[list[Result]] = relationship(
-        back_populates="version", order_by="Result.position", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="version", order_by="Result.position", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
     indicators: Mapped[list[Indicator]] = relationship(
-        back_populates="version", order_by="Indicator.position", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="version", order_by="Indicator.position", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
 
     def of_level(self, level: str) -> list[Result]:
@@ -71,14 +71,16 @@ class Result(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    version: Mapped[FrameworkVersion] = relationship(back_populates="results")
-    parent: Mapped[Result | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Result]] = relationship(back_populates="parent", order_by="Result.position", lazy="selectin")
+    version: Mapped[FrameworkVersion] = relationship(back_populates="results", lazy="raise_on_sql")
+    parent: Mapped[Result | None] = relationship(remote_side=[id], back_populates="children", lazy="raise_on_sql")
+    children: Mapped[list[Result]] = relationship(
+        back_populates="parent", order_by="Result.position", lazy="raise_on_sql"
+    )
     components: Mapped[list[Component]] = relationship(
-        secondary=result_components, order_by="Component.code", lazy="selectin"
+        secondary=result_components, order_by="Component.code", lazy="raise_on_sql"
     )
     indicators: Mapped[list[Indicator]] = relationship(
-        back_populates="result", order_by="Indicator.position", lazy="selectin"
+        back_populates="result", order_by="Indicator.position", lazy="raise_on_sql"
     )
 
     @property
@@ -117,9 +119,9 @@ class Indicator(db.Model):
     is_headline: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    version: Mapped[FrameworkVersion] = relationship(back_populates="indicators")
-    result: Mapped[Result] = relationship(back_populates="indicators", lazy="joined")
-    component: Mapped[Component] = relationship(lazy="joined")
+    version: Mapped[FrameworkVersion] = relationship(back_populates="indicators", lazy="raise_on_sql")
+    result: Mapped[Result] = relationship(back_populates="indicators", lazy="raise_on_sql")
+    component: Mapped[Component] = relationship(lazy="raise_on_sql")
 
     @property
     def allowed_levels(self) -> list[str]:
@@ -143,9 +145,13 @@ class IndicatorValue(CreatedAtMixin, db.Model):
     no_data_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    indicator: Mapped[Indicator] = relationship(lazy="joined")
-    component: Mapped[Component] = relationship(lazy="joined")
-    submission = relationship("Submission", lazy="joined")
+    indicator: Mapped[Indicator] = relationship(lazy="raise_on_sql")
+    component: Mapped[Component] = relationship(lazy="raise_on_sql")
+    submission = relationship("Submission", lazy="raise_on_sql")
+
+    # Set by the query that read the value (framework.queries.mission_values): whether the
+    # publication rule lets it leave the mission. Not stored.
+    is_published = None
 
     @property
     def value(self):
@@ -162,3 +168,27 @@ class IndicatorValue(CreatedAtMixin, db.Model):
         if kind == "count":
             return int(self.value_number)
         return self.value_number
+
+
+class IndicatorValueChange(db.Model):
+    """One change of an indicator value after its first submission: who, when, old → new, why.
+    Kept by submission and indicator (not by value row), so a value removed keeps its history."""
+
+    __tablename__ = "indicator_value_changes"
+    __table_args__ = (Index("ix_indicator_value_changes_value", "submission_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("framework_indicators.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    old_number: Mapped[float | None] = mapped_column(Float)
+    old_text: Mapped[str | None] = mapped_column(String(100))
+    old_no_data_reason: Mapped[str | None] = mapped_column(Text)
+    new_number: Mapped[float | None] = mapped_column(Float)  # new_* all empty: the value was removed
+    new_text: Mapped[str | None] = mapped_column(String(100))
+    new_no_data_reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    indicator: Mapped[Indicator] = relationship(lazy="raise_on_sql")
+    actor = relationship("User", lazy="raise_on_sql")

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Conflict
 from cpas_workflow.core.text import choice, clean_text
 from cpas_workflow.engine import fire
 from cpas_workflow.engine.firing import check_version, flush_or_conflict
+from cpas_workflow.engine.guards import INPUT_STATES
 from cpas_workflow.extensions import db
 from cpas_workflow.submissions import indicator_hooks
 from cpas_workflow.submissions.models import RATINGS, Submission, SubmissionComment
@@ -29,8 +31,18 @@ class SubmissionChanges:
 
 
 def get_submission(submission_id: int, user) -> Submission:
-    submission = db.session.scalars(select(Submission).where(Submission.id == submission_id)).unique().first()
-    return access.ensure_visible(user, submission)
+    """The submission with its cycle (as `cycles.queries.head()` loads it) and its comments."""
+    from cpas_workflow.cycles.queries import head
+
+    query = (
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .options(
+            joinedload(Submission.cycle).options(*head()),
+            selectinload(Submission.comments).joinedload(SubmissionComment.author),
+        )
+    )
+    return access.ensure_visible(user, db.session.scalars(query).unique().first())
 
 
 def update_submission(
@@ -43,7 +55,7 @@ def update_submission(
         raise Conflict(
             f"the {submission.component.code} submission is {submission.state}: it can be edited only while pending or returned"
         )
-    if submission.cycle.state not in ("draft_plan", "draft", "component_input", "joint_review"):
+    if submission.cycle.state not in ("draft_plan", "draft", *INPUT_STATES):
         raise Conflict(f"the cycle is {submission.cycle.state}: input can no longer be changed")
     if changes.narrative is not UNSET:
         submission.narrative = clean_text(changes.narrative, "narrative")
