@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from cpas_workflow.extensions import db
-from cpas_workflow.framework.models import Indicator, IndicatorValue
+from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue
+from cpas_workflow.missions.models import Component
 from cpas_workflow.submissions.models import Submission
 from notifications.delivery import deliver_outbox
 from tests.cycle_helpers import SPU, fire, fp, head, ok, start_cycle
@@ -127,11 +128,9 @@ def outside_server():
 def _write_extremes(app, q4: dict, port: int) -> None:
     """Values and Markdown no form would accept, written as a bad import or hand repair would."""
     with app.app_context():
-        submissions = {s.component.code: s for s in db.session.scalars(select(Submission)).unique()}
-        q4_ids = {q4[c] for c in ("CIV", "MIL", "POL")}
-        indicators = {
-            i.code: i for i in db.session.scalars(select(Indicator)).unique() if i.version.state == "published"
-        }
+        codes = dict(db.session.execute(select(Component.id, Component.code)).all())
+        published = select(Indicator).join(FrameworkVersion).where(FrameworkVersion.state == "published")
+        indicators = {i.code: i for i in db.session.scalars(published).unique()}
         wild = {
             "MIL-1": (1e308, None),
             "MIL-2": (-INF, None),
@@ -148,12 +147,9 @@ def _write_extremes(app, q4: dict, port: int) -> None:
         }
         for code, (number, words) in wild.items():
             indicator = indicators[code]
-            submission = next(
-                s for s in submissions.values() if s.id in q4_ids and s.component_id == indicator.component_id
-            )
             db.session.add(
                 IndicatorValue(
-                    submission_id=submission.id,
+                    submission_id=q4[codes[indicator.component_id]],
                     indicator_id=indicator.id,
                     component_id=indicator.component_id,
                     period="2026-Q4",
