@@ -65,6 +65,10 @@ def load_config(instance_path: str) -> dict:
         "CPAS_MAIL_RETRY_SECONDS": _env_int("CPAS_MAIL_RETRY_SECONDS", 60),
         "CPAS_MAIL_LEASE_SECONDS": _env_int("CPAS_MAIL_LEASE_SECONDS", 600),
         "CPAS_FOLLOWUP_EVERY_DAYS": _env_int("CPAS_FOLLOWUP_EVERY_DAYS", 30),
+        # Production serving (cpas_workflow/serving/): proxies in front, metrics access, readiness.
+        "CPAS_PROXY_COUNT": _env_int("CPAS_PROXY_COUNT", 0),
+        "CPAS_METRICS_TOKEN": _env("CPAS_METRICS_TOKEN"),
+        "CPAS_READY_HEARTBEAT_SECONDS": _env_int("CPAS_READY_HEARTBEAT_SECONDS", 300),
         "BABEL_DEFAULT_LOCALE": "en",
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
