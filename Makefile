@@ -41,6 +41,7 @@ serve: install
 		$(BIN)/gunicorn --bind $(HOST):$(PORT)
 
 test: install-test
+	@sh scripts/ensure-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
