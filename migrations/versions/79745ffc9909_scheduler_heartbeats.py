@@ -1,7 +1,7 @@
 """scheduler heartbeats
 
 Revision ID: 79745ffc9909
-Revises: 678094985b2c
+Revises: b3d5e7f9a1c2
 Create Date: 2026-12-01 13:14:46.167082
 
 """
@@ -13,7 +13,7 @@ import cpas_workflow.core.db
 
 # revision identifiers, used by Alembic.
 revision = '79745ffc9909'
-down_revision = '678094985b2c'
+down_revision = 'b3d5e7f9a1c2'
 branch_labels = None
 depends_on = None
 
