@@ -64,6 +64,9 @@ def load_config(instance_path: str) -> dict:
         # Notifications (notifications/): retry back-off base, claim lease, follow-up nudges.
         "CPAS_MAIL_RETRY_SECONDS": _env_int("CPAS_MAIL_RETRY_SECONDS", 60),
         "CPAS_MAIL_LEASE_SECONDS": _env_int("CPAS_MAIL_LEASE_SECONDS", 600),
+        # Delivery: rows claimed (and sent through one SMTP connection) at a time; length of a pass.
+        "CPAS_MAIL_BATCH": _env_int("CPAS_MAIL_BATCH", 200),
+        "CPAS_MAIL_PASS_SECONDS": _env_int("CPAS_MAIL_PASS_SECONDS", 50),
         "CPAS_FOLLOWUP_EVERY_DAYS": _env_int("CPAS_FOLLOWUP_EVERY_DAYS", 30),
         # Production serving (cpas_workflow/serving/): proxies in front, metrics access, readiness.
         "CPAS_PROXY_COUNT": _env_int("CPAS_PROXY_COUNT", 0),
