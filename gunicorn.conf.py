@@ -26,7 +26,8 @@ forwarded_allow_ips = os.environ.get("CPAS_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"
 
 # Metrics of every worker in one scrape (prometheus_client multiprocess mode): each worker writes its
 # counters under this folder; it is emptied when the server starts, and a dead worker's files retired.
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+_made_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _made_metrics_dir:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="cpas-metrics-")
 
 
@@ -34,6 +35,11 @@ def on_starting(server):
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, exist_ok=True)
+
+
+def on_exit(server):
+    if _made_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 def child_exit(server, worker):
