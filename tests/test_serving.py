@@ -301,7 +301,7 @@ def test_no_response_names_the_server_software_or_its_version(client):
 
 
 def test_behind_a_configured_proxy_the_client_address_and_https_come_from_its_headers(tmp_path, monkeypatch):
-    monkeypatch.setenv("CPAS_PROXY_COUNT", "1")
+    monkeypatch.setenv("CPAS_TRUSTED_PROXIES", "1")
     app = create_app(
         {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}"},
         instance_path=str(tmp_path / "instance"),

@@ -1,4 +1,5 @@
-"""Serving in production: compression, hashed static files, health probes, metrics, proxy headers.
+"""Serving in production: compression, hashed static files, health probes, metrics, no banner.
+(Proxy headers: CPAS_TRUSTED_PROXIES, in the factory.)
 
 Each piece is its own module; `init_serving` wires them into the app in the factory.
 """
@@ -6,7 +7,6 @@ Each piece is its own module; `init_serving` wires them into the app in the fact
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cpas_workflow.serving.compression import init_compression
 from cpas_workflow.serving.health import bp as health_bp
@@ -37,7 +37,3 @@ def init_serving(app: Flask) -> None:
     app.register_blueprint(health_bp)
     init_metrics(app)
     app.wsgi_app = ServerHeader(app.wsgi_app)
-    proxies = app.config["CPAS_PROXY_COUNT"]
-    if proxies:
-        # Trust exactly this many proxies' X-Forwarded-For/-Proto/-Host: client address, https, host name.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
