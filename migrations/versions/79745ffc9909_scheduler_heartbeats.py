@@ -1,7 +1,7 @@
 """scheduler heartbeats
 
 Revision ID: 79745ffc9909
-Revises: b7d3e51a9c20
+Revises: 3f9b2c7d41a0
 Create Date: 2026-12-01 13:14:46.167082
 
 """
@@ -13,7 +13,7 @@ import cpas_workflow.core.db
 
 # revision identifiers, used by Alembic.
 revision = '79745ffc9909'
-down_revision = 'b7d3e51a9c20'
+down_revision = '3f9b2c7d41a0'
 branch_labels = None
 depends_on = None
 
