@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, url_for
+from flask import Flask, g, has_app_context, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -109,13 +109,18 @@ LABELS: dict[str, dict[str, object]] = {
 
 
 def label(kind: str, value: str | None) -> str:
-    """The translated label of a stored code (a state, a rating…); the code itself if unknown."""
+    """The translated label of a stored code (a state, a rating…); the code itself if unknown.
+    Translated once per request and code: a page of events asks for the same few hundred times."""
     if value is None:
         return "—"
-    found = LABELS.get(kind, {}).get(value)
-    if found is None:  # an audit event's to_state may be a decision or an action status
-        found = next((labels[value] for labels in LABELS.values() if value in labels), value.replace("_", " "))
-    return str(found)
+    memo = g.setdefault("_labels", {}) if has_app_context() else {}
+    key = (kind, value)
+    if key not in memo:
+        found = LABELS.get(kind, {}).get(value)
+        if found is None:  # an audit event's to_state may be a decision or an action status
+            found = next((labels[value] for labels in LABELS.values() if value in labels), value.replace("_", " "))
+        memo[key] = str(found)
+    return memo[key]
 
 
 def choices(kind: str, values) -> list[tuple[str, str]]:
