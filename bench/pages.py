@@ -132,6 +132,8 @@ def main() -> None:
             ("My tasks, an SPU", spu, "/", 10, None),
             ("follow-up board", spu, "/missions/M00/follow-up", 20, None),
             ("follow-up board, a component head", head or spu, "/missions/M00/follow-up", 20, None),
+            ("follow-up board, every year, page 2", spu, "/missions/M00/follow-up?closed=1&page=2", 20, None),
+            ("My tasks, 470 open tasks, page 5", _pagedata.HEAVY, "/?page=5", 10, None),
         ]
         clients: dict = {}
         table = []
