@@ -17,6 +17,7 @@ from cpas_workflow.cycles.views import progress, steps
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import exports
+from cpas_workflow.framework.queries import published_cycle_ids
 from cpas_workflow.pages import choices, refusal_status, today_in
 from cpas_workflow.recommendations.models import ACTION_STATUSES, SETTLED_STATUSES
 from cpas_workflow.recommendations.queries import PAGE_SIZE, STATUSES, board_page, board_rows, parse_filter
@@ -52,6 +53,7 @@ def mission(code: str):
         has_more=has_more,
         timeline=list(timeline),
         can_start=access.can(current_user, "start_cycle", item),
+        published=published_cycle_ids(item),
     )
 
 
