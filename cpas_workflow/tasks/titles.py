@@ -20,7 +20,6 @@ from flask_babel import get_locale, gettext
 # What each placeholder may stand for: periods and mission codes are single words.
 _PLACEHOLDER = {"period": r"\S+", "mission": r"\S+"}
 _FIELD = re.compile(r"\{(\w+)\}")
-REMEMBERED = 20_000  # translated titles kept per process (forgotten all at once past this)
 
 
 def _pattern(template: str) -> re.Pattern:
@@ -48,29 +47,25 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
         }
         ordered = sorted(templates, key=lambda t: len(_FIELD.sub("", t)), reverse=True)
         cached = current_app.extensions["cpas_task_title_patterns"] = (definitions, [(_pattern(t), t) for t in ordered])
-        current_app.extensions["cpas_task_titles"] = {}
+        current_app.extensions["cpas_task_title_cache"] = {}
     return cached[1]
 
 
 def task_title(title: str) -> str:
-    """`title` (as stored, in English) in the current language. Worked out once per language and
-    title (My tasks shows the same few titles on every row and every view), then remembered."""
-    if not title:
-        return title
-    language = str(get_locale() or "en")
-    if language == "en":
-        return title
-    _patterns()  # (re)builds the patterns, and forgets the titles, when the definitions were replaced
-    found = current_app.extensions.setdefault("cpas_task_titles", {})
-    key = (language, title)
-    if key not in found:
-        if len(found) >= REMEMBERED:
-            found.clear()
-        found[key] = _translate(title)
-    return found[key]
+    """`title` (as stored, in English) in the current language (remembered per language: the same
+    titles come back on every page, and matching one runs through every template's pattern)."""
+    _patterns()  # built again, and the remembered titles forgotten, when the definitions were replaced
+    cache = current_app.extensions.setdefault("cpas_task_title_cache", {})
+    key = (str(get_locale()), title)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= 20_000:
+            cache.clear()
+        found = cache[key] = _translated(title)
+    return found
 
 
-def _translate(title: str) -> str:
+def _translated(title: str) -> str:
     for pattern, template in _patterns():
         match = pattern.fullmatch(title)
         if match is not None:
