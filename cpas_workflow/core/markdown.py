@@ -1,7 +1,14 @@
-"""User Markdown to safe HTML: Python-Markdown renders, nh3 removes anything executable."""
+"""User Markdown to safe HTML: Python-Markdown renders, nh3 removes anything executable.
+
+One renderer per thread, reset before each use (a `Markdown` instance keeps state between calls and
+is not thread-safe; building one per call costs more than the rendering), and the last few hundred
+renderings kept: a page shows the same stored texts on every view.
+"""
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 
@@ -10,6 +17,9 @@ import nh3
 from markupsafe import Markup
 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
+CACHED = 512  # renderings kept (texts are at most CPAS_MAX_TEXT characters)
+
 # Deeper nesting than any real document (3,000 quote marks, a list of 200 levels) is shown as plain
 # text: layout engines recurse per level, and WeasyPrint fails the whole PDF past a few hundred.
 MAX_DEPTH = 24
@@ -39,16 +49,31 @@ def nesting(html: str) -> int:
     return parser.deepest
 
 
-def render_markdown(text: str | None) -> str:
-    if not text:
-        return ""
-    html = md.markdown(text, extensions=["tables", "sane_lists", "fenced_code"], output_format="html")
+_local = threading.local()
+
+
+def _renderer() -> md.Markdown:
+    renderer = getattr(_local, "renderer", None)
+    if renderer is None:
+        renderer = _local.renderer = md.Markdown(extensions=EXTENSIONS, output_format="html")
+    return renderer
+
+
+@lru_cache(maxsize=CACHED)
+def _render(text: str) -> str:
+    html = _renderer().reset().convert(text)
     html = nh3.clean(html, url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer nofollow")
     if nesting(html) > MAX_DEPTH:
         # a paragraph per line: a layout engine re-measures the rest of a paragraph at each line break
         lines = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines())
         return f'<div class="markdown-as-text">{lines}</div>'
     return html
+
+
+def render_markdown(text: str | None) -> str:
+    if not text:
+        return ""
+    return _render(text)
 
 
 def markdown_filter(text: str | None) -> Markup:
