@@ -27,15 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _table import database_url, note, row  # noqa: E402
 
 from cpas_workflow import create_app  # noqa: E402
-from cpas_workflow.accounts.models import User  # noqa: E402
+from cpas_workflow.accounts.models import RoleAssignment, User  # noqa: E402
+from cpas_workflow.accounts.queries import get_user  # noqa: E402
 from cpas_workflow.core import clock  # noqa: E402
 from cpas_workflow.core.schema import upgrade_schema  # noqa: E402
 from cpas_workflow.cycles.operations import CycleDraft, fire_cycle_trigger, start_cycle  # noqa: E402
+from cpas_workflow.cycles.queries import get_cycle, get_mission  # noqa: E402
 from cpas_workflow.demo import load_demo  # noqa: E402
 from cpas_workflow.extensions import db  # noqa: E402
-from cpas_workflow.missions.models import Mission  # noqa: E402
-from cpas_workflow.submissions.models import Submission  # noqa: E402
-from cpas_workflow.submissions.operations import fire_submission_trigger  # noqa: E402
+from cpas_workflow.submissions.operations import fire_submission_trigger, get_submission  # noqa: E402
 
 NOW = dt.datetime(2026, 10, 1, 8, 0, tzinfo=dt.UTC)
 STEPS = ["one", "two", "three", "four", "five"]
@@ -69,17 +69,28 @@ def cpas_steps(count: int) -> tuple[float, float]:
         db.session.commit()
         users = dict(db.session.execute(select(User.email, User.id)).all())
         db.session.execute(update(User).values(notify="immediate"))  # every transition writes outbox rows
-        mission = db.session.scalar(select(Mission).where(Mission.code == "DEMO"))
-        spu = db.session.get(User, users["spu@demo.example"])
+        spu = get_user(users["spu@demo.example"])
         draft = CycleDraft("quarterly_assessment", "2026-Q4", dt.date(2026, 10, 15), ["CIV", "MIL", "POL"])
-        cycle = start_cycle(mission, draft, spu)
-        fire_cycle_trigger(cycle, "open_input", spu)
-        submission = next(s for s in cycle.submissions if s.component.code == "CIV")
-        submission.narrative, submission.rating = "Progress in every sector.", "some_progress"
+        cycle_id = start_cycle(get_mission("DEMO", spu), draft, spu).id
+        db.session.commit()
+        fire_cycle_trigger(get_cycle(cycle_id, spu), "open_input", spu)
+        db.session.commit()
+        submission = next(s for s in get_cycle(cycle_id, spu).submissions if s.component_id is not None)
         submission_id = submission.id
+        submission = get_submission(submission_id, spu)
+        submission.narrative, submission.rating = "Progress in every sector.", "some_progress"
+        focal_point = db.session.scalar(
+            select(RoleAssignment.user_id).where(
+                RoleAssignment.component_id == submission.component_id, RoleAssignment.role == "focal_point"
+            )
+        )
+        head = db.session.scalar(
+            select(RoleAssignment.user_id).where(
+                RoleAssignment.component_id == submission.component_id, RoleAssignment.role == "component_head"
+            )
+        )
         db.session.commit()
         db.session.remove()
-    focal_point, head = users["civ.fp@demo.example"], users["civ.head@demo.example"]
     counter = Counter()
     event.listen(db.engine, "before_cursor_execute", counter)
     profile = None
@@ -92,8 +103,8 @@ def cpas_steps(count: int) -> tuple[float, float]:
     for n in range(count):
         with clock.frozen(NOW + dt.timedelta(seconds=n)):
             submit = n % 2 == 0
-            actor = db.session.get(User, focal_point if submit else head)
-            submission = db.session.get(Submission, submission_id)
+            actor = get_user(focal_point if submit else head)  # as a request loads the signed-in user
+            submission = get_submission(submission_id, actor)  # and the submission, as the API does
             if submit:
                 fire_submission_trigger(submission, "submit", actor)
             else:
