@@ -53,6 +53,8 @@ LABELS: dict[str, dict[str, object]] = {
         "enable_user": _l("User enabled"),
         "disable_user": _l("User disabled"),
         "change_password": _l("Password changed"),
+        "revoke_token": _l("API token revoked"),
+        "sign_out_everywhere": _l("Signed out everywhere"),
         "create_mission": _l("Mission created"),
         "update_mission": _l("Mission edited"),
         "add_component": _l("Component added"),

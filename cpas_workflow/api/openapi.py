@@ -16,6 +16,7 @@ ERRORS = {
     "404": "Not found, or not visible to the caller",
     "409": "Stale expected_version, or a trigger not valid from the current state",
     "422": "A rule refuses: a guard, a missing required comment, a value out of range",
+    "429": "Too many failed sign-ins for this account or address: wait the Retry-After seconds",
 }
 
 
@@ -169,6 +170,10 @@ def _op(
             "description": ERRORS[code],
             "content": {"application/json": {"schema": _ref("Error")}},
         }
+        if code == "429":
+            op["responses"][code]["headers"] = {
+                "Retry-After": {"description": "seconds until attempts are accepted again", "schema": INT}
+            }
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if public:
@@ -189,8 +194,13 @@ PATHS = {
             _obj({"token": S, "expires_at": S}),
             _obj({"email": S, "password": S}, ["email", "password"]),
             status="201",
-            errors=("400", "401"),
+            errors=("400", "401", "429"),
             public=True,
+        )
+    },
+    "/tokens/current": {
+        "delete": _op(
+            "Revoke the token of this call (it stops working at once)", "Revoked", status="204", errors=("401",)
         )
     },
     "/me": {"get": _op("The caller", "The caller", _ref("Me"), errors=("401",))},
