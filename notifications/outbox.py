@@ -177,12 +177,12 @@ def add_deferred(rows: Sequence[Deferred]) -> int:
     conflict = f" ON CONFLICT ({quote('key')}) DO NOTHING"
     if dialect.name == "postgresql":
         # One statement whatever the number of rows: the columns as arrays, sent in binary (%b: the
-        # JSON texts need no quoting, four times faster than text arrays), rows already queued left
-        # out before the insert (a rerun reads the key index only; ON CONFLICT still settles a race).
+        # JSON texts need no quoting, four times faster than text arrays). No NOT EXISTS before the
+        # insert: with an outbox the planner thinks empty, it scans the rows the same statement is
+        # writing, once per row (85 s for 40,000 rows); ON CONFLICT probes the key index instead.
         sql = (
             into + "SELECT k, kind, u, r, c::json, 'pending', 0, %s, %s "
-            "FROM unnest(%b::text[], %b::text[], %b::int[], %b::text[], %b::text[]) AS t(k, kind, u, r, c) "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {quote(table.name)} o WHERE o.{quote('key')} = t.k)" + conflict
+            "FROM unnest(%b::text[], %b::text[], %b::int[], %b::text[], %b::text[]) AS t(k, kind, u, r, c)" + conflict
         )
         arrays = [
             list(column)
