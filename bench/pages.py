@@ -4,7 +4,8 @@
 For each path: the p50 and p95 of REPEAT requests (after a warm-up) and the SQL statements one request
 sends, against the targets of issue 10. Run: `.venv/bin/python bench/pages.py` (or `make bench`;
 `CPAS_BENCH_BACKEND=postgresql` for PostgreSQL). The SQLite data is built once and kept in the temp
-folder (its name carries the generator's version); PostgreSQL's is built in a schema of its own.
+folder (its name carries the generator's version and the schema's newest migration); PostgreSQL's is
+built in a schema of its own.
 """
 
 from __future__ import annotations
@@ -39,8 +40,22 @@ def _database(folder: Path) -> tuple[str, bool]:
     """The URL, and whether the data is already there (a SQLite file of this generator version)."""
     if backend() == "postgresql":
         return database_url(folder), False
-    path = Path(tempfile.gettempdir()) / f"cpas-bench-pages-v{_pagedata.GENERATOR_VERSION}.sqlite3"
+    folder = Path(tempfile.gettempdir())
+    path = folder / f"cpas-bench-pages-v{_pagedata.GENERATOR_VERSION}-{_schema_head()}.sqlite3"
+    for stale in folder.glob("cpas-bench-pages-v*.sqlite3*"):  # older data or an older schema
+        if not stale.name.startswith(path.name):
+            stale.unlink()
     return f"sqlite:///{path}", path.exists()
+
+
+def _schema_head() -> str:
+    """The newest migration: data kept from an older schema is built again, not migrated."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).resolve().parent.parent / "migrations"))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def _app(url: str, folder: Path):
