@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel.speaklater import LazyString
 from sqlalchemy import bindparam, select, update
 
 from cpas_workflow.accounts.models import RoleAssignment, User
@@ -27,6 +28,7 @@ from cpas_workflow.core.text import N_
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
+from cpas_workflow.pages import local_day
 from cpas_workflow.tasks.models import Task
 from notifications.outbox import Deferred, add_deferred, deferred_row, renders, task_path
 
@@ -78,10 +80,14 @@ def _readers(now: dt.datetime) -> list[Reader]:
         assignments[row.user_id].append(row)
     zones = dict(db.session.execute(select(Mission.id, Mission.timezone)).all())
     readers = []
+    starts: dict[tuple[str, str], dt.datetime] = {}  # one per time zone and period, not per user
     for user in users:
         held = assignments.get(user.id, [])
         tz = zones.get(held[0].mission_id, "UTC") if held else "UTC"
-        start = period_start(now, tz, user.notify, config["CPAS_DIGEST_HOUR"], config["CPAS_DIGEST_WEEKDAY"])
+        start = starts.get((tz, user.notify))
+        if start is None:
+            hour, weekday = config["CPAS_DIGEST_HOUR"], config["CPAS_DIGEST_WEEKDAY"]
+            start = starts[(tz, user.notify)] = period_start(now, tz, user.notify, hour, weekday)
         last = user.last_digest_at or user.created_at
         if last >= start:
             continue
@@ -248,7 +254,7 @@ def render_digest(kind: str, context: dict) -> tuple[str, tuple, dict]:
         N_("Your weekly cpas-workflow digest, week of %(day)s")
         if context["period"] == "weekly"
         else N_("Your daily cpas-workflow digest, %(day)s"),
-        {"day": context["day"]},
+        {"day": LazyString(local_day, dt.date.fromisoformat(context["day"]))},  # as the pages write dates
     )
     return (
         "digest",

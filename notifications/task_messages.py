@@ -12,6 +12,7 @@ import json
 from types import SimpleNamespace
 
 from flask import current_app
+from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
@@ -31,6 +32,12 @@ SUBJECTS = {
     "escalation": N_("Overdue: %(title)s"),
     "followup": N_("Follow-up: %(title)s"),
 }
+OVERDUE_REMINDER = N_("Overdue: %(title)s, %(late)s")
+
+
+def days_late(days: int) -> str:
+    """'6 days late', in the language in force when it is formatted."""
+    return ngettext("%(num)d day late", "%(num)d days late", days)
 
 
 def task_snapshot(task, mission_code: str, today: dt.date, **extra) -> str:
@@ -54,7 +61,10 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
     due = dt.date.fromisoformat(context["due"])
     recommendation_id = context.get("recommendation_id")
     recommendation = db.session.get(Recommendation, recommendation_id) if recommendation_id else None
+    days_left = (due - dt.date.fromisoformat(context["today"])).days
     subject = (SUBJECTS[kind], {"title": LazyString(task_title, context["title"])})  # in the recipient's language
+    if kind == "reminder" and days_left < 0:  # a reminder after the due date says so, and how late
+        subject = (OVERDUE_REMINDER, subject[1] | {"late": LazyString(days_late, -days_left)})
     return (
         kind,
         subject,
@@ -63,16 +73,17 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
             "recommendation": recommendation,
             "mission": SimpleNamespace(code=context["mission"]),
             "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + context["path"],
-            "days_left": (due - dt.date.fromisoformat(context["today"])).days,
+            "days_left": days_left,
             "holders": context.get("holders"),
         },
     )
 
 
-def enqueue_task_opened(tasks: list[Task], actor=None) -> int:
+def enqueue_task_opened(tasks: list[Task], actor=None, mission: Mission | None = None) -> int:
     """Tell `immediate` users that a task is theirs now (called by the engine as it opens tasks);
     not `actor`, whose own action opened them (they know, and will see the task in their list).
-    One read of the addressees of all the tasks, one of their missions, one insert."""
+    One read of the addressees of all the tasks, one insert; the tasks' missions are read too unless
+    the caller has `mission` at hand (the engine does: one transition's tasks share a cycle)."""
     if not tasks:
         return 0
     db.session.flush()
@@ -86,12 +97,12 @@ def enqueue_task_opened(tasks: list[Task], actor=None) -> int:
     told = [(t, users) for t, users in told if users]
     if not told:
         return 0
-    missions = {
-        row.id: row
-        for row in db.session.execute(
-            select(Mission.id, Mission.code, Mission.timezone).where(Mission.id.in_({t.mission_id for t, _ in told}))
-        )
-    }
+    mission_ids = {t.mission_id for t, _ in told}
+    if mission is not None and mission_ids == {mission.id}:
+        missions = {mission.id: mission}
+    else:
+        query = select(Mission.id, Mission.code, Mission.timezone).where(Mission.id.in_(mission_ids))
+        missions = {row.id: row for row in db.session.execute(query)}
     rows = []
     for task, users in told:
         mission = missions[task.mission_id]
