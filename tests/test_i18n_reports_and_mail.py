@@ -49,7 +49,7 @@ def test_headquarters_comparison_is_french_for_a_french_reader(app, cycles):
     other_row = html[html.index("OTHER — Other Mission") :]
     assert "Missions côte à côte" in html and "En retard ?" in html
     assert "Clos" in demo_row and "MIL En bonne voie" in demo_row and "<td>Non</td>" in demo_row
-    assert "aucune évaluation lancée (la période 2026-Q3 s&#39;est terminée le 2026-09-30)" in other_row
+    assert "aucune évaluation lancée (la période 2026-Q3 s&#39;est terminée le 30 sept. 2026)" in other_row
     assert "no assessment started" not in html
 
 
