@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from config import ROOT, load_config
+from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.extensions import babel, csrf, db, login_manager, mail, migrate
 
 
@@ -49,8 +50,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     from cpas_workflow.api import register_api
     from cpas_workflow.cli import register_cli
+    from cpas_workflow.edge import register_edge
     from cpas_workflow.views import register_views
 
+    register_edge(app)
     register_api(app)
     register_views(app)
     register_cli(app)
@@ -77,7 +80,7 @@ class DatabaseId(IntegerConverter):
     """`<int:…>` in every route: an id the database cannot hold is simply not found (no driver overflow)."""
 
     def __init__(self, map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", DB_ID_MAX)
         super().__init__(map, *args, **kwargs)
 
 

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cpas_workflow.core import clock
 
+DB_ID_MAX = 2**63 - 1  # the largest id any row can have (a BIGINT); larger numbers name nothing
+
 
 class UTCDateTime(TypeDecorator):
     """Stores naive UTC, hands back aware UTC, on SQLite and PostgreSQL alike."""

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from cpas_workflow.api import bp, serialize
 from cpas_workflow.api.parsing import Field, commit, current_user, read
+from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
+from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.cycles import operations, queries
 from cpas_workflow.extensions import db
 from cpas_workflow.tasks.queries import open_tasks_for
@@ -23,6 +25,7 @@ TRANSITION = {
 def create_cycle(code: str):
     user = current_user()
     mission = queries.get_mission(code, user)
+    access.require(user, "start_cycle", mission)  # 403 before any 400 or 422
     data = read(
         {
             "workflow": Field(str, required=True),
@@ -52,7 +55,7 @@ def get_cycle(cycle_id: int):
 @bp.post("/cycles/<int:cycle_id>/transitions")
 def fire_transition(cycle_id: int):
     user = current_user()
-    data = read({**TRANSITION, "submission": Field(int, nullable=True)})
+    data = read({**TRANSITION, "submission": Field(int, nullable=True, minimum=1, maximum=DB_ID_MAX)})
     cycle = queries.get_cycle(cycle_id, user, for_update=True)
     operations.fire_cycle_trigger(
         cycle,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from cpas_workflow.core import access, audit, clock, timezones
 from cpas_workflow.core.errors import ValidationFailed
-from cpas_workflow.core.text import clean_text
+from cpas_workflow.core.text import clean_line, clean_text, not_too_far_ahead
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import fire, store, tasks
 from cpas_workflow.engine.definitions import DefinitionError
@@ -54,13 +54,14 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
             f"the input deadline {data.input_due.isoformat()} is already past (today is {local_today.isoformat()} in the mission)",
             fields={"input_due": "in the past"},
         )
+    not_too_far_ahead(data.input_due, "input_due", local_today)
     components = _participants(mission, data.components)
     _refuse_duplicate(mission, definition.name, period)
     row = store.register(definition)
     child = (
         store.register(store.definition_for(definition.submission_workflow)) if definition.submission_workflow else None
     )
-    title = clean_text(data.title, "title", max_length=200) or f"{mission.code} {period} {definition.title.lower()}"
+    title = clean_line(data.title, "title") or f"{mission.code} {period} {definition.title.lower()}"
     now = clock.now()
     cycle = Cycle(
         mission=mission,

@@ -118,6 +118,7 @@ def import_framework(code: str):
     """The sheet as a multipart upload (field `file`), or as the raw body with `?filename=x.xlsx`."""
     user = current_user()
     mission = cycle_queries.get_mission(code, user)
+    access.require(user, "edit_framework", mission)  # 403 before the sheet is even read
     upload = request.files.get("file")
     if upload is not None:
         filename, data = upload.filename or "", upload.read()
