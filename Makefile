@@ -42,8 +42,21 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every bench/*.py on SQLite, then on PostgreSQL when reachable (CPAS_BENCH_DATABASE_URL, default the
+# local server; each run in a schema of its own), then one table of every figure against its target.
+BENCH_RESULTS := test-output/bench-results.jsonl
+BENCH_SCRIPTS = $(filter-out bench/_%,$(wildcard bench/*.py))
 bench: install-test
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@mkdir -p test-output; rm -f $(BENCH_RESULTS); failed=""; \
+	backends="sqlite"; \
+	if $(BIN)/python bench/_table.py postgresql-reachable; then backends="sqlite postgresql"; \
+	else echo "PostgreSQL is not reachable at $${CPAS_BENCH_DATABASE_URL:-the local server}: SQLite only"; fi; \
+	for backend in $$backends; do for b in $(BENCH_SCRIPTS); do \
+		echo "== $$b ($$backend)"; \
+		CPAS_BENCH_BACKEND=$$backend CPAS_BENCH_RESULTS=$(BENCH_RESULTS) $(BIN)/python $$b || failed="$$failed $$b($$backend)"; \
+	done; done; \
+	echo; $(BIN)/python bench/_table.py summary $(BENCH_RESULTS); \
+	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

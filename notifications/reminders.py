@@ -21,7 +21,9 @@ from sqlalchemy import func, select
 
 from cpas_workflow.core import timezones
 from cpas_workflow.core.text import N_
+from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store
+from cpas_workflow.engine.definitions import Definition
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import RecommendationUpdate
 from cpas_workflow.tasks.models import Task
@@ -50,21 +52,17 @@ class Policy:
     escalate_after_days: int
 
 
-def policy_for(workflow_name: str) -> Policy:
-    """The definition's `reminders:` block, with the CPAS_* settings for whatever it leaves out."""
+def policy_for(definition: Definition) -> Policy:
+    """The definition's `reminders:` block, with the CPAS_* settings for whatever it leaves out.
+    A task follows the definition its cycle started with (`store.definition_of(task)`)."""
     config = current_app.config
-    definition = store.definitions().get(workflow_name)
-    given = definition.reminders if definition is not None else {}
+    given = definition.reminders
     return Policy(
         days_before=tuple(sorted({int(d) for d in given.get("days_before", config["CPAS_REMINDER_DAYS_BEFORE"])})),
         on_due=bool(given.get("on_due", True)),
         overdue_every_days=int(given.get("overdue_every_days", config["CPAS_OVERDUE_EVERY_DAYS"])),
         escalate_after_days=int(given.get("escalate_after_days", config["CPAS_ESCALATE_AFTER_DAYS"])),
     )
-
-
-def _workflow_of(task: Task) -> str:
-    return task.key.split(":", 1)[0]
 
 
 def reminder_occasion(policy: Policy, due: dt.date, today: dt.date, opened_on: dt.date) -> str | None:
@@ -83,18 +81,21 @@ def reminder_occasion(policy: Policy, due: dt.date, today: dt.date, opened_on: d
 
 
 def _open_tasks_due_by(last_due: dt.date) -> list[Task]:
-    return list(
+    tasks = list(
         db.session.scalars(select(Task).where(Task.closed_at.is_(None), Task.due <= last_due).order_by(Task.id))
     )
+    if tasks:  # their cycles in one read: each task's pinned definition then comes from the identity map
+        db.session.scalars(select(Cycle).where(Cycle.id.in_({t.cycle_id for t in tasks}))).all()
+    return tasks
 
 
 def send_reminders(now: dt.datetime) -> int:
     """Queue the reminders and escalations owed as of `now`; the number of messages queued."""
-    policies: dict[str, Policy] = {}
+    policies: dict[tuple[int, bool], Policy] = {}
     horizon = max(
         [
             *current_app.config["CPAS_REMINDER_DAYS_BEFORE"],
-            *(d for definition in store.definitions().values() for d in definition.reminders.get("days_before", ())),
+            *(d for definition in store.registered_versions() for d in definition.reminders.get("days_before", ())),
         ],
         default=0,
     )
@@ -102,8 +103,10 @@ def send_reminders(now: dt.datetime) -> int:
     directory = Directory({t.mission_id for t in tasks}, {t.assignee_id for t in tasks if t.assignee_id})
     planned: list[Planned] = []
     for task in tasks:
-        name = _workflow_of(task)
-        policy = policies.setdefault(name, policy_for(name))
+        pinned = (task.cycle_id, task.submission_id is not None)  # one definition per cycle and subject
+        if pinned not in policies:
+            policies[pinned] = policy_for(store.definition_of(task))
+        policy = policies[pinned]
         today = timezones.local_date(now, task.mission.timezone)
         occasion = reminder_occasion(
             policy, task.due, today, timezones.local_date(task.created_at, task.mission.timezone)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from notifications.digests import send_digests
@@ -13,6 +12,7 @@ from notifications.reminders import send_followups, send_reminders
 from tests.conftest import ApiUser
 from tests.cycle_helpers import LEAD, SPU, cycle_in, fire, fp, head, ok, start_cycle
 from tests.notify_helpers import keys, outbox, run_job, run_pass, set_notify, utc
+from tests.workflow_helpers import current_workflows, edited_workflows
 
 
 def reminder_kinds(app, email: str) -> list[str]:
@@ -37,16 +37,19 @@ def test_reminders_come_before_the_due_day_on_it_and_every_n_days_while_overdue(
     assert outbox(app, recipient=fp("MIL"), kind="reminder") == []  # daily users get digests instead
 
 
-def test_the_definitions_reminder_policy_decides_and_settings_fill_what_it_leaves_out(app, api):
-    with app.app_context():
-        policy = store.definitions()["component_submission"].reminders
-    saved_policy, saved_threshold = dict(policy), app.config["CPAS_ESCALATE_AFTER_DAYS"]
-    policy.update(days_before=[5], overdue_every_days=3)
-    policy.pop("escalate_after_days")
+def test_the_definitions_reminder_policy_decides_and_settings_fill_what_it_leaves_out(app, api, tmp_path):
+    def edit(body):
+        body["version"] += 1
+        body["reminders"].update(days_before=[5], overdue_every_days=3)
+        body["reminders"].pop("escalate_after_days")
+
+    saved_threshold = app.config["CPAS_ESCALATE_AFTER_DAYS"]
     app.config["CPAS_ESCALATE_AFTER_DAYS"] = 1
     try:
         set_notify(app, fp("CIV"), "immediate")
-        ok(fire(api, SPU, start_cycle(api, input_due="2026-10-15")["id"], "open_input"))
+        with current_workflows(app, edited_workflows(tmp_path, component_submission=edit)):
+            cycle_id = start_cycle(api, input_due="2026-10-15")["id"]
+        ok(fire(api, SPU, cycle_id, "open_input"))
         seen = {}
         for day in (10, 11, 16, 17, 18, 19):
             run_job(app, send_reminders, utc(2026, 10, day, 9))
@@ -56,8 +59,6 @@ def test_the_definitions_reminder_policy_decides_and_settings_fill_what_it_leave
         [escalation] = outbox(app, kind="escalation", recipient=head("CIV"))
         assert escalation.created_at == utc(2026, 10, 17, 9)  # 2 days overdue: past the 1-day threshold
     finally:
-        policy.clear()
-        policy.update(saved_policy)
         app.config["CPAS_ESCALATE_AFTER_DAYS"] = saved_threshold
 
 

@@ -35,7 +35,7 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
     """Open a new cycle of `data.workflow` for `mission`, one submission per participating component."""
     access.require(actor, "start_cycle", mission)
     try:
-        definition = store.definition_for(data.workflow)
+        definition = store.current_definition(data.workflow)
     except DefinitionError:
         raise ValidationFailed(f"unknown workflow '{data.workflow}'", fields={"workflow": "unknown workflow"}) from None
     if definition.subject != "cycle":
@@ -59,7 +59,9 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
     _refuse_duplicate(mission, definition.name, period)
     row = store.register(definition)
     child = (
-        store.register(store.definition_for(definition.submission_workflow)) if definition.submission_workflow else None
+        store.register(store.current_definition(definition.submission_workflow))
+        if definition.submission_workflow
+        else None
     )
     title = clean_line(data.title, "title") or f"{mission.code} {period} {definition.title.lower()}"
     now = clock.now()
@@ -77,14 +79,14 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
     )
     db.session.add(cycle)
     _use_published_framework(cycle)
-    child_initial = store.definition_of_row(child).initial if child else None
+    child_initial = store.current_definition(child.name).initial if child else None
     for component in components:
         db.session.add(
             Submission(cycle=cycle, component=component, state=child_initial, due=data.input_due, narrative="")
         )
     db.session.flush()
     _carry_over_actions(cycle, actor)
-    tasks.open_tasks(cycle, definition, cycle.state, now, actor=actor)
+    tasks.open_tasks(cycle, store.definition_of(cycle), cycle.state, now, actor=actor)
     audit.record(
         "start_cycle",
         actor=actor,

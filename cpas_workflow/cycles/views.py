@@ -15,7 +15,7 @@ from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store
 from cpas_workflow.engine.firing import allowed_triggers
 from cpas_workflow.extensions import db
-from cpas_workflow.pages import choices, days_left, label, refusal_status
+from cpas_workflow.pages import LABELS, choices, days_left, label, refusal_status
 from cpas_workflow.recommendations.models import DECISIONS
 from cpas_workflow.views import bp
 from forms.cycles import TransitionForm
@@ -26,21 +26,26 @@ ENDPOINTS = {"cycle": "web.cycle", "review": "web.joint_review", "signoff": "web
 
 
 def steps(cycle: Cycle) -> list[dict]:
-    """The workflow drawn as steps: each state of the main path, done / current / to come."""
+    """The workflow drawn as steps: each state of the main path, done / current / to come, named
+    as the cycle's own definition version names them when the label table does not know a state."""
     definition = store.definition_of(cycle)
+
+    def title(state: str) -> str:
+        return label("state", state) if state in LABELS["state"] else definition.states[state].title
+
     path = definition.main_path()
     position = path.index(cycle.state) if cycle.state in path else len(path)
     drawn = [
         {
             "state": s,
-            "title": label("state", s),
+            "title": title(s),
             "is_done": i < position or cycle.state == "closed",
             "is_current": s == cycle.state,
         }
         for i, s in enumerate(path)
     ]
     if cycle.state not in path:
-        drawn.append({"state": cycle.state, "title": label("state", cycle.state), "is_done": False, "is_current": True})
+        drawn.append({"state": cycle.state, "title": title(cycle.state), "is_done": False, "is_current": True})
     return drawn
 
 

@@ -11,12 +11,12 @@ from cpas_workflow.extensions import db
 
 @effect("open_submissions")
 def open_submissions(ctx: FireContext) -> None:
-    """Input opens: every participating component gets the tasks of its submission's first state."""
-    from cpas_workflow.engine.store import definition_for
+    """Input opens: every participating component gets the tasks of its submission's first state,
+    from the sub-workflow version stored when the cycle started (not the file as it is now)."""
+    from cpas_workflow.engine.store import definition_of
 
-    child = definition_for(ctx.definition.submission_workflow)
     for submission in ctx.subject.submissions:
-        tasks.open_tasks(submission, child, submission.state, ctx.now, actor=ctx.actor)
+        tasks.open_tasks(submission, definition_of(submission), submission.state, ctx.now, actor=ctx.actor)
 
 
 @effect("return_submission")

@@ -1,4 +1,10 @@
-"""Definitions by name (from files) and by stored row (what a running cycle started with)."""
+"""Workflow definitions: two questions, one function each.
+
+- `current_definition(name)`: the file as it is now, for a NEW cycle (`start_cycle` registers it).
+- `definition_of(cycle | submission | task)`: the stored version a running cycle started with, for
+  everything that cycle and its submissions do afterwards — firing, effects, tasks, reminders, labels.
+
+A changed file therefore reaches new cycles only; running ones keep their stored content."""
 
 from __future__ import annotations
 
@@ -23,14 +29,16 @@ def load(folder: str) -> dict[str, Definition]:
     return load_directory(folder, GUARDS, EFFECTS)
 
 
-def definitions() -> dict[str, Definition]:
-    """The definitions loaded at start-up, by name."""
+def current_definitions() -> dict[str, Definition]:
+    """The definitions in the workflows folder as loaded at start-up, by name: what a new cycle may
+    start on (and what the start form and the API offer). Never what a running cycle runs on."""
     return current_app.extensions["cpas_definitions"]
 
 
-def definition_for(name: str) -> Definition:
+def current_definition(name: str) -> Definition:
+    """The definition a new cycle of the workflow `name` starts on: the file as it is now."""
     try:
-        return definitions()[name]
+        return current_definitions()[name]
     except KeyError:
         raise DefinitionError(f"no workflow definition named '{name}'") from None
 
@@ -62,39 +70,54 @@ def register(definition: Definition) -> WorkflowDefinition:
 
 
 def register_all() -> list[WorkflowDefinition]:
-    return [register(d) for d in definitions().values()]
+    return [register(d) for d in current_definitions().values()]
+
+
+def definition_of(subject) -> Definition:
+    """The definition `subject` runs on — a cycle, a submission, or a task of either: the version
+    stored when its cycle started, whatever the files say now. Every effect, task, reminder and
+    label of a running cycle asks this, and only this."""
+    return _stored(_pinned_row_id(subject))
+
+
+def registered_versions() -> list[Definition]:
+    """Every version ever stored, oldest first: what running cycles may be on (the scheduler looks
+    this far ahead for reminders)."""
+    rows = db.session.scalars(select(WorkflowDefinition).order_by(WorkflowDefinition.id))
+    return [_parsed_row(row) for row in rows]
+
+
+def _pinned_row_id(subject) -> int:
+    from cpas_workflow.cycles.models import Cycle
+
+    table = subject.__tablename__
+    if table == "cycles":
+        return subject.definition_id
+    cycle = db.session.get(Cycle, subject.cycle_id)  # from the session's identity map when loaded
+    if table == "tasks" and subject.submission_id is None:
+        return cycle.definition_id
+    if cycle.submission_definition_id is None:
+        raise DefinitionError(f"cycle {cycle.id} has no stored version of its submission workflow")
+    return cycle.submission_definition_id
+
+
+def _stored(row_id: int) -> Definition:
+    row = db.session.get(WorkflowDefinition, row_id)
+    if row is None:
+        raise DefinitionError(f"no stored workflow definition #{row_id}")
+    return _parsed_row(row)
 
 
 _parsed: dict[str, Definition] = {}
 
 
-def definition_of_row(row: WorkflowDefinition) -> Definition:
+def _parsed_row(row: WorkflowDefinition) -> Definition:
     """The stored definition, parsed once per content: its checksum names the content."""
     definition = _parsed.get(row.checksum)
     if definition is None:
         definition = parse(row.body, f"stored definition #{row.id}", set(GUARDS), set(EFFECTS))
         _parsed[row.checksum] = definition
     return definition
-
-
-def definition_of(subject) -> Definition:
-    """The definition a cycle or submission runs on: the version its cycle started with."""
-    if subject.__tablename__ == "cycles":
-        return definition_of_row(subject.definition)
-    cycle_definition = definition_of_row(subject.cycle.definition)
-    return definition_for_version(cycle_definition.submission_workflow, subject.cycle)
-
-
-def definition_for_version(name: str, cycle) -> Definition:
-    """A submission runs on the sub-workflow version registered when its cycle started."""
-    row = (
-        db.session.get(WorkflowDefinition, cycle.submission_definition_id)
-        if getattr(cycle, "submission_definition_id", None)
-        else None
-    )
-    if row is not None:
-        return definition_of_row(row)
-    return definition_for(name)
 
 
 class _Guard:

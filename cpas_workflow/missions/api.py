@@ -20,6 +20,6 @@ def workflows():
     return jsonify(
         [
             {"name": d.name, "version": d.version, "title": d.title, "subject": d.subject}
-            for d in sorted(store.definitions().values(), key=lambda d: d.name)
+            for d in sorted(store.current_definitions().values(), key=lambda d: d.name)
         ]
     )

@@ -50,7 +50,7 @@ def _start_form(mission, form: StartCycleForm | None = None) -> StartCycleForm:
     form = form or StartCycleForm(
         formdata=None, workflow=DEFAULT_WORKFLOW, components=[c.code for c in mission.components]
     )
-    workflows = [d for d in store.definitions().values() if d.subject == "cycle"]
+    workflows = [d for d in store.current_definitions().values() if d.subject == "cycle"]
     workflows.sort(key=lambda d: (d.name != DEFAULT_WORKFLOW, d.name))
     form.workflow.choices = [(d.name, d.title) for d in workflows]
     form.components.choices = [(c.code, f"{c.code} — {c.name}") for c in mission.components]
