@@ -49,7 +49,7 @@ def load_config(instance_path: str) -> dict:
         "CPAS_MAX_JSON_DEPTH": _env_int("CPAS_MAX_JSON_DEPTH", 16),
         "CPAS_MAX_YEARS_AHEAD": _env_int("CPAS_MAX_YEARS_AHEAD", 3),
         "CPAS_MAX_IMPORT_MB": _env_int("CPAS_MAX_IMPORT_MB", 5),
-        "CPAS_MAX_IMPORT_UNPACKED_MB": _env_int("CPAS_MAX_IMPORT_UNPACKED_MB", 50),
+        "CPAS_MAX_IMPORT_UNPACKED_MB": _env_int("CPAS_MAX_IMPORT_UNPACKED_MB", 20),
         # Mail: with no server configured, messages are written as .eml files under instance/mail/.
         "MAIL_SERVER": _env("CPAS_MAIL_SERVER"),
         "MAIL_PORT": _env_int("CPAS_MAIL_PORT", 25),

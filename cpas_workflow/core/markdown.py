@@ -1,21 +1,55 @@
-"""User Markdown to safe HTML: Python-Markdown renders, nh3 removes anything executable."""
+"""User Markdown to safe HTML: Python-Markdown renders, nh3 removes anything executable. E-mails get
+no images at all (a remote image is a tracking pixel that tells its sender who read the message and when):
+a Markdown image is shown as its text, a raw <img> is dropped."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as etree
+
 import markdown as md
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
 
 
-def render_markdown(text: str | None) -> str:
+class _ImagesAsText(Treeprocessor):
+    """Each <img> becomes its alt text (the words the author gave the image), in place."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in reversed(list(enumerate(parent))):
+                if child.tag == "img":
+                    words = (child.get("alt") or "") + (child.tail or "")
+                    if index == 0:
+                        parent.text = (parent.text or "") + words
+                    else:
+                        parent[index - 1].tail = (parent[index - 1].tail or "") + words
+                    parent.remove(child)
+
+
+class ImagesAsText(Extension):
+    def extendMarkdown(self, markdown: md.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        markdown.treeprocessors.register(_ImagesAsText(markdown), "images_as_text", 0)
+
+
+def render_markdown(text: str | None, *, images: bool = True) -> str:
     if not text:
         return ""
-    html = md.markdown(text, extensions=["tables", "sane_lists", "fenced_code"], output_format="html")
-    return nh3.clean(html, url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer nofollow")
+    extensions = EXTENSIONS if images else [*EXTENSIONS, ImagesAsText()]
+    html = md.markdown(text, extensions=extensions, output_format="html")
+    tags = None if images else nh3.ALLOWED_TAGS - {"img", "picture", "source", "video", "audio"}
+    return nh3.clean(html, tags=tags, url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer nofollow")
 
 
 def markdown_filter(text: str | None) -> Markup:
     """Jinja filter: `{{ submission.narrative|markdown }}` (safe because nh3 cleaned it)."""
     return Markup(render_markdown(text))
+
+
+def email_markdown_filter(text: str | None) -> Markup:
+    """Jinja filter for e-mails: `{{ comment|email_markdown }}`: the same, without any image."""
+    return Markup(render_markdown(text, images=False))

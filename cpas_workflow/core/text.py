@@ -30,6 +30,12 @@ def bad_characters(text: str, *, one_line: bool = False) -> str | None:
     return None
 
 
+def one_line(value: str) -> str:
+    """`value` folded onto one line: every line break or control character becomes a space (for e-mail
+    headers, where text a user typed, such as a title in a subject, must never start a header of its own)."""
+    return " ".join(_FORBIDDEN.sub(" ", _BREAKS.sub(" ", value)).split())
+
+
 def clean_text(
     value: str | None,
     field: str,
