@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -17,6 +17,8 @@ from cpas_workflow.extensions import babel, csrf, db, login_manager, mail, migra
 
 
 def _locale() -> str:
+    if not has_request_context():  # a command or a job: English unless a caller forces a locale
+        return "en"
     if current_user and getattr(current_user, "is_authenticated", False):
         return current_user.language
     return request.accept_languages.best_match(["en", "fr"]) or "en"

@@ -40,6 +40,8 @@ def indicator_json(i) -> dict:
         "definition": i.definition,
         "baseline_date": i.baseline_date.isoformat() if i.baseline_date else None,
         "target_date": i.target_date.isoformat() if i.target_date else None,
+        "minimum": i.minimum,
+        "maximum": i.maximum,
         "data_source": i.data_source,
         "frequency": i.frequency,
         "headline": i.is_headline,

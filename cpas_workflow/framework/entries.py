@@ -1,5 +1,6 @@
 """A component's indicator values for the period of its submission: checked against each
-indicator's kind and range, an optional source note, or "no data" with a reason."""
+indicator's kind and range (the same check for the web form, the API and any import), an optional
+source note, or "no data" with a reason."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def _check_item(index: int, item, indicators: dict, seen: set, problems: dict) -
         problems[f"{where}.no_data_reason"] = f"{code} has a value: a no-data reason is given only without one"
         return None
     try:
-        number, text = values.parse(indicator.kind, indicator.allowed_levels, raw)
+        number, text = values.parse(indicator.kind, indicator.allowed_levels, raw, indicator.minimum, indicator.maximum)
     except values.BadValue as exc:
         problems[f"{where}.value"] = f"{code} ({indicator.title}) {exc}"
         return None
@@ -89,9 +90,10 @@ def save_values(submission, items, actor) -> None:
     db.session.flush()
 
 
-def items_from_form(form, indicators) -> list[dict]:
-    """The page's fields (`value-CODE`, `note-CODE`, `no_data-CODE`, `reason-CODE`) as API items;
-    an indicator left blank is left out (not reported yet)."""
+def items_from_form(form, indicators, locale: str) -> list[dict]:
+    """The page's fields (`value-CODE`, `note-CODE`, `no_data-CODE`, `reason-CODE`) as API items,
+    each typed value to be read in `locale` (the reader's language); an indicator left blank is left
+    out (not reported yet)."""
     items = []
     for indicator in indicators:
         code = indicator.code
@@ -102,7 +104,7 @@ def items_from_form(form, indicators) -> list[dict]:
                 {"indicator": code, "value": None, "note": note, "no_data_reason": form.get(f"reason-{code}") or ""}
             )
         elif raw:
-            items.append({"indicator": code, "value": raw, "note": note})
+            items.append({"indicator": code, "value": values.Typed(raw, locale), "note": note})
     return items
 
 

@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 
 from cpas_workflow.framework.imports import COLUMNS
 from cpas_workflow.framework.models import FrameworkVersion, IndicatorValue
+from cpas_workflow.framework.values import KIND_RANGES, number_of
 
 VALUE_COLUMNS = (
     "indicator",
@@ -39,6 +40,18 @@ def _value_cell(value: IndicatorValue):
     if isinstance(shown, float) and shown.is_integer():
         return int(shown)
     return shown
+
+
+def _level_cell(indicator, text: str | None):
+    """A baseline or target: a number cell for numeric kinds, so any importer's language reads it."""
+    number = number_of(indicator.kind, indicator.allowed_levels, text) if indicator.kind in KIND_RANGES else None
+    return _number_cell(number) if number is not None else (text or "")
+
+
+def _number_cell(number: float | None):
+    if number is None:
+        return ""
+    return int(number) if number.is_integer() else number
 
 
 def value_rows(rows: list[IndicatorValue]) -> list[list]:
@@ -87,10 +100,12 @@ def framework_rows(version: FrameworkVersion) -> list[list]:
             "unit": i.unit,
             "levels": i.levels,
             "direction": i.direction,
-            "baseline": i.baseline_value or "",
+            "baseline": _level_cell(i, i.baseline_value),
             "baseline_date": i.baseline_date.isoformat() if i.baseline_date else "",
-            "target": i.target_value or "",
+            "target": _level_cell(i, i.target_value),
             "target_date": i.target_date.isoformat() if i.target_date else "",
+            "minimum": _number_cell(i.minimum),
+            "maximum": _number_cell(i.maximum),
             "definition": i.definition,
             "data_source": i.data_source,
             "frequency": i.frequency,

@@ -1,5 +1,10 @@
 """Reading a framework from an XLSX or CSV sheet: every row checked, every problem named by row
-and column, and nothing returned to import unless the whole sheet is right."""
+and column, and nothing returned to import unless the whole sheet is right.
+
+Numbers in the sheet: a numeric cell of an XLSX sheet is a number and is taken as it is; a number
+written as text (every CSV cell, a text cell of an XLSX sheet) is read in the importer's language,
+as the web form reads it (French `21,5` and `1 500`, English `21.5` and `1,500`), and refused, never
+guessed at, when it cannot be read or could be read two ways."""
 
 from __future__ import annotations
 
@@ -34,6 +39,8 @@ COLUMNS = (
     "baseline_date",
     "target",
     "target_date",
+    "minimum",
+    "maximum",
     "definition",
     "data_source",
     "frequency",
@@ -65,11 +72,25 @@ class Problem:
 @dataclass
 class Row:
     number: int
-    cells: dict[str, str]
+    cells: dict[str, str | float]  # text, or the number of an XLSX numeric cell
     parsed: dict = field(default_factory=dict)
 
     def get(self, name: str) -> str:
-        return self.cells.get(name, "")
+        return _text(self.cells.get(name, ""))
+
+    def number_or_text(self, name: str, locale: str):
+        """A numeric cell as its number; text as `values.Typed`, read in the importer's language."""
+        cell = self.cells.get(name, "")
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            return cell
+        return values.Typed(_text(cell), locale)
+
+
+def _cell(cell):
+    """An XLSX cell as the checker takes it: numbers stay numbers, everything else becomes text."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return cell
+    return _text(cell)
 
 
 def _text(cell) -> str:
@@ -153,7 +174,7 @@ def _xlsx_rows(filename: str, data: bytes) -> list[list[str]]:
             raise _refuse(filename, "the workbook has no sheet", "no sheet")
         rows = []
         for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            rows.append([_text(c) for c in row])
+            rows.append([_cell(c) for c in row])
             if len(rows) > MAX_ROWS + 1:
                 break  # enough to say there are too many: the rest is never read
         return rows
@@ -201,7 +222,7 @@ def to_rows(table: list[list[str]]) -> tuple[list[Row], list[Problem]]:
     """Rows keyed by column name (row numbers as the spreadsheet shows them), or the header's problems."""
     if not table or not any(table[0]):
         return [], [Problem(1, "header", f"the first row must name the columns: {', '.join(COLUMNS)}")]
-    header = [h.strip().lower() for h in table[0]]
+    header = [_text(h).lower() for h in table[0]]
     problems = [
         Problem(
             1,
@@ -230,8 +251,8 @@ def to_rows(table: list[list[str]]) -> tuple[list[Row], list[Problem]]:
 class Checker:
     """Checks every row against the mission's components and the other rows."""
 
-    def __init__(self, rows: list[Row], component_codes: list[str], header: list[str]) -> None:
-        self.rows, self.components = rows, component_codes
+    def __init__(self, rows: list[Row], component_codes: list[str], header: list[str], locale: str = "en") -> None:
+        self.rows, self.components, self.locale = rows, component_codes, locale
         self.letters = {name: get_column_letter(i + 1) for i, name in enumerate(header)}
         self.problems: list[Problem] = []
 
@@ -270,6 +291,8 @@ class Checker:
     def _characters(self, row: Row) -> None:
         """Every cell fits and can be stored; only the definition may run over several lines."""
         for column, value in row.cells.items():
+            if not isinstance(value, str):
+                continue  # a number from a numeric XLSX cell
             if len(value) > MAX_CELL:
                 self.fail(row, column, f"a cell has at most {MAX_CELL} characters")
                 continue
@@ -335,15 +358,39 @@ class Checker:
             frequency=frequency,
             headline=headline in ("yes", "true", "1"),
         )
+        self._range(row, kind)
         for name in ("baseline", "target"):
             self._value_and_date(row, name, kind, levels)
+
+    def _range(self, row: Row, kind: str) -> None:
+        """The framework's own bounds of a number or count, within what its kind allows."""
+        found: dict[str, float | None] = {"minimum": None, "maximum": None}
+        for name in found:
+            if row.get(name) == "":
+                continue
+            if kind not in ("number", "count"):
+                self.fail(row, name, f"only a number or count indicator has a {name} (this one is a {kind})")
+                continue
+            try:
+                found[name] = values.parse(kind, [], row.number_or_text(name, self.locale))[0]
+            except values.BadValue as exc:
+                self.fail(row, name, f"{row.get(name)!r} {exc}")
+        if None not in found.values() and found["minimum"] >= found["maximum"]:
+            self.fail(row, "maximum", "the maximum must be larger than the minimum")
+        row.parsed.update(found)
 
     def _value_and_date(self, row: Row, name: str, kind: str, levels: list[str]) -> None:
         raw, date = row.get(name), row.get(f"{name}_date")
         row.parsed[name] = None
         if raw:
             try:
-                row.parsed[name] = values.canonical(kind, levels, raw)
+                row.parsed[name] = values.canonical(
+                    kind,
+                    levels,
+                    row.number_or_text(name, self.locale),
+                    row.parsed.get("minimum"),
+                    row.parsed.get("maximum"),
+                )
             except values.BadValue as exc:
                 self.fail(row, name, f"{raw!r} {exc}")
         row.parsed[f"{name}_date"] = None
@@ -358,13 +405,14 @@ class Checker:
             row.parsed[f"{name}_date"] = parsed
 
 
-def check_sheet(filename: str, data: bytes, component_codes: list[str]) -> list[Row]:
-    """The checked rows of the sheet; any problem anywhere raises one ValidationFailed naming them all."""
+def check_sheet(filename: str, data: bytes, component_codes: list[str], locale: str = "en") -> list[Row]:
+    """The checked rows of the sheet; any problem anywhere raises one ValidationFailed naming them all.
+    Numbers written as text are read in `locale` (the importer's language)."""
     table = read_table(filename, data)
     rows, problems = to_rows(table)
     if not problems:
-        header = [h.strip().lower() for h in table[0]]
-        problems = Checker(rows, component_codes, header).check()
+        header = [_text(h).lower() for h in table[0]]
+        problems = Checker(rows, component_codes, header, locale).check()
     if problems:
         shown = "; ".join(str(p) for p in problems[:20])
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""

@@ -108,6 +108,9 @@ class Indicator(db.Model):
     baseline_date: Mapped[dt.date | None] = mapped_column(Date)
     target_value: Mapped[str | None] = mapped_column(String(100))
     target_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The range a number or count may take, narrower than its kind's (framework/values.py); None = the kind's.
+    minimum: Mapped[float | None] = mapped_column(Float)
+    maximum: Mapped[float | None] = mapped_column(Float)
     data_source: Mapped[str] = mapped_column(String(300), default="")
     frequency: Mapped[str] = mapped_column(String(20), default="quarterly")
     is_headline: Mapped[bool] = mapped_column(Boolean, default=False)

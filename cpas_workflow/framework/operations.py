@@ -53,7 +53,8 @@ def import_framework(mission: Mission, filename: str, data: bytes, actor) -> Fra
             f"{mission.code} has no mission plan cycle in draft, component input or joint review: "
             "the results framework is edited within a planning cycle"
         )
-    rows = imports.check_sheet(filename, data, [c.code for c in mission.components])
+    # numbers written as text in the sheet are read in the importer's language
+    rows = imports.check_sheet(filename, data, [c.code for c in mission.components], actor.language or "en")
     draft = _open_draft(mission, cycle)
     _replace_content(draft, mission, rows)
     audit.record(
@@ -114,6 +115,8 @@ def _replace_content(draft: FrameworkVersion, mission: Mission, rows: list[impor
                 baseline_date=p["baseline_date"],
                 target_value=p["target"],
                 target_date=p["target_date"],
+                minimum=p["minimum"],
+                maximum=p["maximum"],
                 data_source=row.get("data_source")[:300],
                 frequency=p["frequency"],
                 is_headline=p["headline"],

@@ -12,7 +12,7 @@ from cpas_workflow.core.errors import DomainError, Forbidden, ValidationFailed
 from cpas_workflow.cycles import queries as cycle_queries
 from cpas_workflow.cycles.operations import PERIOD
 from cpas_workflow.extensions import db
-from cpas_workflow.framework import entries, operations, queries, reports
+from cpas_workflow.framework import entries, operations, queries, reports, values
 from cpas_workflow.submissions.operations import SubmissionChanges, get_submission, update_submission
 from cpas_workflow.views import bp
 from forms.framework import FrameworkImportForm, IndicatorValuesForm
@@ -127,7 +127,9 @@ def submission_indicators(submission_id: int):
             try:
                 update_submission(
                     submission,
-                    SubmissionChanges(indicator_values=entries.items_from_form(request.form, indicators)),
+                    SubmissionChanges(
+                        indicator_values=entries.items_from_form(request.form, indicators, values.locale_name())
+                    ),
                     current_user,
                     expected_version=form.expected_version.data,
                 )
