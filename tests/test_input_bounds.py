@@ -56,14 +56,15 @@ def test_strings_that_cannot_be_stored_are_refused_and_nothing_changes(api, raw,
 @pytest.mark.parametrize(
     ("raw", "status", "field"),
     [
-        ('{"trigger": "open_input", "expected_version": ' + "9" * 401 + "}", 400, "body"),
+        ('{"trigger": "open_input", "expected_version": 1' + "0" * 400 + "}", 422, "expected_version"),
+        ('{"trigger": "open_input", "expected_version": ' + "9" * 1001 + "}", 400, "body"),
         ('{"trigger": "open_input", "expected_version": 1e400}', 400, "body"),
         ('{"trigger": "open_input", "expected_version": NaN}', 400, "body"),
         ('{"trigger": "open_input", "expected_version": -Infinity}', 400, "body"),
         ('{"trigger": "open_input", "expected_version": 10000000000000000000000}', 422, "expected_version"),
         ('{"trigger": "open_input", "expected_version": -1}', 422, "expected_version"),
         ('{"trigger": "return_to_component", "submission": 99999999999999999999}', 422, "submission"),
-        ('{"trigger": "open_input", "comment": 12345678901234567890123}', 422, "comment"),
+        ('{"trigger": "open_input", "comment": 12345678901234567890123}', 400, "comment"),
     ],
 )
 def test_numbers_must_be_finite_and_within_the_fields_range(api, raw, status, field):
@@ -73,15 +74,6 @@ def test_numbers_must_be_finite_and_within_the_fields_range(api, raw, status, fi
     assert field in response.get_json()["error"]["fields"]
     after = ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))
     assert (after["state"], after["version"]) == ("draft_plan", cycle["version"])
-
-
-def test_a_count_of_ten_to_the_400_in_an_indicator_value_is_refused(api):
-    cycle = cycle_in(api, "component_input")
-    sub = cycle["submissions"][0]
-    user = api(fp(sub["component"]))
-    raw = '{"indicator_values": [{"indicator": "X", "value": 1' + "0" * 400 + "}]}"
-    response = _raw(user, "put", f"/api/v1/submissions/{sub['id']}", raw)
-    assert response.status_code == 400 and "out of range" in response.get_json()["error"]["message"]
 
 
 @pytest.mark.parametrize("due", ["9999-12-31", "2030-01-01"])
