@@ -79,11 +79,13 @@ def _security_headers(response):
 
 
 class DatabaseId(IntegerConverter):
-    """`<int:…>` in every route: an id the database cannot hold is simply not found (no driver overflow)."""
+    """`<int:…>` in every route: an id the database cannot hold is simply not found (no driver overflow).
+    It is read as 0, which no row has, rather than refused by the converter: a refused conversion
+    would make Werkzeug answer 405 instead of 404 where two rules share the address."""
 
-    def __init__(self, map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", DB_ID_MAX)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= DB_ID_MAX else 0
 
 
 def _check_secret(app: Flask) -> None:

@@ -194,3 +194,10 @@ def test_a_non_spu_posting_the_framework_import_form_gets_403_and_sees_no_draft(
         )
         assert response.status_code == 403, (email, response.status_code)
         assert "Incidents recorded" not in text(response) and "row 4" not in text(response)
+
+
+def test_an_id_beyond_the_database_range_is_404_for_every_method(api):
+    huge = 2**70
+    assert api(SPU).get(f"/api/v1/submissions/{huge}").status_code == 404
+    assert api(SPU).put(f"/api/v1/submissions/{huge}", json={"narrative": "x"}).status_code == 404
+    assert api(SPU).post(f"/api/v1/cycles/{huge}/transitions", json={"trigger": "open_input"}).status_code == 404

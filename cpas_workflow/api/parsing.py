@@ -156,6 +156,8 @@ def _typed(name: str, value: Any, field: Field) -> Any:
             raise ValidationFailed(
                 f"'{name}' is not a real date in the form YYYY-MM-DD: {value[:40]!r}", fields={name: "not a date"}
             ) from None
+    if field.kind is int and isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON has one kind of number: 3.0 is the whole number 3
     if not isinstance(value, field.kind) or (field.kind is int and isinstance(value, bool)):
         raise BadRequest(
             f"'{name}' must be {TYPE_NAMES[field.kind]}, not {type(value).__name__}", fields={name: "wrong type"}
