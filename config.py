@@ -70,6 +70,9 @@ def load_config(instance_path: str) -> dict:
         # Notifications (notifications/): retry back-off base, claim lease, follow-up nudges.
         "CPAS_MAIL_RETRY_SECONDS": _env_int("CPAS_MAIL_RETRY_SECONDS", 60),
         "CPAS_MAIL_LEASE_SECONDS": _env_int("CPAS_MAIL_LEASE_SECONDS", 600),
+        # Delivery: rows claimed (and sent through one SMTP connection) at a time; length of a pass.
+        "CPAS_MAIL_BATCH": _env_int("CPAS_MAIL_BATCH", 200),
+        "CPAS_MAIL_PASS_SECONDS": _env_int("CPAS_MAIL_PASS_SECONDS", 50),
         "CPAS_FOLLOWUP_EVERY_DAYS": _env_int("CPAS_FOLLOWUP_EVERY_DAYS", 30),
         "BABEL_DEFAULT_LOCALE": "en",
         "WTF_CSRF_TIME_LIMIT": None,

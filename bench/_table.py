@@ -84,12 +84,12 @@ def row(figure: str, measured: float, target: float, unit: str = "", *, at_least
     """Print one figure against its target (a ceiling, or a floor with `at_least`); True if it is met.
     Under `make bench` the row is also kept for the summary table."""
     ok = measured >= target if at_least else measured <= target
-    ratio = measured / target if target else float("inf")
+    ratio = f"{measured / target:.2f}" if target else ("0" if measured == 0 else "—")
     entry = {
         "figure": figure,
         "target": f"{'≥' if at_least else '≤'} {_fmt(target)} {unit}".rstrip(),
         "measured": f"{_fmt(measured)} {unit}".rstrip(),
-        "ratio": f"{ratio:.2f}",
+        "ratio": ratio,
         "ok": "ok" if ok else "MISSED",
         "backend": backend(),
     }

@@ -105,10 +105,14 @@ def _check_secret(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite: enforce foreign keys, write-ahead log, and wait for a lock rather than fail at once."""
+    """SQLite: enforce foreign keys, write-ahead log, and wait for a lock rather than fail at once.
+    With the log, `synchronous=NORMAL` syncs the disk at checkpoints rather than at every commit: a
+    commit costs microseconds instead of an fsync (transitions, each delivered message's outcome),
+    and the database stays consistent; only a power cut may lose the last transactions."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()

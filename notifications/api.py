@@ -10,6 +10,7 @@ from cpas_workflow.api.parsing import commit, current_user
 from notifications import operations
 from notifications.calendar import calendar_url
 from notifications.models import STATUSES
+from notifications.outbox import subject_of
 
 
 def _calendar(user) -> dict:
@@ -46,7 +47,7 @@ def admin_outbox():
                 "id": m.id,
                 "key": m.key,
                 "recipient": m.recipient,
-                "subject": m.subject,
+                "subject": subject_of(m),
                 "status": m.status,
                 "attempts": m.attempts,
                 "last_error": m.last_error,

@@ -1,10 +1,15 @@
-"""Sending the outbox: claim a row, send it through Flask-Mail (or write it to a file), record the outcome.
+"""Sending the outbox: claim a batch of rows, render and send them through one SMTP connection (or
+write them to files), record each outcome as it happens.
 
-A row is claimed by one conditional UPDATE, committed before anything is sent, so two schedulers
-never send the same row. A scheduler that dies after claiming leaves the row `sending`; once the
-lease (CPAS_MAIL_LEASE_SECONDS) has passed, another pass takes it again, so nothing is lost. The one
-window left — the server accepted the message but the process died before recording it — can
-resend a message; its Message-ID is fixed per row, so mail clients show it once.
+A batch (CPAS_MAIL_BATCH rows) is claimed by one conditional UPDATE, committed before anything is
+sent, so two schedulers never send the same row. Each message's outcome is committed on its own as
+soon as it is known. A scheduler that dies after claiming leaves the rest of its batch `sending`; once
+the lease (CPAS_MAIL_LEASE_SECONDS) has passed, another pass takes them again, so nothing is lost. A
+batch is never worked on for more than half the lease (what is left is handed back), so a slow server
+cannot make a lease run out under a live sender. The one window left — the server accepted the
+message but the process died before recording it — can resend a message; its Message-ID is fixed per
+row, so mail clients show it once. A pass goes on claiming batches until nothing is due or
+CPAS_MAIL_PASS_SECONDS have gone by, so a backlog of tens of thousands drains in minutes.
 
 A preference is checked again when a message is sent, not only when it is queued: a user who turned
 e-mail off (or unsubscribed, or whose account was disabled or deleted) after a message was queued
@@ -21,21 +26,25 @@ import hashlib
 import logging
 import smtplib
 import socket
+import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import and_, or_, select, update
 
+from cpas_workflow.accounts.models import User
 from cpas_workflow.core.text import one_line
 from cpas_workflow.extensions import db, mail
 from notifications.models import OutboxMessage
+from notifications.outbox import Addressee, render_message
 
 log = logging.getLogger("cpas.mail")
-BATCH = 200
 MAX_BACKOFF = dt.timedelta(hours=6)
 outbox = OutboxMessage.__table__
+users = User.__table__
 
 
 class TransportDown(Exception):
@@ -56,16 +65,73 @@ def _claimable(now: dt.datetime):
     )
 
 
-def claim(message_id: int, now: dt.datetime) -> str | None:
-    """Take one row for this process (committed at once); its claim token, or None if another has it."""
+@dataclass
+class Outgoing:
+    """A claimed message as read for sending, with what is needed of its user (None: deleted)."""
+
+    id: int
+    key: str
+    kind: str
+    recipient: str
+    attempts: int
+    subject: str | None
+    body_text: str | None
+    body_html: str | None
+    unsubscribe_url: str | None
+    context: dict | None
+    user: Addressee | None
+    is_enabled: bool
+    notify: str | None
+
+
+def claim_batch(now: dt.datetime, size: int) -> tuple[str, list[Outgoing]]:
+    """Take up to `size` due rows for this process (committed at once): the claim token and the rows."""
     token = uuid.uuid4().hex
-    result = db.session.execute(
+    due = select(outbox.c.id).where(_claimable(now)).order_by(outbox.c.next_attempt_at, outbox.c.id).limit(size)
+    if db.session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)  # two schedulers take different rows, neither waits
+    db.session.execute(
         update(outbox)
-        .where(outbox.c.id == message_id, _claimable(now))
+        .where(outbox.c.id.in_(due), _claimable(now))
         .values(status="sending", claimed_at=now, claim_token=token, attempts=outbox.c.attempts + 1)
     )
     db.session.commit()
-    return token if result.rowcount == 1 else None
+    rows = db.session.execute(
+        select(outbox, users.c.name, users.c.language, users.c.is_enabled, users.c.notify)
+        .outerjoin(users, users.c.id == outbox.c.user_id)
+        .where(outbox.c.claim_token == token)
+        .order_by(outbox.c.next_attempt_at, outbox.c.id)
+    ).all()
+    db.session.commit()
+    claimed = [
+        Outgoing(
+            r.id,
+            r.key,
+            r.kind,
+            r.recipient,
+            r.attempts,
+            r.subject,
+            r.body_text,
+            r.body_html,
+            r.unsubscribe_url,
+            r.context,
+            Addressee(r.user_id, r.recipient, r.name, r.language or "en") if r.user_id is not None else None,
+            bool(r.is_enabled),
+            r.notify,
+        )
+        for r in rows
+    ]
+    return token, claimed
+
+
+def release(token: str) -> None:
+    """Hand back what is left of a batch, untried: due again at once, the attempt not counted."""
+    db.session.execute(
+        update(outbox)
+        .where(outbox.c.claim_token == token, outbox.c.status == "sending")
+        .values(status="pending", claim_token=None, claimed_at=None, attempts=outbox.c.attempts - 1)
+    )
+    db.session.commit()
 
 
 def _finish(message_id: int, token: str, **values) -> None:
@@ -73,7 +139,7 @@ def _finish(message_id: int, token: str, **values) -> None:
     db.session.commit()
 
 
-def _failed(message: OutboxMessage, token: str, error: str, now: dt.datetime) -> None:
+def _failed(message: Outgoing, token: str, error: str, now: dt.datetime) -> None:
     attempts = message.attempts
     if attempts >= current_app.config["CPAS_MAIL_MAX_ATTEMPTS"]:
         log.error("giving up on %s after %d attempts: %s", message.key, attempts, error)
@@ -90,22 +156,34 @@ def _failed(message: OutboxMessage, token: str, error: str, now: dt.datetime) ->
         )
 
 
-def skip_reason(message: OutboxMessage) -> str | None:
+def skip_reason(message: Outgoing) -> str | None:
     """Why `message` must not go out now, or None. The same rule as when queueing: every producer
     leaves out disabled users and users whose preference is `off`, whatever the kind of message
     (escalations included: a head who switched mail off still sees overdue tasks in the application).
     A row whose user is gone (deleted: the foreign key is set to null) is not sent either."""
-    user = message.user
-    if user is None:
+    if message.user is None:
         return "the recipient's account was deleted after this message was queued"
-    if not user.is_enabled:
+    if not message.is_enabled:
         return "the recipient's account was disabled after this message was queued"
-    if user.notify == "off":
+    if message.notify == "off":
         return "the recipient turned e-mail off after this message was queued"
     return None
 
 
-def build_message(message: OutboxMessage) -> Message:
+@dataclass
+class Rendered:
+    """A message ready to go: what the outbox row says, rendered if it was queued unrendered."""
+
+    id: int
+    key: str
+    recipient: str
+    subject: str
+    unsubscribe_url: str | None
+    body_text: str
+    body_html: str
+
+
+def build_message(message: Rendered) -> Message:
     """The message through Flask-Mail's API only: every header value is folded onto one line, and the
     library's own check of the result (`has_bad_headers`) runs before any transport writes it."""
     headers = {"Auto-Submitted": "auto-generated", "X-CPAS-Key": one_line(message.key)}
@@ -133,7 +211,7 @@ class FileTransport:
     def __init__(self, folder: str) -> None:
         self.folder = Path(folder)
 
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, message: Rendered) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{message.id:08d}-{hashlib.sha256(message.key.encode()).hexdigest()[:12]}.eml"
         partial = self.folder / (name + ".part")
@@ -145,7 +223,7 @@ class FileTransport:
 
 
 class SmtpTransport:
-    """One SMTP connection per pass, opened on first use, with a socket time-out so a hung server
+    """One SMTP connection per batch, opened on first use, with a socket time-out so a hung server
     cannot block the scheduler (Flask-Mail's connection has none of its own)."""
 
     def __init__(self, config: dict, testing: bool) -> None:
@@ -153,7 +231,7 @@ class SmtpTransport:
         self.timeout = config["CPAS_MAIL_TIMEOUT"]
         self.connection: Connection | None = None
 
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, message: Rendered) -> None:
         previous = socket.getdefaulttimeout()
         socket.setdefaulttimeout(self.timeout)
         try:
@@ -183,37 +261,65 @@ def transport():
     return SmtpTransport(config, current_app.testing)
 
 
-def deliver_outbox(now: dt.datetime) -> int:
-    """Send what is due as of `now`; the number of messages sent in this pass."""
-    candidates = list(
-        db.session.scalars(
-            select(outbox.c.id).where(_claimable(now)).order_by(outbox.c.next_attempt_at, outbox.c.id).limit(BATCH)
-        )
-    )
-    db.session.commit()  # end the read: each claim below is its own short write transaction
+def _rendered(message: Outgoing) -> Rendered:
+    subject, unsubscribe_url, text, html = render_message(message, message.user)
+    return Rendered(message.id, message.key, message.recipient, one_line(subject)[:300], unsubscribe_url, text, html)
+
+
+def _send_batch(token: str, batch: list[Outgoing], now: dt.datetime, started: float) -> tuple[int, bool]:
+    """Send one claimed batch through one connection; (messages sent, whether the server is down)."""
+    lease = current_app.config["CPAS_MAIL_LEASE_SECONDS"]
     sender = transport()
     sent = 0
     try:
-        for message_id in candidates:
-            token = claim(message_id, now)
-            if token is None:
-                continue
-            message = db.session.get(OutboxMessage, message_id)
+        for message in batch:
+            if time.monotonic() - started > lease / 2:
+                return sent, False  # the rest is released by the caller, well inside the lease
             reason = skip_reason(message)
             if reason is not None:
                 log.info("not sending %s: %s", message.key, reason)
-                _finish(message_id, token, status="skipped", last_error=reason, claim_token=None)
+                _finish(message.id, token, status="skipped", last_error=reason, claim_token=None)
                 continue
             try:
-                sender.send(message)
+                rendered = _rendered(message)
+                sender.send(rendered)
             except TransportDown as exc:
                 _failed(message, token, str(exc), now)
-                break
+                return sent, True
             except Exception as exc:  # this message only (refused, malformed): retried later, never lost
                 _failed(message, token, f"{type(exc).__name__}: {exc}", now)
                 continue
-            _finish(message_id, token, status="sent", sent_at=now, last_error=None, claim_token=None)
+            # A message rendered only now keeps what it said, for the administrators' view.
+            said = (
+                {"subject": rendered.subject, "unsubscribe_url": rendered.unsubscribe_url}
+                | {"body_text": rendered.body_text, "body_html": rendered.body_html}
+                if message.body_text is None
+                else {}
+            )
+            _finish(message.id, token, status="sent", sent_at=now, last_error=None, claim_token=None, **said)
             sent += 1
     finally:
         sender.close()
+    return sent, False
+
+
+def deliver_outbox(now: dt.datetime) -> int:
+    """Send what is due as of `now`, batch after batch, until nothing is due, the server is down or
+    CPAS_MAIL_PASS_SECONDS have passed; the number of messages sent in this pass."""
+    config = current_app.config
+    db.session.commit()  # end any read: each claim below is its own short write transaction
+    started = time.monotonic()
+    sent = 0
+    while time.monotonic() - started < config["CPAS_MAIL_PASS_SECONDS"]:
+        token, batch = claim_batch(now, config["CPAS_MAIL_BATCH"])
+        if not batch:
+            break
+        batch_started = time.monotonic()
+        try:
+            done, down = _send_batch(token, batch, now, batch_started)
+        finally:
+            release(token)  # whatever this batch did not get to (none, unless stopped early)
+        sent += done
+        if down:
+            break
     return sent

@@ -5,12 +5,14 @@ The period starts at CPAS_DIGEST_HOUR (weekly: on CPAS_DIGEST_WEEKDAY, 0 = Monda
 time zone: that of the mission of their first role assignment, UTC for users with no mission role
 (hq, admin). A digest is due once the period has started and none was built in it; a scheduler that
 was down catches up on its next pass. Everything is read in a fixed number of queries, however many
-users there are (see bench/digests.py).
+users there are (see bench/digests.py), and each digest is queued unrendered: its lists as JSON,
+rendered when it is sent (`render_digest`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -26,7 +28,7 @@ from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.tasks.models import Task
-from notifications.outbox import add_rows, message_row, task_path
+from notifications.outbox import Deferred, add_deferred, deferred_row, renders, task_path
 
 HORIZON_DAYS = {"daily": 7, "weekly": 14}  # "due soon" reaches this far ahead
 PERIOD = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
@@ -102,55 +104,33 @@ class TaskIndex:
                     self.by_component[(t.role, t.component_id)].append(t)
 
     def for_reader(self, reader: Reader) -> list:
-        found = {t.id: t for t in self.by_assignee.get(reader.id, ())}
+        sources = [self.by_assignee.get(reader.id, ())]
         for a in reader.assignments:
             bucket = self.by_component if a.component_id is not None else self.by_mission
-            for t in bucket.get((a.role, a.component_id if a.component_id is not None else a.mission_id), ()):
-                found[t.id] = t
-        return sorted(found.values(), key=lambda t: (t.due, t.id))
+            sources.append(bucket.get((a.role, a.component_id if a.component_id is not None else a.mission_id), ()))
+        sources = [s for s in sources if s]
+        if len(sources) == 1:
+            return sources[0]  # already by due date (the query's order)
+        return sorted({t.id: t for s in sources for t in s}.values(), key=lambda t: (t.due, t.id))
 
 
 def _open_tasks(readers: list[Reader], last_due: dt.date):
+    """What deciding who sees which task needs; the rest of a task is read when the digest is sent."""
     return db.session.execute(
-        select(
-            Task.id,
-            Task.title,
-            Task.role,
-            Task.mission_id,
-            Task.component_id,
-            Task.assignee_id,
-            Task.cycle_id,
-            Task.submission_id,
-            Task.due,
-            Mission.code.label("mission_code"),
-            Mission.timezone.label("tz"),
-        )
+        select(Task.id, Task.role, Task.mission_id, Task.component_id, Task.assignee_id, Task.due, Mission.timezone)
         .join(Mission, Mission.id == Task.mission_id)
         .where(Task.closed_at.is_(None), Task.due <= last_due)
+        .order_by(Task.due, Task.id)
     ).all()
 
 
 def _changes(readers: list[Reader]) -> dict[int, list]:
-    """Audit events per mission since the earliest `since`, with the actor's name and cycle title."""
+    """Audit events per mission since the earliest `since` (what choosing them needs)."""
     if not readers:
         return {}
     mission_ids = {a.mission_id for r in readers for a in r.assignments}
     events = db.session.execute(
-        select(
-            AuditEvent.id,
-            AuditEvent.at,
-            AuditEvent.actor_id,
-            AuditEvent.mission_id,
-            AuditEvent.cycle_id,
-            AuditEvent.action,
-            AuditEvent.from_state,
-            AuditEvent.to_state,
-            AuditEvent.comment,
-            User.name.label("actor"),
-            Cycle.title.label("cycle_title"),
-        )
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .outerjoin(Cycle, Cycle.id == AuditEvent.cycle_id)
+        select(AuditEvent.id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.mission_id)
         .where(
             AuditEvent.at > min(r.since for r in readers),
             AuditEvent.mission_id.in_(mission_ids),
@@ -164,65 +144,124 @@ def _changes(readers: list[Reader]) -> dict[int, list]:
     return by_mission
 
 
-def _task_item(t, today: dt.date) -> dict:
-    return {
-        "title": t.title,
-        "due": t.due,
-        "days": (t.due - today).days,
-        "mission": t.mission_code,
-        "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + task_path(t),
-    }
-
-
-def _change_item(e, tz: str) -> dict:
-    return {
-        "at": timezones.local(e.at, tz),  # the reader's clock, as their due dates are their local days
-        "actor": e.actor or "",
-        "action": e.action,  # a code: the templates show its label in the reader's language
-        "cycle": e.cycle_title or "",
-        "from_state": e.from_state,
-        "to_state": e.to_state,
-        "comment": e.comment,
-        "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + f"/cycles/{e.cycle_id}" if e.cycle_id else None,
-    }
-
-
-def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) -> dict | None:
-    """The outbox row of one reader's digest, or None when there is nothing to tell them."""
+def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) -> Deferred | None:
+    """The outbox row of one reader's digest, or None when there is nothing to tell them. It holds the
+    ids of the tasks and events to list; their titles and names are read when it is sent."""
     horizon = HORIZON_DAYS[reader.notify]
     today_by_tz: dict[str, dt.date] = {}
     overdue, due_soon = [], []
     for t in tasks:
-        today = today_by_tz.setdefault(t.tz, timezones.local_date(now, t.tz))
+        today = today_by_tz.get(t.timezone) or today_by_tz.setdefault(t.timezone, timezones.local_date(now, t.timezone))
         if t.due < today:
-            overdue.append(_task_item(t, today))
+            overdue.append(t.id)
         elif (t.due - today).days <= horizon:
-            due_soon.append(_task_item(t, today))
-    changes = [_change_item(e, reader.tz) for e in events if e.at > reader.since and e.actor_id != reader.id]
+            due_soon.append(t.id)
+    changes = [e.id for e in events if e.at > reader.since and e.actor_id != reader.id]
     if not (overdue or due_soon or changes):
         return None
     local_day = timezones.local_date(reader.period_start, reader.tz)
+    context = {
+        "period": reader.notify,
+        "day": local_day.isoformat(),
+        "tz": reader.tz,
+        "at": now.isoformat(),
+        "horizon": horizon,
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "changes": changes[-MAX_CHANGES:],
+        "more_changes": max(len(changes) - MAX_CHANGES, 0),
+    }
+    key = f"digest:user-{reader.id}:{reader.notify}:{local_day.isoformat()}"
+    return deferred_row(key, "digest", reader, json.dumps(context))
+
+
+def _task_items(ids: list[int], at: dt.datetime) -> list[dict]:
+    rows = db.session.execute(
+        select(
+            Task.id,
+            Task.title,
+            Task.cycle_id,
+            Task.submission_id,
+            Task.due,
+            Mission.code.label("mission"),
+            Mission.timezone,
+        )
+        .join(Mission, Mission.id == Task.mission_id)
+        .where(Task.id.in_(ids))
+    ).all()
+    by_id = {r.id: r for r in rows}
+    base = current_app.config["CPAS_BASE_URL"].rstrip("/")
+    items = []
+    for task_id in ids:
+        t = by_id.get(task_id)
+        if t is not None:
+            days = (t.due - timezones.local_date(at, t.timezone)).days
+            items.append(
+                {"title": t.title, "due": t.due, "days": days, "mission": t.mission, "url": base + task_path(t)}
+            )
+    return items
+
+
+def _change_items(ids: list[int], tz: str) -> list[dict]:
+    rows = db.session.execute(
+        select(
+            AuditEvent.id,
+            AuditEvent.at,
+            AuditEvent.cycle_id,
+            AuditEvent.action,
+            AuditEvent.from_state,
+            AuditEvent.to_state,
+            AuditEvent.comment,
+            User.name.label("actor"),
+            Cycle.title.label("cycle_title"),
+        )
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .outerjoin(Cycle, Cycle.id == AuditEvent.cycle_id)
+        .where(AuditEvent.id.in_(ids))
+    ).all()
+    by_id = {r.id: r for r in rows}
+    base = current_app.config["CPAS_BASE_URL"].rstrip("/")
+    return [
+        {
+            "at": timezones.local(e.at, tz),  # the reader's clock, as their due dates are their local days
+            "actor": e.actor or "",
+            "action": e.action,  # a code: the templates show its label in the reader's language
+            "cycle": e.cycle_title or "",
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "comment": e.comment,
+            "url": f"{base}/cycles/{e.cycle_id}" if e.cycle_id else None,
+        }
+        for e in (by_id.get(i) for i in ids)
+        if e is not None
+    ]
+
+
+@renders("digest")
+def render_digest(kind: str, context: dict) -> tuple[str, tuple, dict]:
+    """A digest's template context: its tasks and events read by id (two queries), dates on the
+    reader's clock."""
+    at = dt.datetime.fromisoformat(context["at"])
     # The day in the subject: identical subjects every day make Outlook fold all digests into one
     # conversation, where yesterday's and today's cannot be told apart.
     subject = (
         N_("Your weekly cpas-workflow digest, week of %(day)s")
-        if reader.notify == "weekly"
+        if context["period"] == "weekly"
         else N_("Your daily cpas-workflow digest, %(day)s"),
-        {"day": local_day.isoformat()},
+        {"day": context["day"]},
     )
-    return message_row(
-        f"digest:user-{reader.id}:{reader.notify}:{local_day.isoformat()}",
+    return (
         "digest",
-        reader,
-        "digest",
-        subject=subject,
-        period=reader.notify,
-        overdue=overdue,
-        due_soon=due_soon,
-        horizon=horizon,
-        changes=changes[-MAX_CHANGES:],
-        more_changes=max(len(changes) - MAX_CHANGES, 0),
-        tasks_url=current_app.config["CPAS_BASE_URL"].rstrip("/") + "/",
+        subject,
+        {
+            "period": context["period"],
+            "overdue": _task_items(context["overdue"], at),
+            "due_soon": _task_items(context["due_soon"], at),
+            "horizon": context["horizon"],
+            "changes": _change_items(context["changes"], context["tz"]),
+            "more_changes": context["more_changes"],
+            "tasks_url": current_app.config["CPAS_BASE_URL"].rstrip("/") + "/",
+        },
     )
 
 
@@ -242,7 +281,7 @@ def send_digests(now: dt.datetime) -> int:
         row = build_digest(reader, index.for_reader(reader), events, now)
         if row is not None:
             rows.append(row)
-    add_rows(rows)
+    add_deferred(rows)
     users = User.__table__
     db.session.execute(
         update(users)

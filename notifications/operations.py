@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.accounts.models import User
 from cpas_workflow.core import access, clock
@@ -59,7 +60,7 @@ def _require_admin(actor: User) -> None:
 def list_outbox(actor: User, status: str | None = None, limit: int = 200) -> list[OutboxMessage]:
     """Messages for the admin's view, newest first: by default those still to send or failed."""
     _require_admin(actor)
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    query = select(OutboxMessage).options(joinedload(OutboxMessage.user)).order_by(OutboxMessage.id.desc()).limit(limit)
     if status is not None:
         query = query.where(OutboxMessage.status == choice(status, "status", STATUSES))
     else:

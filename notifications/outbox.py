@@ -7,13 +7,12 @@ key does nothing (INSERT ... ON CONFLICT DO NOTHING), which is what makes every 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 
 from cpas_workflow.core import clock
 from cpas_workflow.core.text import one_line
@@ -21,7 +20,6 @@ from cpas_workflow.extensions import db
 from notifications.models import OutboxMessage
 
 UNSUBSCRIBE_SALT = "cpas-unsubscribe"
-KEY_CHUNK = 500
 
 
 class Recipient(Protocol):
@@ -89,11 +87,110 @@ def message_row(key: str, kind: str, user: Recipient, template: str, *, subject:
         "body_text": text,
         "body_html": html,
         "unsubscribe_url": unsubscribe_url,
+        "context": None,
         "status": "pending",
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,
     }
+
+
+class Addressee(NamedTuple):
+    """Who a rendered message is for: the user as they are when it is sent, at the address it was queued for."""
+
+    id: int
+    email: str
+    name: str
+    language: str
+
+
+# kind -> renderer: (kind, context) -> (template, subject, the template's context)
+Renderer = Callable[[str, dict], tuple[str, Subject, dict]]
+RENDERERS: dict[str, Renderer] = {}
+
+
+def renders(*kinds: str) -> Callable[[Renderer], Renderer]:
+    """Register the function that turns a deferred message's JSON context back into its template's."""
+
+    def register(function: Renderer) -> Renderer:
+        for kind in kinds:
+            RENDERERS[kind] = function
+        return function
+
+    return register
+
+
+def _renderer(kind: str) -> Renderer:
+    import notifications.digests  # noqa: F401  (they register the kinds they queue)
+    import notifications.task_messages  # noqa: F401
+
+    return RENDERERS[kind]
+
+
+class Deferred(NamedTuple):
+    """A message to queue unrendered: `context` is JSON text for the kind's renderer (serialized once
+    and shared by every recipient of the same news)."""
+
+    key: str
+    kind: str
+    user: Recipient
+    context: str
+
+
+def deferred_row(key: str, kind: str, user: Recipient, context: str) -> Deferred:
+    return Deferred(key[:200], kind, user, context)
+
+
+def add_deferred(rows: Sequence[Deferred]) -> int:
+    """Queue unrendered messages in one statement (INSERT ... ON CONFLICT DO NOTHING), keys already
+    present left as they are; the number of rows actually added.
+
+    A pass of the scheduler queues tens of thousands of rows at once: they go straight to the driver's
+    executemany, their instants converted once, because SQLAlchemy's per-row parameter processing cost
+    more than the database's own work."""
+    if not rows:
+        return 0
+    connection = db.session.connection()
+    dialect = connection.dialect
+    table = OutboxMessage.__table__
+    stamp_processor = table.c.created_at.type.bind_processor(dialect)
+    now = clock.now()
+    stamp = stamp_processor(now) if stamp_processor else now
+    columns = ("key", "kind", "user_id", "recipient", "context", "status", "attempts", "next_attempt_at", "created_at")
+    quote = dialect.identifier_preparer.quote
+    into = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+    conflict = f" ON CONFLICT ({quote('key')}) DO NOTHING"
+    if dialect.name == "postgresql":  # one statement whatever the number of rows: the columns as arrays
+        sql = (
+            into + "SELECT k, kind, u, r, c::json, 'pending', 0, %s, %s "
+            "FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[], %s::text[]) AS t(k, kind, u, r, c)" + conflict
+        )
+        arrays = [
+            list(column)
+            for column in zip(*((r.key, r.kind, r.user.id, r.user.email, r.context) for r in rows), strict=True)
+        ]
+        return connection.exec_driver_sql(sql, (stamp, stamp, *arrays)).rowcount
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = into + f"VALUES ({', '.join([mark] * len(columns))})" + conflict
+    params = [(r.key, r.kind, r.user.id, r.user.email, r.context, "pending", 0, stamp, stamp) for r in rows]
+    return connection.exec_driver_sql(sql, params).rowcount
+
+
+def render_message(message: OutboxMessage, user: Addressee) -> tuple[str, str | None, str, str]:
+    """(subject, unsubscribe url, text, html) of a queued message; a deferred one is rendered now."""
+    if message.body_text is not None:
+        return message.subject or "", message.unsubscribe_url, message.body_text, message.body_html or ""
+    template, subject, context = _renderer(message.kind)(message.kind, message.context or {})
+    return render(template, user, subject, **context)
+
+
+def subject_of(message: OutboxMessage) -> str:
+    """The subject line as it is (or will be) sent, for the administrators' lists."""
+    if message.subject is not None or message.user is None:
+        return message.subject or message.key
+    _template, subject, _context = _renderer(message.kind)(message.kind, message.context or {})
+    with force_locale(message.user.language or "en"):
+        return gettext(subject[0], **subject[1])
 
 
 def _insert_ignoring_duplicates():
@@ -104,10 +201,12 @@ def _insert_ignoring_duplicates():
     return insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["key"])
 
 
-def add_rows(rows: Sequence[dict]) -> None:
-    """Insert prepared rows in one statement; keys already present are left as they are."""
-    if rows:
-        db.session.execute(_insert_ignoring_duplicates(), list(rows))
+def add_rows(rows: Sequence[dict]) -> int:
+    """Insert prepared rows in one statement; keys already present are left as they are. The number
+    of rows actually added."""
+    if not rows:
+        return 0
+    return db.session.execute(_insert_ignoring_duplicates(), list(rows)).rowcount
 
 
 def enqueue(key: str, kind: str, user: Recipient, template: str, *, subject: Subject, **context: Any) -> bool:
@@ -115,13 +214,3 @@ def enqueue(key: str, kind: str, user: Recipient, template: str, *, subject: Sub
     row = message_row(key, kind, user, template, subject=subject, **context)
     result = db.session.execute(_insert_ignoring_duplicates().returning(OutboxMessage.__table__.c.id), row)
     return result.first() is not None
-
-
-def existing_keys(keys: Iterable[str]) -> set[str]:
-    """Which of `keys` are already in the outbox (read in chunks, so a job can skip rendering them)."""
-    keys = list(dict.fromkeys(keys))
-    found: set[str] = set()
-    for start in range(0, len(keys), KEY_CHUNK):
-        chunk = keys[start : start + KEY_CHUNK]
-        found.update(db.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk))))
-    return found

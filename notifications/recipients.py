@@ -1,9 +1,11 @@
-"""Who a task speaks to, resolved for many tasks at once (one read of the role assignments)."""
+"""Who a task speaks to, resolved for many tasks at once: one read of the role holders, one of the
+assignees, however many tasks there are (plain rows, not User objects with their roles)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -11,44 +13,68 @@ from cpas_workflow.accounts.models import RoleAssignment, User
 from cpas_workflow.extensions import db
 
 
+class Person(NamedTuple):
+    """What a message needs of a user."""
+
+    id: int
+    email: str
+    name: str
+    language: str
+    notify: str
+
+
+_COLUMNS = (User.id, User.email, User.name, User.language, User.notify)
+
+
 class Directory:
     """The enabled users holding roles in a set of missions, indexed the way tasks address them:
-    a component role by (role, component), a mission role by (role, mission), a person by id."""
+    a component role by (role, component), a mission role by (role, mission), a person by id.
+    `roles` narrows the read to the roles the tasks at hand are addressed to, `notify` to the users
+    with one of these preferences (None: all)."""
 
-    def __init__(self, mission_ids: Iterable[int], assignee_ids: Iterable[int] = ()) -> None:
+    def __init__(
+        self,
+        mission_ids: Iterable[int],
+        assignee_ids: Iterable[int] = (),
+        roles: Iterable[str] | None = None,
+        notify: Iterable[str] | None = None,
+    ) -> None:
+        enabled = [User.is_enabled.is_(True)] + ([User.notify.in_(set(notify))] if notify is not None else [])
         mission_ids = set(mission_ids)
-        self.by_component: dict[tuple[str, int], list[User]] = defaultdict(list)
-        self.by_mission: dict[tuple[str, int], list[User]] = defaultdict(list)
-        self.by_id: dict[int, User] = {}
+        self.by_component: dict[tuple[str, int], list[Person]] = defaultdict(list)
+        self.by_mission: dict[tuple[str, int], list[Person]] = defaultdict(list)
+        self.by_id: dict[int, Person] = {}
         if mission_ids:
-            rows = db.session.execute(
-                select(RoleAssignment.role, RoleAssignment.mission_id, RoleAssignment.component_id, User)
+            query = (
+                select(RoleAssignment.role, RoleAssignment.mission_id, RoleAssignment.component_id, *_COLUMNS)
                 .join(User, User.id == RoleAssignment.user_id)
-                .where(RoleAssignment.mission_id.in_(mission_ids), User.is_enabled.is_(True))
+                .where(RoleAssignment.mission_id.in_(mission_ids), *enabled)
                 .order_by(User.id)
             )
-            for role, mission_id, component_id, user in rows:
-                self.by_id[user.id] = user
+            if roles is not None:
+                query = query.where(RoleAssignment.role.in_(set(roles)))
+            for role, mission_id, component_id, *user in db.session.execute(query):
+                person = self.by_id.setdefault(user[0], Person(*user))
                 if component_id is not None:
-                    self.by_component[(role, component_id)].append(user)
+                    self.by_component[(role, component_id)].append(person)
                 else:
-                    self.by_mission[(role, mission_id)].append(user)
+                    self.by_mission[(role, mission_id)].append(person)
         missing = set(assignee_ids) - set(self.by_id)
         if missing:
-            for user in db.session.scalars(select(User).where(User.id.in_(missing), User.is_enabled.is_(True))):
-                self.by_id[user.id] = user
+            for user in db.session.execute(select(*_COLUMNS).where(User.id.in_(missing), *enabled)):
+                self.by_id[user[0]] = Person(*user)
 
-    def addressees(self, task) -> list[User]:
+    def addressees(self, task) -> list[Person]:
         """The people the task is addressed to (as `tasks.queries.addressed_to` decides)."""
         if task.assignee_id is not None:
             user = self.by_id.get(task.assignee_id)
             return [user] if user else []
-        found = list(self.by_mission.get((task.role, task.mission_id), ()))
+        found = self.by_mission.get((task.role, task.mission_id), [])
         if task.component_id is not None:
-            found += self.by_component.get((task.role, task.component_id), ())
+            found = found + self.by_component.get((task.role, task.component_id), [])
         return list({u.id: u for u in found}.values())
 
-    def escalation_to(self, task) -> list[User]:
+    def escalation_to(self, task) -> list[Person]:
         """Who hears of a long-overdue task: the head of its component, or, for the SPU's own tasks,
         leadership's tasks, mission-wide tasks and the heads' own tasks, the mission's SPU."""
         if task.component_id is not None and task.role != "component_head":

@@ -13,35 +13,40 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from flask import current_app
-from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select
+from sqlalchemy import func, select, type_coerce
 
 from cpas_workflow.core import timezones
-from cpas_workflow.core.text import N_
+from cpas_workflow.core.db import UTCDateTime
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store
 from cpas_workflow.engine.definitions import Definition
 from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import Mission
 from cpas_workflow.recommendations.models import RecommendationUpdate
 from cpas_workflow.tasks.models import Task
-from cpas_workflow.tasks.titles import task_title
-from notifications.outbox import add_rows, existing_keys, message_row
+from notifications.outbox import add_deferred, deferred_row
 from notifications.recipients import Directory
-from notifications.task_messages import task_context
+from notifications.task_messages import task_snapshot
 
-
-class Planned(NamedTuple):
-    """A message a job means to queue, unless its key is already in the outbox."""
-
-    key: str
-    kind: str  # reminder, escalation or followup: also the template's name
-    user: object
-    task: Task
-    today: dt.date
-    extra: dict | None = None
+# The columns of a task the jobs read (rows, not objects: a pass may read tens of thousands).
+TASK_COLUMNS = (
+    Task.id,
+    Task.key,
+    Task.title,
+    Task.role,
+    Task.mission_id,
+    Task.component_id,
+    Task.assignee_id,
+    Task.cycle_id,
+    Task.submission_id,
+    Task.recommendation_id,
+    Task.due,
+    Task.created_at,
+    Mission.code.label("mission_code"),
+    Mission.timezone,
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,34 @@ def policy_for(definition: Definition) -> Policy:
     )
 
 
+class _TaskRef:
+    """A task as `store.definition_of` asks for it, from a row of TASK_COLUMNS."""
+
+    __tablename__ = "tasks"
+
+    def __init__(self, cycle_id: int, submission_id: int | None) -> None:
+        self.cycle_id, self.submission_id = cycle_id, submission_id
+
+
+class Policies:
+    """The reminder policy of each task's pinned definition, worked out once per cycle and subject.
+    The cycles of the tasks at hand are read in one statement first, so that `store.definition_of`
+    finds them in the session (no read per cycle)."""
+
+    def __init__(self, window) -> None:
+        db.session.scalars(
+            select(Cycle).where(Cycle.id.in_(window.with_only_columns(Task.cycle_id).order_by(None)))
+        ).all()
+        self.known: dict[tuple[int, bool], Policy] = {}
+
+    def of(self, task) -> Policy:
+        pinned = (task.cycle_id, task.submission_id is not None)
+        policy = self.known.get(pinned)
+        if policy is None:
+            policy = self.known[pinned] = policy_for(store.definition_of(_TaskRef(task.cycle_id, task.submission_id)))
+        return policy
+
+
 def reminder_occasion(policy: Policy, due: dt.date, today: dt.date, opened_on: dt.date) -> str | None:
     """The reminder a task is owed on `today`, named so that a missed day is caught up once:
     `before-N` (the smallest lead time already reached, if it was still ahead when the task opened),
@@ -80,104 +113,120 @@ def reminder_occasion(policy: Policy, due: dt.date, today: dt.date, opened_on: d
     return f"overdue-{(-days - 1) // policy.overdue_every_days}"
 
 
-def _open_tasks_due_by(last_due: dt.date) -> list[Task]:
-    tasks = list(
-        db.session.scalars(select(Task).where(Task.closed_at.is_(None), Task.due <= last_due).order_by(Task.id))
+def open_tasks_due_by(last_due: dt.date):
+    """The open tasks due by `last_due`, read through the (closed_at, due) index: a pass never reads
+    the closed history nor the tasks due later."""
+    return (
+        select(*TASK_COLUMNS)
+        .join(Mission, Mission.id == Task.mission_id)
+        .where(Task.closed_at.is_(None), Task.due <= last_due)
+        .order_by(Task.id)
     )
-    if tasks:  # their cycles in one read: each task's pinned definition then comes from the identity map
-        db.session.scalars(select(Cycle).where(Cycle.id.in_({t.cycle_id for t in tasks}))).all()
-    return tasks
 
 
-def send_reminders(now: dt.datetime) -> int:
-    """Queue the reminders and escalations owed as of `now`; the number of messages queued."""
-    policies: dict[tuple[int, bool], Policy] = {}
-    horizon = max(
+def _horizon() -> int:
+    return max(
         [
             *current_app.config["CPAS_REMINDER_DAYS_BEFORE"],
             *(d for definition in store.registered_versions() for d in definition.reminders.get("days_before", ())),
         ],
         default=0,
     )
-    tasks = _open_tasks_due_by(now.date() + dt.timedelta(days=horizon + 1))
+
+
+class LocalDays:
+    """Local dates of instants per time zone, today's computed once per zone."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now, self.today_in = now, {}
+
+    def today(self, tz: str) -> dt.date:
+        found = self.today_in.get(tz)
+        if found is None:
+            found = self.today_in[tz] = timezones.local_date(self.now, tz)
+        return found
+
+
+def send_reminders(now: dt.datetime) -> int:
+    """Queue the reminders and escalations owed as of `now`; the number of messages queued.
+    A fixed number of statements: the tasks, their addressees, one insert."""
+    window = open_tasks_due_by(now.date() + dt.timedelta(days=_horizon() + 1))
+    tasks = db.session.execute(window).all()
+    if not tasks:
+        return 0
     directory = Directory({t.mission_id for t in tasks}, {t.assignee_id for t in tasks if t.assignee_id})
-    planned: list[Planned] = []
+    policies = Policies(window)
+    days = LocalDays(now)
+    rows = []
     for task in tasks:
-        pinned = (task.cycle_id, task.submission_id is not None)  # one definition per cycle and subject
-        if pinned not in policies:
-            policies[pinned] = policy_for(store.definition_of(task))
-        policy = policies[pinned]
-        today = timezones.local_date(now, task.mission.timezone)
-        occasion = reminder_occasion(
-            policy, task.due, today, timezones.local_date(task.created_at, task.mission.timezone)
-        )
+        policy = policies.of(task)
+        today = days.today(task.timezone)
+        opened_on = timezones.local_date(task.created_at, task.timezone)
+        occasion = reminder_occasion(policy, task.due, today, opened_on)
+        snapshot = None
         if occasion is not None:
             for user in directory.addressees(task):
                 if user.notify == "immediate":
-                    planned.append(
-                        Planned(f"task-{task.id}:reminder:{occasion}:user-{user.id}", "reminder", user, task, today)
-                    )
+                    snapshot = snapshot or task_snapshot(task, task.mission_code, today)
+                    key = f"task-{task.id}:reminder:{occasion}:user-{user.id}"
+                    rows.append(deferred_row(key, "reminder", user, snapshot))
         if (today - task.due).days > policy.escalate_after_days:
             holders = ", ".join(u.name for u in directory.addressees(task))
+            escalation = task_snapshot(task, task.mission_code, today, holders=holders)
             for user in directory.escalation_to(task):
                 if user.notify != "off":
-                    key = f"task-{task.id}:escalation:user-{user.id}"
-                    planned.append(Planned(key, "escalation", user, task, today, {"holders": holders}))
-    return _queue(planned)
+                    rows.append(
+                        deferred_row(f"task-{task.id}:escalation:user-{user.id}", "escalation", user, escalation)
+                    )
+    return add_deferred(rows)
 
 
-def _queue(planned: list[Planned]) -> int:
-    """Render and insert the planned messages whose keys are new (one read of the keys first)."""
-    known = existing_keys(p.key for p in planned)
-    rows = []
-    for p in planned:
-        if p.key in known:
-            continue
-        known.add(p.key)
-        subject = (SUBJECTS[p.kind], {"title": LazyString(task_title, p.task.title)})  # in the recipient's language
-        context = task_context(p.task, p.today) | (p.extra or {})
-        rows.append(message_row(p.key, p.kind, p.user, p.kind, subject=subject, **context))
-    add_rows(rows)
-    return len(rows)
-
-
-SUBJECTS = {
-    "reminder": N_("Reminder: %(title)s"),
-    "escalation": N_("Overdue: %(title)s"),
-    "followup": N_("Follow-up: %(title)s"),
-}
+def quiet_action_tasks(now: dt.datetime, every: dt.timedelta):
+    """Open follow-up tasks with no progress update (and not opened) within `every` before `now`,
+    each with the instant it went quiet; the latest update is read per task by the database."""
+    last_update = (
+        select(func.max(RecommendationUpdate.created_at))
+        .where(RecommendationUpdate.recommendation_id == Task.recommendation_id)
+        .correlate(Task)
+        .scalar_subquery()
+    )
+    last_update = type_coerce(last_update, UTCDateTime()).label("last_update")
+    cutoff = now - every
+    return (
+        select(*TASK_COLUMNS, last_update)
+        .join(Mission, Mission.id == Task.mission_id)
+        .where(Task.closed_at.is_(None), Task.recommendation_id.is_not(None), Task.created_at <= cutoff)
+        .where(
+            ~select(RecommendationUpdate.id)
+            .where(
+                RecommendationUpdate.recommendation_id == Task.recommendation_id,
+                RecommendationUpdate.created_at > cutoff,
+            )
+            .correlate(Task)
+            .exists()
+        )
+        .order_by(Task.id)
+    )
 
 
 def send_followups(now: dt.datetime) -> int:
     """Nudge the owner of a follow-up action that has had no progress update for
     CPAS_FOLLOWUP_EVERY_DAYS days; recording an update starts the count again."""
     every = dt.timedelta(days=current_app.config["CPAS_FOLLOWUP_EVERY_DAYS"])
-    tasks = list(
-        db.session.scalars(
-            select(Task).where(Task.closed_at.is_(None), Task.recommendation_id.is_not(None)).order_by(Task.id)
-        )
-    )
+    tasks = db.session.execute(quiet_action_tasks(now, every)).all()
     if not tasks:
         return 0
-    last_update = dict(
-        db.session.execute(
-            select(RecommendationUpdate.recommendation_id, func.max(RecommendationUpdate.created_at))
-            .where(RecommendationUpdate.recommendation_id.in_({t.recommendation_id for t in tasks}))
-            .group_by(RecommendationUpdate.recommendation_id)
-        ).all()
-    )
     directory = Directory({t.mission_id for t in tasks}, {t.assignee_id for t in tasks if t.assignee_id})
-    planned: list[Planned] = []
+    days = LocalDays(now)
+    rows = []
     for task in tasks:
-        quiet_since = max(filter(None, [task.created_at, _aware(last_update.get(task.recommendation_id))]))
-        if now - quiet_since < every:
-            continue
-        today = timezones.local_date(now, task.mission.timezone)
+        quiet_since = max(filter(None, [task.created_at, _aware(task.last_update)]))
+        snapshot = task_snapshot(task, task.mission_code, days.today(task.timezone))
         for user in directory.addressees(task):
             if user.notify != "off":
                 key = f"task-{task.id}:followup:{quiet_since:%Y%m%dT%H%M%S}:user-{user.id}"
-                planned.append(Planned(key, "followup", user, task, today))
-    return _queue(planned)
+                rows.append(deferred_row(key, "followup", user, snapshot))
+    return add_deferred(rows)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

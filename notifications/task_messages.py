@@ -1,4 +1,5 @@
-"""The message a person gets when a task becomes theirs, and the context every task e-mail shares.
+"""The messages about one task: the one a person gets when a task becomes theirs, and what every task
+e-mail (opened, reminder, escalation, follow-up) keeps of its task until it is rendered at delivery.
 
 The engine calls `enqueue_task_opened` as it opens tasks: it writes outbox rows in the transition's
 transaction and knows nothing of mail. (This module imports no engine code, so the engine can import it.)
@@ -7,51 +8,93 @@ transaction and knows nothing of mail. (This module imports no engine code, so t
 from __future__ import annotations
 
 import datetime as dt
+import json
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel.speaklater import LazyString
+from sqlalchemy import select
 
 from cpas_workflow.core import timezones
 from cpas_workflow.core.text import N_
 from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import Mission
 from cpas_workflow.recommendations.models import Recommendation
 from cpas_workflow.tasks.models import Task
 from cpas_workflow.tasks.titles import task_title
-from notifications.outbox import add_rows, message_row, task_path
+from notifications.outbox import add_deferred, deferred_row, renders, task_path
 from notifications.recipients import Directory
 
-
-def task_context(task: Task, today: dt.date) -> dict:
-    recommendation = db.session.get(Recommendation, task.recommendation_id) if task.recommendation_id else None
-    return {
-        "task": task,
-        "recommendation": recommendation,
-        "mission": task.mission,
-        "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + task_path(task),
-        "days_left": (task.due - today).days,
-    }
+SUBJECTS = {
+    "task_opened": N_("New task: %(title)s"),
+    "reminder": N_("Reminder: %(title)s"),
+    "escalation": N_("Overdue: %(title)s"),
+    "followup": N_("Follow-up: %(title)s"),
+}
 
 
-def enqueue_task_opened(tasks: list[Task], actor=None) -> None:
+def task_snapshot(task, mission_code: str, today: dt.date, **extra) -> str:
+    """What a task e-mail says of its task, as JSON text: `task` is a Task or a row with the same columns."""
+    return json.dumps(
+        {
+            "title": task.title,
+            "due": task.due.isoformat(),
+            "path": task_path(task),
+            "mission": mission_code,
+            "today": today.isoformat(),
+            "recommendation_id": task.recommendation_id,
+            **extra,
+        }
+    )
+
+
+@renders(*SUBJECTS)
+def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
+    """A task e-mail's template context from its snapshot; the recommendation (for its text) is read now."""
+    due = dt.date.fromisoformat(context["due"])
+    recommendation_id = context.get("recommendation_id")
+    recommendation = db.session.get(Recommendation, recommendation_id) if recommendation_id else None
+    subject = (SUBJECTS[kind], {"title": LazyString(task_title, context["title"])})  # in the recipient's language
+    return (
+        kind,
+        subject,
+        {
+            "task": SimpleNamespace(title=context["title"], due=due),
+            "recommendation": recommendation,
+            "mission": SimpleNamespace(code=context["mission"]),
+            "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + context["path"],
+            "days_left": (due - dt.date.fromisoformat(context["today"])).days,
+            "holders": context.get("holders"),
+        },
+    )
+
+
+def enqueue_task_opened(tasks: list[Task], actor=None) -> int:
     """Tell `immediate` users that a task is theirs now (called by the engine as it opens tasks);
-    not `actor`, whose own action opened them (they know, and will see the task in their list)."""
+    not `actor`, whose own action opened them (they know, and will see the task in their list).
+    One read of the addressees of all the tasks, one of their missions, one insert."""
     if not tasks:
-        return
+        return 0
     db.session.flush()
-    directory = Directory({t.mission_id for t in tasks}, {t.assignee_id for t in tasks if t.assignee_id})
+    directory = Directory(
+        {t.mission_id for t in tasks},
+        {t.assignee_id for t in tasks if t.assignee_id},
+        roles={t.role for t in tasks},
+        notify={"immediate"},
+    )
+    told = [(t, [u for u in directory.addressees(t) if actor is None or u.id != actor.id]) for t in tasks]
+    told = [(t, users) for t, users in told if users]
+    if not told:
+        return 0
+    missions = {
+        row.id: row
+        for row in db.session.execute(
+            select(Mission.id, Mission.code, Mission.timezone).where(Mission.id.in_({t.mission_id for t, _ in told}))
+        )
+    }
     rows = []
-    for task in tasks:
-        today = timezones.local_date(task.created_at, task.mission.timezone)
-        for user in directory.addressees(task):
-            if user.notify == "immediate" and (actor is None or user.id != actor.id):
-                rows.append(
-                    message_row(
-                        f"task-{task.id}:opened:user-{user.id}",
-                        "task_opened",
-                        user,
-                        "task_opened",
-                        subject=(N_("New task: %(title)s"), {"title": LazyString(task_title, task.title)}),
-                        **task_context(task, today),
-                    )
-                )
-    add_rows(rows)
+    for task, users in told:
+        mission = missions[task.mission_id]
+        snapshot = task_snapshot(task, mission.code, timezones.local_date(task.created_at, mission.timezone))
+        rows += [deferred_row(f"task-{task.id}:opened:user-{u.id}", "task_opened", u, snapshot) for u in users]
+    return add_deferred(rows)

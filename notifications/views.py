@@ -16,6 +16,7 @@ from forms.notifications import ButtonForm, NotificationSettingsForm
 from notifications import operations
 from notifications.calendar import calendar_for, calendar_url
 from notifications.models import OutboxMessage
+from notifications.outbox import subject_of
 
 
 @bp.route("/me/notifications", methods=["GET", "POST"])
@@ -85,7 +86,10 @@ def unsubscribe(token: str):
 def admin_outbox():
     status = request.args.get("status") or None
     messages = operations.list_outbox(current_user, status)
-    return render_template("notifications/outbox.html", messages=messages, status=status, button=ButtonForm())
+    subjects = {m.id: subject_of(m) for m in messages}  # an unsent message is rendered only when sent
+    return render_template(
+        "notifications/outbox.html", messages=messages, subjects=subjects, status=status, button=ButtonForm()
+    )
 
 
 @bp.post("/admin/outbox/<int:message_id>/retry")

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.accounts.models import User
 from cpas_workflow.core import clock
 from cpas_workflow.extensions import db
 from notifications.models import OutboxMessage
+from notifications.outbox import Addressee, render_message
 
 
 def free_port() -> int:
@@ -102,12 +104,18 @@ def set_notify(app, email_address: str, notify: str) -> None:
 
 
 def outbox(app, **where) -> list[OutboxMessage]:
+    """The outbox rows, oldest first; a message queued unrendered shows what it would say if sent now
+    (rendered by the same function as delivery, in its recipient's language)."""
     with app.app_context():
-        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        query = select(OutboxMessage).options(joinedload(OutboxMessage.user)).order_by(OutboxMessage.id)
         for name, value in where.items():
             query = query.where(getattr(OutboxMessage, name) == value)
         rows = list(db.session.scalars(query))
         db.session.expunge_all()
+        for row in rows:
+            if row.body_text is None and row.user is not None:
+                to = Addressee(row.user.id, row.recipient, row.user.name, row.user.language)
+                row.subject, row.unsubscribe_url, row.body_text, row.body_html = render_message(row, to)
         return rows
 
 

@@ -14,7 +14,11 @@ from cpas_workflow.missions.models import Component, Mission
 
 class Task(CreatedAtMixin, db.Model):
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_open_role", "closed_at", "role", "mission_id"),)
+    __table_args__ = (
+        Index("ix_tasks_open_role", "closed_at", "role", "mission_id"),
+        # The scheduler's reminder window: open tasks due by a date, without reading the closed history.
+        Index("ix_tasks_open_due", "closed_at", "due"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80))
