@@ -4,13 +4,26 @@ line breaks, every text field refuses control characters, and whole numbers stay
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import NumberRange
+from wtforms.validators import ValidationError
 
 from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.core.text import bad_characters
 
-VERSION = NumberRange(min=0, max=2**31 - 1, message=_l("Reload the page and try again."))
-ROW_ID = NumberRange(min=1, max=DB_ID_MAX, message=_l("Reload the page and try again."))
+
+class WholeNumberIn:
+    """A whole number within [low, high]. (WTForms' NumberRange calls math.isnan, which overflows on a
+    400-digit number: a 500 instead of an error.)"""
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not self.low <= field.data <= self.high:
+            raise ValidationError(_l("Reload the page and try again."))
+
+
+VERSION = WholeNumberIn(0, 2**31 - 1)
+ROW_ID = WholeNumberIn(1, DB_ID_MAX)
 
 
 class BaseForm(FlaskForm):

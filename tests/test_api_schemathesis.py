@@ -14,7 +14,7 @@ from schemathesis import GenerationMode
 
 from tests.cycle_helpers import cycle_in
 
-EXAMPLES = int(os.environ.get("CPAS_SCHEMATHESIS_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("CPAS_SCHEMATHESIS_EXAMPLES", "4"))
 USERS = ("spu@demo.example", "spu@other.example")
 
 

@@ -55,8 +55,8 @@ def get_cycle(cycle_id: int):
 @bp.post("/cycles/<int:cycle_id>/transitions")
 def fire_transition(cycle_id: int):
     user = current_user()
+    cycle = queries.get_cycle(cycle_id, user, for_update=True)  # 404 before any 400
     data = read({**TRANSITION, "submission": Field(int, nullable=True, minimum=1, maximum=DB_ID_MAX)})
-    cycle = queries.get_cycle(cycle_id, user, for_update=True)
     operations.fire_cycle_trigger(
         cycle,
         data["trigger"],

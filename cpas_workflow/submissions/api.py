@@ -39,8 +39,8 @@ def put_submission(submission_id: int):
 @bp.post("/submissions/<int:submission_id>/transitions")
 def fire_submission_transition(submission_id: int):
     user = current_user()
+    submission = operations.get_submission(submission_id, user)  # 404 before any 400
     data = read(TRANSITION)
-    submission = operations.get_submission(submission_id, user)
     operations.fire_submission_trigger(
         submission, data["trigger"], user, comment=data.get("comment"), expected_version=data.get("expected_version")
     )
