@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from flask_login import current_user
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
@@ -46,6 +47,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     babel.init_app(app, locale_selector=_locale, default_translation_directories=str(ROOT / "translations"))
 
     from cpas_workflow import models  # noqa: F401  (every table registered before use)
+    from cpas_workflow.accounts import queries as account_queries
+
+    account_queries.register(FlaskSession)
     from cpas_workflow.engine import store
 
     app.extensions["cpas_definitions"] = store.load(app.config["CPAS_WORKFLOWS_DIR"])

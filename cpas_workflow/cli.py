@@ -73,18 +73,17 @@ def create_user(email: str, name: str, password: str) -> None:
 @click.option("--component", default=None, help="component code (focal_point and component_head)")
 def assign_role(email: str, role: str, mission: str | None, component: str | None) -> None:
     """Give a user a role in a mission or component (or hq/admin everywhere)."""
-    from sqlalchemy import select
 
     from cpas_workflow.accounts.operations import assign_role as assign
     from cpas_workflow.accounts.operations import find_user
-    from cpas_workflow.missions.models import Mission
+    from cpas_workflow.missions.queries import mission_by_code
 
     user = find_user(email)
     if user is None:
         _fail(f"no user with e-mail {email}")
     mission_row = None
     if mission:
-        mission_row = db.session.scalar(select(Mission).where(Mission.code == mission))
+        mission_row = mission_by_code(mission)
         if mission_row is None:
             _fail(f"no mission {mission}")
     try:

@@ -6,6 +6,7 @@ Every step looks before it writes, so loading twice changes nothing.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from cpas_workflow.accounts.models import User
 from cpas_workflow.accounts.operations import assign_role, create_user, find_user, hash_password
@@ -41,10 +42,11 @@ USERS = [
 
 
 def _mission(code: str, name: str, tz: str, components) -> tuple[Mission, bool]:
-    mission = db.session.scalar(select(Mission).where(Mission.code == code))
+    query = select(Mission).where(Mission.code == code).options(selectinload(Mission.components))
+    mission = db.session.scalar(query)
     created = mission is None
     if created:
-        mission = Mission(code=code, name=name, timezone=tz, created_at=clock.now())
+        mission = Mission(code=code, name=name, timezone=tz, created_at=clock.now(), components=[])
         db.session.add(mission)
         db.session.flush()
     for c_code, c_name, kind in components:
@@ -52,7 +54,7 @@ def _mission(code: str, name: str, tz: str, components) -> tuple[Mission, bool]:
             db.session.add(Component(mission=mission, code=c_code, name=c_name, kind=kind, created_at=clock.now()))
             created = True
     db.session.flush()
-    db.session.refresh(mission)
+    db.session.refresh(mission, ["components"])
     return mission, created
 
 

@@ -402,11 +402,14 @@ def _quarter(mission, users, index: int) -> None:
 
 def load(mission) -> bool:
     """Add the demo history to `mission`; True if anything was created."""
+    from cpas_workflow.missions.queries import mission_by_code
+
+    mission = mission_by_code(mission.code)  # with its components, whatever loaded it
     users = _users()
     if any(u is None for u in users.values()):
         return False
     changed = False
-    if queries.published_version(mission) is None:
+    if queries.published_version(mission, tree=False) is None:
         _load_framework(mission, users)
         changed = True
     for index, period in enumerate(PERIODS):

@@ -21,9 +21,9 @@ def render_error(exc: HTTPException):
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    from cpas_workflow.accounts.models import User
+    from cpas_workflow.accounts.queries import get_user
 
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return get_user(int(user_id)) if user_id.isdigit() else None
 
 
 def register_views(app: Flask) -> None:

@@ -43,7 +43,7 @@ class OutboxMessage(CreatedAtMixin, db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)  # for `skipped`: why it was not sent
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User | None] = relationship(lazy="joined")
+    user: Mapped[User | None] = relationship(lazy="raise_on_sql")
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.key} {self.status}>"

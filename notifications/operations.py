@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from cpas_workflow.accounts.models import User
+from cpas_workflow.accounts.queries import with_roles
 from cpas_workflow.core import access, clock
 from cpas_workflow.core.audit import record
 from cpas_workflow.core.errors import Conflict, Forbidden, NotFound
@@ -46,7 +47,8 @@ def revoke_calendar_token(user: User) -> None:
 
 
 def user_for_calendar(token: str) -> User:
-    user = db.session.scalar(select(User).where(User.calendar_token == token)) if token else None
+    query = select(User).where(User.calendar_token == token).options(*with_roles())
+    user = db.session.scalars(query).unique().first() if token else None
     if user is None or not user.is_enabled:
         raise NotFound("no calendar at this address (the link may have been revoked)")
     return user

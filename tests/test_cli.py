@@ -6,8 +6,10 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.accounts.models import RoleAssignment, User
+from cpas_workflow.accounts.queries import user_by_email
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Component, Mission
@@ -35,7 +37,13 @@ def test_demo_creates_the_contracts_missions_and_users_and_a_second_run_changes_
     with app.app_context():
         roles = {
             (a.user.email, a.role, a.mission.code if a.mission else None, a.component.code if a.component else None)
-            for a in db.session.scalars(select(RoleAssignment)).unique()
+            for a in db.session.scalars(
+                select(RoleAssignment).options(
+                    joinedload(RoleAssignment.user),
+                    joinedload(RoleAssignment.mission),
+                    joinedload(RoleAssignment.component),
+                )
+            )
         }
     assert ("mil.head@demo.example", "component_head", "DEMO", "MIL") in roles
     assert ("hq@demo.example", "hq", None, None) in roles
@@ -99,7 +107,7 @@ def test_create_user_and_assign_role(app, demo):
         result = runner.invoke(args=["cpas", "assign-role", "--email", "new.officer@demo.example", *args])
         assert result.exit_code != 0 and message in result.output, (args, result.output)
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == "new.officer@demo.example"))
+        user = user_by_email("new.officer@demo.example")
         assert [(a.role, a.component.code) for a in user.roles] == [("focal_point", "POL")]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.extensions import db
 from cpas_workflow.tasks.models import Task
@@ -32,7 +33,8 @@ def _assessment_v2(body: dict) -> None:
 def _tasks(app, cycle_id: int) -> dict[str, tuple[str, dt.date]]:
     """The cycle's open tasks: CIV's submission task and the cycle's own, by owner, as (title, due)."""
     with app.app_context():
-        rows = db.session.scalars(select(Task).where(Task.cycle_id == cycle_id, Task.closed_at.is_(None)))
+        query = select(Task).where(Task.cycle_id == cycle_id, Task.closed_at.is_(None))
+        rows = db.session.scalars(query.options(joinedload(Task.component)))
         found = {("civ" if t.submission_id and t.component.code == "CIV" else t.role): (t.title, t.due) for t in rows}
     return {k: v for k, v in found.items() if k in ("civ", "spu")}
 

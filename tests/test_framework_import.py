@@ -163,12 +163,16 @@ def test_a_cycle_keeps_the_framework_version_it_started_with(api, app):
     rows = [r for r in GOOD_ROWS if r["code"] != "POL-1"]
     ok(upload(api, csv_bytes(rows), "v2.csv"), 201)
     publish(api, plan)
+    from sqlalchemy.orm import joinedload
+
+    from cpas_workflow.cycles.queries import head
     from cpas_workflow.extensions import db
     from cpas_workflow.framework import queries
     from cpas_workflow.submissions.models import Submission
 
     with app.app_context():
-        submission = db.session.scalars(db.select(Submission).where(Submission.cycle_id == cycle["id"])).all()
+        query = db.select(Submission).where(Submission.cycle_id == cycle["id"])
+        submission = db.session.scalars(query.options(joinedload(Submission.cycle).options(*head()))).unique().all()
         pol = next(s for s in submission if s.component.code == "POL")
         assert [i.code for i in queries.indicators_of(pol)] == ["POL-1"]
         assert queries.version_for_cycle(pol.cycle).number == 1

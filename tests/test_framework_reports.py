@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.extensions import db
 from tests.conftest import sign_in
@@ -40,7 +41,10 @@ def stored_values(app, period: str | None = None) -> dict[tuple[str, str, str], 
     from cpas_workflow.framework.models import IndicatorValue
 
     with app.app_context():
-        rows = db.session.scalars(db.select(IndicatorValue)).unique().all()
+        query = db.select(IndicatorValue).options(
+            joinedload(IndicatorValue.indicator), joinedload(IndicatorValue.component)
+        )
+        rows = db.session.scalars(query).unique().all()
         return {
             (v.indicator.code, v.period, v.component.code): (v.value, v.indicator.unit, v.note, v.no_data_reason)
             for v in rows

@@ -1,8 +1,10 @@
 """The admin's pages: missions, components, users, role assignments, the audit log."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from cpas_workflow.accounts.models import User
+from cpas_workflow.accounts.queries import get_user
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from tests.conftest import PASSWORD, csrf_token
@@ -41,7 +43,9 @@ def test_a_mission_is_created_and_bad_input_is_refused_next_to_the_field(app, de
     post(admin, "/admin/missions/MINUSX/components", {"code": "MIL", "name": "Force", "kind": "military"})
     post(admin, "/admin/missions/MINUSX", {"name": "Mission X renamed", "timezone": "Africa/Kinshasa"})
     with app.app_context():
-        mission = db.session.scalar(select(Mission).where(Mission.code == "MINUSX"))
+        mission = db.session.scalar(
+            select(Mission).where(Mission.code == "MINUSX").options(selectinload(Mission.components))
+        )
         assert (mission.name, mission.timezone, [c.code for c in mission.components]) == (
             "Mission X renamed",
             "Africa/Kinshasa",
@@ -80,7 +84,7 @@ def test_a_role_is_withdrawn(app, demo):
     admin = signed_in(app, "admin@demo.example")
     uid = _user_id(app, "viewer@demo.example")
     with app.app_context():
-        assignment_id = db.session.get(User, uid).roles[0].id
+        assignment_id = get_user(uid).roles[0].id
     post(admin, f"/admin/users/{uid}/roles/{assignment_id}/revoke", {})
     page(signed_in(app, "viewer@demo.example"), "/missions/DEMO", status=404)
 

@@ -34,7 +34,7 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     last_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
-        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="user", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
 
     @property
@@ -56,9 +56,9 @@ class RoleAssignment(CreatedAtMixin, db.Model):
     mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id"), index=True)
     component_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
 
-    user: Mapped[User] = relationship(back_populates="roles")
-    mission: Mapped[Mission | None] = relationship(lazy="joined")
-    component: Mapped[Component | None] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(back_populates="roles", lazy="raise_on_sql")
+    mission: Mapped[Mission | None] = relationship(lazy="raise_on_sql")
+    component: Mapped[Component | None] = relationship(lazy="raise_on_sql")
 
 
 class ApiToken(CreatedAtMixin, db.Model):
@@ -71,4 +71,4 @@ class ApiToken(CreatedAtMixin, db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="raise_on_sql")

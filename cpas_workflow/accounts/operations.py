@@ -11,6 +11,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.accounts.models import (
     COMPONENT_ROLES,
@@ -23,6 +24,7 @@ from cpas_workflow.accounts.models import (
     RoleAssignment,
     User,
 )
+from cpas_workflow.accounts.queries import with_roles
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Unauthorized, ValidationFailed
 from cpas_workflow.core.text import choice, clean_line
@@ -45,7 +47,8 @@ def normalize_email(email: str) -> str:
 
 
 def find_user(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+    query = select(User).where(func.lower(User.email) == normalize_email(email)).options(*with_roles())
+    return db.session.scalars(query).unique().first()
 
 
 def hash_password(password: str) -> str:
@@ -161,7 +164,8 @@ def issue_token(email: str, password: str) -> tuple[str, ApiToken]:
 
 
 def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    query = select(ApiToken).where(ApiToken.token_hash == _digest(token))
+    row = db.session.scalars(query.options(joinedload(ApiToken.user).options(*with_roles()))).unique().first()
     if row is None or row.expires_at <= clock.now() or not row.user.is_enabled:
         return None
     return row.user

@@ -6,9 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.accounts import operations as accounts
 from cpas_workflow.accounts.models import ROLES, RoleAssignment, User
+from cpas_workflow.accounts.queries import get_user, with_roles
 from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.db import DB_ID_MAX
@@ -16,6 +18,7 @@ from cpas_workflow.core.errors import DomainError, NotFound
 from cpas_workflow.extensions import db
 from cpas_workflow.missions import operations as missions
 from cpas_workflow.missions.models import COMPONENT_KINDS, Mission
+from cpas_workflow.missions.queries import all_missions, mission_by_code
 from cpas_workflow.pages import choices, refusal_status
 from cpas_workflow.views import bp
 from forms.accounts import RoleForm, UserForm, UserStatusForm
@@ -29,18 +32,18 @@ def _admin() -> None:
 
 
 def _missions() -> list[Mission]:
-    return list(db.session.scalars(select(Mission).order_by(Mission.code)).unique())
+    return all_missions()
 
 
 def _mission(code: str) -> Mission:
-    mission = db.session.scalar(select(Mission).where(Mission.code == code))
+    mission = mission_by_code(code)
     if mission is None:
         raise NotFound("no such mission")
     return mission
 
 
 def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = get_user(user_id)
     if user is None:
         raise NotFound("no such user")
     return user
@@ -130,7 +133,7 @@ def admin_add_component(code: str):
 
 
 def _users_page(status: int = 200, form: UserForm | None = None):
-    users = list(db.session.scalars(select(User).order_by(User.email)).unique())
+    users = list(db.session.scalars(select(User).options(*with_roles()).order_by(User.email)).unique())
     return render_template("admin/users.html", users=users, form=form or UserForm(formdata=None)), status
 
 
@@ -253,7 +256,7 @@ def admin_revoke_role(user_id: int, assignment_id: int):
 @login_required
 def admin_audit():
     _admin()
-    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    query = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
     code = request.args.get("mission") or ""
     mission = db.session.scalar(select(Mission).where(Mission.code == code)) if code else None
     if mission is not None:

@@ -16,7 +16,7 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)  # digests: what changed since
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id"), index=True)
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id"), index=True)
@@ -26,7 +26,7 @@ class AuditEvent(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(40))
     comment: Mapped[str | None] = mapped_column(Text)
 
-    actor = relationship("User", lazy="joined")
+    actor = relationship("User", lazy="raise_on_sql")
 
 
 def record(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, TypeDecorator, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cpas_workflow.core import clock
@@ -31,3 +31,11 @@ class UTCDateTime(TypeDecorator):
 
 class CreatedAtMixin:
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, nullable=False)
+
+
+def start_collections_empty(target, args, kwargs) -> None:
+    """A new object's collections start empty instead of unloaded. Relationships never load lazily
+    (they raise), and a row created in this transaction has no children but those added to it."""
+    for rel in inspect(type(target)).relationships:
+        if rel.uselist and rel.key not in kwargs:
+            kwargs[rel.key] = []

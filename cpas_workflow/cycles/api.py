@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from flask import jsonify
-from sqlalchemy import select
 
 from cpas_workflow.api import bp, serialize
 from cpas_workflow.api.parsing import Field, commit, current_user, read
 from cpas_workflow.core import access
-from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.cycles import operations, queries
-from cpas_workflow.extensions import db
 from cpas_workflow.tasks.queries import open_tasks_for
 
 TRANSITION = {
@@ -49,13 +46,13 @@ def list_cycles(code: str):
 @bp.get("/cycles/<int:cycle_id>")
 def get_cycle(cycle_id: int):
     user = current_user()
-    return jsonify(serialize.cycle(queries.get_cycle(cycle_id, user), user))
+    return jsonify(serialize.cycle(queries.get_cycle(cycle_id, user, options=queries.for_api()), user))
 
 
 @bp.post("/cycles/<int:cycle_id>/transitions")
 def fire_transition(cycle_id: int):
     user = current_user()
-    cycle = queries.get_cycle(cycle_id, user, for_update=True)  # 404 before any 400
+    cycle = queries.get_cycle(cycle_id, user, for_update=True, options=queries.for_api())  # 404 before any 400
     data = read({**TRANSITION, "submission": Field(int, nullable=True, minimum=1, maximum=DB_ID_MAX)})
     operations.fire_cycle_trigger(
         cycle,
@@ -71,11 +68,8 @@ def fire_transition(cycle_id: int):
 
 @bp.get("/cycles/<int:cycle_id>/events")
 def cycle_events(cycle_id: int):
-    cycle = queries.get_cycle(cycle_id, current_user())
-    events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.cycle_id == cycle.id).order_by(AuditEvent.id)
-    ).unique()
-    return jsonify([serialize.event(e) for e in events])
+    cycle = queries.get_cycle(cycle_id, current_user(), options=())
+    return jsonify([serialize.event(e) for e in queries.audit_trail(cycle.id)])
 
 
 @bp.get("/tasks")

@@ -31,13 +31,18 @@ class Cycle(CreatedAtMixin, db.Model):
     # The published results framework the cycle started with (its indicators are the ones reported).
     framework_version_id: Mapped[int | None] = mapped_column(ForeignKey("framework_versions.id"))
 
-    mission: Mapped[Mission] = relationship(lazy="joined")
-    definition: Mapped[WorkflowDefinition] = relationship(foreign_keys=[definition_id], lazy="joined")
+    mission: Mapped[Mission] = relationship(lazy="raise_on_sql")
+    definition: Mapped[WorkflowDefinition] = relationship(foreign_keys=[definition_id], lazy="raise_on_sql")
+    # Loaded with the cycle where its submissions' triggers are worked out (store.definition_for_version
+    # then finds the row in the session instead of reading it again).
+    submission_definition: Mapped[WorkflowDefinition | None] = relationship(
+        foreign_keys=[submission_definition_id], lazy="raise_on_sql"
+    )
     submissions: Mapped[list[Submission]] = relationship(  # noqa: F821
-        back_populates="cycle", order_by="Submission.id", lazy="selectin"
+        back_populates="cycle", order_by="Submission.id", lazy="raise_on_sql"
     )
     recommendations: Mapped[list[Recommendation]] = relationship(  # noqa: F821
-        back_populates="cycle", order_by="Recommendation.id", lazy="selectin"
+        back_populates="cycle", order_by="Recommendation.id", lazy="raise_on_sql"
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.core import access, audit, clock, timezones
 from cpas_workflow.core.errors import ValidationFailed
@@ -64,6 +65,7 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
         else None
     )
     title = clean_line(data.title, "title") or f"{mission.code} {period} {definition.title.lower()}"
+    child_initial = store.current_definition(child.name).initial if child else None
     now = clock.now()
     cycle = Cycle(
         mission=mission,
@@ -76,14 +78,14 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
         created_by_id=actor.id,
         state_entered_at=now,
         created_at=now,
+        submissions=[
+            Submission(component=component, state=child_initial, due=data.input_due, narrative="")
+            for component in components
+        ],
+        recommendations=[],  # carried-over actions join it below; the new cycle holds what it has
     )
     db.session.add(cycle)
     _use_published_framework(cycle)
-    child_initial = store.current_definition(child.name).initial if child else None
-    for component in components:
-        db.session.add(
-            Submission(cycle=cycle, component=component, state=child_initial, due=data.input_due, narrative="")
-        )
     db.session.flush()
     _carry_over_actions(cycle, actor)
     tasks.open_tasks(cycle, store.definition_of(cycle), cycle.state, now, actor=actor)
@@ -104,7 +106,7 @@ def _use_published_framework(cycle: Cycle) -> None:
     """The cycle keeps the framework version published when it started, whatever is published later."""
     from cpas_workflow.framework.queries import published_version
 
-    version = published_version(cycle.mission)
+    version = published_version(cycle.mission, tree=False)
     cycle.framework_version_id = version.id if version is not None else None
 
 
@@ -124,7 +126,9 @@ def _participants(mission: Mission, codes: list[str]):
 
 def _refuse_duplicate(mission: Mission, workflow: str, period: str) -> None:
     existing = db.session.scalars(
-        select(Cycle).where(Cycle.mission_id == mission.id, Cycle.period == period, Cycle.state != "cancelled")
+        select(Cycle)
+        .where(Cycle.mission_id == mission.id, Cycle.period == period, Cycle.state != "cancelled")
+        .options(joinedload(Cycle.definition))
     ).unique()
     for cycle in existing:
         if cycle.workflow == workflow:

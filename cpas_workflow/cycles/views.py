@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from cpas_workflow.core import access
-from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.cycles import operations, queries
 from cpas_workflow.cycles.models import Cycle
@@ -23,6 +23,12 @@ from forms.recommendations import DecisionForm, RecommendationForm
 
 PAGES = {"cycle": "cycles/show.html", "review": "cycles/review.html", "signoff": "cycles/signoff.html"}
 ENDPOINTS = {"cycle": "web.cycle", "review": "web.joint_review", "signoff": "web.signoff"}
+LOADS = {  # what each page shows, loaded with the cycle
+    "cycle": queries.for_firing,
+    "review": lambda: (*queries.for_firing(), *queries.comments()),
+    "signoff": queries.for_firing,
+}
+EVENTS_SHOWN = 50  # the latest events of the audit trail on a page; the API gives all of them
 
 
 def steps(cycle: Cycle) -> list[dict]:
@@ -49,12 +55,14 @@ def steps(cycle: Cycle) -> list[dict]:
     return drawn
 
 
-def progress(cycle: Cycle) -> dict:
-    inputs = [s for s in cycle.submissions if s.state in ("submitted", "endorsed")]
+def progress(cycle: Cycle, counts: dict[str, int] | None = None) -> dict:
+    """Input received so far; `counts` (submissions by state) spares loading the submissions."""
+    if counts is None:
+        counts = Counter(s.state for s in cycle.submissions)
     return {
-        "in": len(inputs),
-        "endorsed": sum(1 for s in cycle.submissions if s.state == "endorsed"),
-        "total": len(cycle.submissions),
+        "in": counts.get("submitted", 0) + counts.get("endorsed", 0),
+        "endorsed": counts.get("endorsed", 0),
+        "total": sum(counts.values()),
         "days_left": days_left(cycle.input_due, cycle.mission)
         if cycle.state in ("draft_plan", "component_input")
         else None,
@@ -82,9 +90,7 @@ def render_page(
     decision_forms: dict | None = None,
 ):
     """Draw a cycle page; after a refusal, the bound form that was refused keeps what was typed."""
-    events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.cycle_id == cycle.id).order_by(AuditEvent.id)
-    ).unique()
+    events = queries.audit_trail(cycle.id, limit=EVENTS_SHOWN)
     if recommendation_form is None:
         recommendation_form = RecommendationForm(formdata=None)
     recommendation_form.component.choices = [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components]
@@ -98,7 +104,7 @@ def render_page(
         progress=progress(cycle),
         actions=_actions(cycle),
         action_form=action_form,
-        events=list(events),
+        events=events,
         recommendation_form=recommendation_form,
         decision_forms=decisions,
         is_late=days_left(cycle.input_due, cycle.mission) < 0,
@@ -110,30 +116,32 @@ def render_page(
 @bp.get("/cycles/<int:cycle_id>")
 @login_required
 def cycle(cycle_id: int):
-    return render_page("cycle", queries.get_cycle(cycle_id, current_user))
+    return render_page("cycle", queries.get_cycle(cycle_id, current_user, options=LOADS["cycle"]()))
 
 
 @bp.get("/cycles/<int:cycle_id>/review")
 @login_required
 def joint_review(cycle_id: int):
-    return render_page("review", queries.get_cycle(cycle_id, current_user))
+    return render_page("review", queries.get_cycle(cycle_id, current_user, options=LOADS["review"]()))
 
 
 @bp.get("/cycles/<int:cycle_id>/sign-off")
 @login_required
 def signoff(cycle_id: int):
-    return render_page("signoff", queries.get_cycle(cycle_id, current_user))
+    return render_page("signoff", queries.get_cycle(cycle_id, current_user, options=LOADS["signoff"]()))
 
 
 @bp.post("/cycles/<int:cycle_id>/transitions")
 @login_required
 def cycle_transition(cycle_id: int):
     form = TransitionForm()
-    item = queries.get_cycle(cycle_id, current_user, for_update=True)
     page = request.form.get("page", "cycle")
     page = page if page in PAGES else "cycle"
     if not form.validate_on_submit():
-        return render_page(page, item, status=422, action_form=form)
+        return render_page(
+            page, queries.get_cycle(cycle_id, current_user, options=LOADS[page]()), status=422, action_form=form
+        )
+    item = queries.get_cycle(cycle_id, current_user, for_update=True)
     trigger = form.trigger.data
     try:
         operations.fire_cycle_trigger(
@@ -147,7 +155,7 @@ def cycle_transition(cycle_id: int):
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()
-        item = queries.get_cycle(cycle_id, current_user)
+        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
         if isinstance(exc, Conflict) and form.expected_version.data not in (None, item.version):
             form.form_errors.append(
                 _(

@@ -37,9 +37,9 @@ def start_followup(ctx: FireContext) -> None:
         if not recommendation.is_action:
             continue
         recommendation.status = recommendation.status or "open"
-        if recommendation.owner_id is None:
-            recommendation.owner_id = db.session.scalar(
-                select(User.id)
+        if recommendation.owner_id is None:  # the relationship, not the id: a loaded `owner` stays true
+            recommendation.owner = db.session.scalar(
+                select(User)
                 .join(RoleAssignment)
                 .where(
                     RoleAssignment.role == "component_head",

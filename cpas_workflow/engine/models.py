@@ -18,4 +18,6 @@ class WorkflowDefinition(CreatedAtMixin, db.Model):
     version: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     checksum: Mapped[str] = mapped_column(String(64))
-    body: Mapped[dict] = mapped_column(JSON)
+    # Read only when a content is parsed for the first time in a process (store._parsed_row):
+    # a cycle loaded with its definition row does not decode the JSON.
+    body: Mapped[dict] = mapped_column(JSON, deferred=True)

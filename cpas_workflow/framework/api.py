@@ -163,7 +163,7 @@ def cycle_values(cycle_id: int, fmt: str):
 @bp.get("/cycles/<int:cycle_id>/report.pdf")
 def cycle_report_pdf(cycle_id: int):
     user = current_user()
-    cycle = cycle_queries.get_cycle(cycle_id, user)
+    cycle = cycle_queries.get_cycle(cycle_id, user, options=cycle_queries.for_api())
     with force_locale(user.language or "en"):  # a document for people: in the caller's language
         html = render_template("framework/report_print.html", **reports.assessment(cycle))
     pdf = exports.to_pdf(html)

@@ -41,12 +41,12 @@ class FrameworkVersion(CreatedAtMixin, db.Model):
     planning_cycle_id: Mapped[int | None] = mapped_column(Integer, index=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    mission = relationship("Mission", lazy="joined")
+    mission = relationship("Mission", lazy="raise_on_sql")
     results: Mapped[list[Result]] = relationship(
-        back_populates="version", order_by="Result.position", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="version", order_by="Result.position", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
     indicators: Mapped[list[Indicator]] = relationship(
-        back_populates="version", order_by="Indicator.position", lazy="selectin", cascade="all, delete-orphan"
+        back_populates="version", order_by="Indicator.position", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
 
     def of_level(self, level: str) -> list[Result]:
@@ -70,14 +70,16 @@ class Result(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    version: Mapped[FrameworkVersion] = relationship(back_populates="results")
-    parent: Mapped[Result | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Result]] = relationship(back_populates="parent", order_by="Result.position", lazy="selectin")
+    version: Mapped[FrameworkVersion] = relationship(back_populates="results", lazy="raise_on_sql")
+    parent: Mapped[Result | None] = relationship(remote_side=[id], back_populates="children", lazy="raise_on_sql")
+    children: Mapped[list[Result]] = relationship(
+        back_populates="parent", order_by="Result.position", lazy="raise_on_sql"
+    )
     components: Mapped[list[Component]] = relationship(
-        secondary=result_components, order_by="Component.code", lazy="selectin"
+        secondary=result_components, order_by="Component.code", lazy="raise_on_sql"
     )
     indicators: Mapped[list[Indicator]] = relationship(
-        back_populates="result", order_by="Indicator.position", lazy="selectin"
+        back_populates="result", order_by="Indicator.position", lazy="raise_on_sql"
     )
 
     @property
@@ -116,9 +118,9 @@ class Indicator(db.Model):
     is_headline: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    version: Mapped[FrameworkVersion] = relationship(back_populates="indicators")
-    result: Mapped[Result] = relationship(back_populates="indicators", lazy="joined")
-    component: Mapped[Component] = relationship(lazy="joined")
+    version: Mapped[FrameworkVersion] = relationship(back_populates="indicators", lazy="raise_on_sql")
+    result: Mapped[Result] = relationship(back_populates="indicators", lazy="raise_on_sql")
+    component: Mapped[Component] = relationship(lazy="raise_on_sql")
 
     @property
     def allowed_levels(self) -> list[str]:
@@ -142,9 +144,9 @@ class IndicatorValue(CreatedAtMixin, db.Model):
     no_data_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    indicator: Mapped[Indicator] = relationship(lazy="joined")
-    component: Mapped[Component] = relationship(lazy="joined")
-    submission = relationship("Submission", lazy="joined")
+    indicator: Mapped[Indicator] = relationship(lazy="raise_on_sql")
+    component: Mapped[Component] = relationship(lazy="raise_on_sql")
+    submission = relationship("Submission", lazy="raise_on_sql")
 
     @property
     def value(self):

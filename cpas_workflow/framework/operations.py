@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Conflict, ValidationFailed
@@ -23,13 +24,14 @@ def planning_cycle(mission: Mission) -> Cycle | None:
     rows = db.session.scalars(
         select(Cycle)
         .where(Cycle.mission_id == mission.id, Cycle.state.in_(EDITABLE_PLAN_STATES))
+        .options(joinedload(Cycle.definition))
         .order_by(Cycle.id.desc())
     ).unique()
     return next((c for c in rows if c.workflow == "mission_plan"), None)
 
 
 def _open_draft(mission: Mission, cycle: Cycle) -> FrameworkVersion:
-    draft = queries.draft_version(mission)
+    draft = queries.draft_version(mission, tree=False)
     if draft is not None:
         draft.planning_cycle_id = cycle.id
         return draft
@@ -70,6 +72,7 @@ def import_framework(mission: Mission, filename: str, data: bytes, actor) -> Fra
 
 
 def _replace_content(draft: FrameworkVersion, mission: Mission, rows: list[imports.Row]) -> None:
+    db.session.refresh(draft, ["results", "indicators"])
     for indicator in list(draft.indicators):
         db.session.delete(indicator)
     for result in list(draft.results):
@@ -124,7 +127,7 @@ def _replace_content(draft: FrameworkVersion, mission: Mission, rows: list[impor
             )
         )
     db.session.flush()
-    db.session.expire(draft, ["results", "indicators"])
+    db.session.refresh(draft, ["results", "indicators"])
 
 
 def publish_draft(cycle: Cycle, actor, now: dt.datetime) -> FrameworkVersion | None:
@@ -137,12 +140,12 @@ def publish_draft(cycle: Cycle, actor, now: dt.datetime) -> FrameworkVersion | N
     )
     if draft is None:
         return None
-    if not draft.indicators:
+    if db.session.scalar(select(Indicator.id).where(Indicator.version_id == draft.id).limit(1)) is None:
         raise ValidationFailed(
             "the drafted results framework has no indicators: import one before publishing",
             fields={"framework": "no indicators"},
         )
-    previous = queries.published_version(cycle.mission)
+    previous = queries.published_version(cycle.mission, tree=False)
     if previous is not None:
         previous.state = "superseded"
     draft.state = "published"

@@ -35,14 +35,14 @@ def latest_period() -> str:
 @bp.get("/cycles/<int:cycle_id>/assessment")
 @login_required
 def cycle_assessment(cycle_id: int):
-    cycle = cycle_queries.get_cycle(cycle_id, current_user)
+    cycle = cycle_queries.get_cycle(cycle_id, current_user, options=cycle_queries.for_api())
     return render_template("framework/assessment.html", **reports.assessment(cycle))
 
 
 @bp.get("/cycles/<int:cycle_id>/report")
 @login_required
 def cycle_report(cycle_id: int):
-    cycle = cycle_queries.get_cycle(cycle_id, current_user)
+    cycle = cycle_queries.get_cycle(cycle_id, current_user, options=cycle_queries.for_api())
     return render_template("framework/report_print.html", **reports.assessment(cycle))
 
 

@@ -20,7 +20,7 @@ class Mission(CreatedAtMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
 
     components: Mapped[list[Component]] = relationship(
-        back_populates="mission", order_by="Component.code", lazy="selectin"
+        back_populates="mission", order_by="Component.code", lazy="raise_on_sql"
     )
 
     def component(self, code: str) -> Component | None:
@@ -40,7 +40,7 @@ class Component(CreatedAtMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
 
-    mission: Mapped[Mission] = relationship(back_populates="components", lazy="joined")
+    mission: Mapped[Mission] = relationship(back_populates="components", lazy="raise_on_sql")
 
     def __repr__(self) -> str:
         return f"<Component {self.mission_id}/{self.code}>"

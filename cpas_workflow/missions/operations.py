@@ -82,7 +82,7 @@ def add_component(mission: Mission, code: str, name: str, kind: str, actor) -> C
     )
     db.session.add(component)
     db.session.flush()
-    db.session.refresh(mission)
+    db.session.refresh(mission, ["components"])
     audit.record(
         "add_component",
         actor=actor,

@@ -6,18 +6,19 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.errors import DomainError
 from cpas_workflow.cycles import operations as cycle_operations
 from cpas_workflow.cycles.models import Cycle
-from cpas_workflow.cycles.queries import get_mission, mission_cycles
+from cpas_workflow.cycles.queries import get_mission, mission_cycles, submission_counts
 from cpas_workflow.cycles.views import progress, steps
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
 from cpas_workflow.pages import choices, refusal_status, today_in
-from cpas_workflow.recommendations.models import ACTION_STATUSES, SETTLED_STATUSES, Recommendation
+from cpas_workflow.recommendations.models import ACTION_STATUSES, SETTLED_STATUSES, Recommendation, RecommendationUpdate
 from cpas_workflow.views import bp
 from forms.cycles import StartCycleForm
 from forms.recommendations import UpdateForm
@@ -31,16 +32,18 @@ DEFAULT_WORKFLOW = "quarterly_assessment"
 def mission(code: str):
     item = get_mission(code, current_user)
     cycles = mission_cycles(item)
+    counts = submission_counts([c.id for c in cycles])
     timeline = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.mission_id == item.id, AuditEvent.cycle_id.is_not(None))
+        .options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.id.desc())
         .limit(TIMELINE_LENGTH)
-    ).unique()
+    )
     return render_template(
         "missions/show.html",
         mission=item,
-        cycles=[(c, progress(c), steps(c)) for c in cycles],
+        cycles=[(c, progress(c, counts[c.id]), steps(c)) for c in cycles],
         timeline=list(timeline),
         can_start=access.can(current_user, "start_cycle", item),
     )
@@ -97,6 +100,11 @@ def render_followup(mission, *, status: int = 200, update_forms: dict | None = N
         select(Recommendation)
         .join(Cycle, Recommendation.cycle_id == Cycle.id)
         .where(Cycle.mission_id == mission.id, Recommendation.decision.in_(("approved", "amended")))
+        .options(
+            contains_eager(Recommendation.cycle),
+            joinedload(Recommendation.owner),
+            selectinload(Recommendation.updates).joinedload(RecommendationUpdate.actor),
+        )
         .order_by(Recommendation.due, Recommendation.id)
     ).unique()
     today = today_in(mission)

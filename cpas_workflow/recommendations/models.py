@@ -36,11 +36,11 @@ class Recommendation(CreatedAtMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    cycle: Mapped["Cycle"] = relationship(back_populates="recommendations", lazy="joined")  # noqa: F821, UP037
-    component: Mapped[Component] = relationship(lazy="joined")
-    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="joined")
+    cycle: Mapped["Cycle"] = relationship(back_populates="recommendations", lazy="raise_on_sql")  # noqa: F821, UP037
+    component: Mapped[Component] = relationship(lazy="raise_on_sql")
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="raise_on_sql")
     updates: Mapped[list[RecommendationUpdate]] = relationship(
-        back_populates="recommendation", order_by="RecommendationUpdate.id", lazy="selectin"
+        back_populates="recommendation", order_by="RecommendationUpdate.id", lazy="raise_on_sql"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -64,5 +64,5 @@ class RecommendationUpdate(CreatedAtMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text)
 
-    recommendation: Mapped[Recommendation] = relationship(back_populates="updates")
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    recommendation: Mapped[Recommendation] = relationship(back_populates="updates", lazy="raise_on_sql")
+    actor: Mapped[User | None] = relationship(lazy="raise_on_sql")

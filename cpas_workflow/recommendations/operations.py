@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from cpas_workflow.core import access, audit, clock, timezones
 from cpas_workflow.core.errors import Conflict, ValidationFailed
@@ -32,10 +33,19 @@ class RecommendationDraft:
 
 
 def get_recommendation(recommendation_id: int, user) -> Recommendation:
-    recommendation = (
-        db.session.scalars(select(Recommendation).where(Recommendation.id == recommendation_id)).unique().first()
+    """The recommendation with its cycle (as `cycles.queries.head()` loads it), owner and updates."""
+    from cpas_workflow.cycles.queries import head
+
+    query = (
+        select(Recommendation)
+        .where(Recommendation.id == recommendation_id)
+        .options(
+            joinedload(Recommendation.cycle).options(*head()),
+            joinedload(Recommendation.owner),
+            selectinload(Recommendation.updates).joinedload(RecommendationUpdate.actor),
+        )
     )
-    return access.ensure_visible(user, recommendation)
+    return access.ensure_visible(user, db.session.scalars(query).unique().first())
 
 
 def _record(

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from cpas_workflow.core import access
 from cpas_workflow.core.errors import DomainError
 from cpas_workflow.cycles.queries import get_cycle
-from cpas_workflow.cycles.views import render_page
+from cpas_workflow.cycles.views import LOADS, render_page
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.views import render_followup
 from cpas_workflow.pages import label, refusal_status
@@ -21,7 +21,7 @@ from forms.recommendations import DecisionForm, RecommendationForm, UpdateForm
 @bp.post("/cycles/<int:cycle_id>/recommendations")
 @login_required
 def draft_recommendation(cycle_id: int):
-    cycle = get_cycle(cycle_id, current_user, for_update=True)
+    cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["review"]())
     access.require(current_user, "draft_recommendation", cycle)  # 403 before any form error
     form = RecommendationForm()
     form.component.choices = [(c.code, c.code) for c in cycle.mission.components]
@@ -36,7 +36,8 @@ def draft_recommendation(cycle_id: int):
     except DomainError as exc:
         db.session.rollback()
         status = refusal_status(exc, form)
-        return render_page("review", get_cycle(cycle_id, current_user), status=status, recommendation_form=form)
+        cycle = get_cycle(cycle_id, current_user, options=LOADS["review"]())
+        return render_page("review", cycle, status=status, recommendation_form=form)
     flash(_("Recommendation “%(title)s” added.", title=draft.title.strip()), "success")
     return redirect(url_for("web.joint_review", cycle_id=cycle_id))
 
@@ -75,7 +76,10 @@ def decide_recommendation(recommendation_id: int):
         status = 422
     recommendation = operations.get_recommendation(recommendation_id, current_user)
     return render_page(
-        "signoff", get_cycle(cycle_id, current_user), status=status, decision_forms={recommendation.id: form}
+        "signoff",
+        get_cycle(cycle_id, current_user, options=LOADS["signoff"]()),
+        status=status,
+        decision_forms={recommendation.id: form},
     )
 
 

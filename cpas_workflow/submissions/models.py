@@ -31,9 +31,9 @@ class Submission(CreatedAtMixin, db.Model):
     endorsed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    cycle: Mapped["Cycle"] = relationship(back_populates="submissions", lazy="joined")  # noqa: F821, UP037
-    component: Mapped[Component] = relationship(lazy="joined")
-    comments: Mapped[list[SubmissionComment]] = relationship(order_by="SubmissionComment.id", lazy="selectin")
+    cycle: Mapped["Cycle"] = relationship(back_populates="submissions", lazy="raise_on_sql")  # noqa: F821, UP037
+    component: Mapped[Component] = relationship(lazy="raise_on_sql")
+    comments: Mapped[list[SubmissionComment]] = relationship(order_by="SubmissionComment.id", lazy="raise_on_sql")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -55,4 +55,4 @@ class SubmissionComment(CreatedAtMixin, db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
 
-    author = relationship("User", lazy="joined")
+    author = relationship("User", lazy="raise_on_sql")

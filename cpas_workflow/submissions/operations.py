@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Conflict
@@ -29,8 +30,18 @@ class SubmissionChanges:
 
 
 def get_submission(submission_id: int, user) -> Submission:
-    submission = db.session.scalars(select(Submission).where(Submission.id == submission_id)).unique().first()
-    return access.ensure_visible(user, submission)
+    """The submission with its cycle (as `cycles.queries.head()` loads it) and its comments."""
+    from cpas_workflow.cycles.queries import head
+
+    query = (
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .options(
+            joinedload(Submission.cycle).options(*head()),
+            selectinload(Submission.comments).joinedload(SubmissionComment.author),
+        )
+    )
+    return access.ensure_visible(user, db.session.scalars(query).unique().first())
 
 
 def update_submission(

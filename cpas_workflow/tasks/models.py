@@ -16,6 +16,8 @@ class Task(CreatedAtMixin, db.Model):
     __tablename__ = "tasks"
     __table_args__ = (
         Index("ix_tasks_open_role", "closed_at", "role", "mission_id"),
+        # My tasks: the open tasks of a component role, soonest due first
+        Index("ix_tasks_component_role", "component_id", "role", "closed_at", "due"),
         # The scheduler's reminder window: open tasks due by a date, without reading the closed history.
         Index("ix_tasks_open_due", "closed_at", "due"),
     )
@@ -28,14 +30,15 @@ class Task(CreatedAtMixin, db.Model):
     component_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"), index=True)
-    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
-    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
+    # Closing a submission's or an action's tasks finds them by these, not by a scan of every open task.
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"), index=True)
     state: Mapped[str] = mapped_column(String(40))
     due: Mapped[dt.date] = mapped_column(Date)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    mission: Mapped[Mission] = relationship(lazy="joined")
-    component: Mapped[Component | None] = relationship(lazy="joined")
+    mission: Mapped[Mission] = relationship(lazy="raise_on_sql")
+    component: Mapped[Component | None] = relationship(lazy="raise_on_sql")
 
     @property
     def is_open(self) -> bool:

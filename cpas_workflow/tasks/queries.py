@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import and_, false, or_, select
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.core import clock, timezones
 from cpas_workflow.extensions import db
@@ -23,7 +24,12 @@ def addressed_to(user):
 
 def open_tasks_for(user) -> list[Task]:
     """The user's open tasks, soonest due first."""
-    query = select(Task).where(Task.closed_at.is_(None), addressed_to(user)).order_by(Task.due, Task.id)
+    query = (
+        select(Task)
+        .where(Task.closed_at.is_(None), addressed_to(user))
+        .options(joinedload(Task.mission), joinedload(Task.component))
+        .order_by(Task.due, Task.id)
+    )
     return list(db.session.scalars(query).unique())
 
 

@@ -34,18 +34,20 @@ def _pattern(template: str) -> re.Pattern:
 
 
 def _patterns() -> list[tuple[re.Pattern, str]]:
-    """(pattern, template) for every task title of the loaded definitions, the most literal first."""
-    found = current_app.extensions.get("cpas_task_title_patterns")
-    if found is None:
+    """(pattern, template) for every task title of the loaded definitions, the most literal first;
+    built again when the loaded definitions are replaced."""
+    definitions = current_app.extensions["cpas_definitions"]
+    cached = current_app.extensions.get("cpas_task_title_patterns")
+    if cached is None or cached[0] is not definitions:
         templates = {
             spec.title
-            for definition in current_app.extensions["cpas_definitions"].values()
+            for definition in definitions.values()
             for state in definition.states.values()
             for spec in state.tasks
         }
         ordered = sorted(templates, key=lambda t: len(_FIELD.sub("", t)), reverse=True)
-        found = current_app.extensions["cpas_task_title_patterns"] = [(_pattern(t), t) for t in ordered]
-    return found
+        cached = current_app.extensions["cpas_task_title_patterns"] = (definitions, [(_pattern(t), t) for t in ordered])
+    return cached[1]
 
 
 def task_title(title: str) -> str:
