@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from cpas_workflow.extensions import db
 
@@ -46,7 +47,7 @@ def user_of_other_mission(email: str, role: str, component: str | None = None) -
     from cpas_workflow.missions.models import Mission
     from tests.conftest import PASSWORD
 
-    other = db.session.scalar(select(Mission).where(Mission.code == "OTHER"))
+    other = db.session.scalar(select(Mission).where(Mission.code == "OTHER").options(selectinload(Mission.components)))
     user = create_user(email, f"Other {role}", PASSWORD)
     assign_role(user, role, other, component)
     db.session.commit()
