@@ -197,7 +197,26 @@ def test_a_non_spu_posting_the_framework_import_form_gets_403_and_sees_no_draft(
 
 
 def test_an_id_beyond_the_database_range_is_404_for_every_method(api):
+    for huge in (2**31, 2**63, 2**70):  # beyond PostgreSQL's INTEGER, BIGINT, and both
+        assert api(SPU).get(f"/api/v1/cycles/{huge}").status_code == 404
     huge = 2**70
     assert api(SPU).get(f"/api/v1/submissions/{huge}").status_code == 404
     assert api(SPU).put(f"/api/v1/submissions/{huge}", json={"narrative": "x"}).status_code == 404
     assert api(SPU).post(f"/api/v1/cycles/{huge}/transitions", json={"trigger": "open_input"}).status_code == 404
+
+
+def test_every_405_of_every_route_carries_allow(app, demo):
+    from tests.probe_helpers import urls
+
+    client = app.test_client()
+    seen = 0
+    ids = {"code": "DEMO", "cycle_id": 1, "submission_id": 1, "recommendation_id": 1, "user_id": 1}
+    ids |= {"assignment_id": 1, "message_id": 1, "token": "t", "filename": "x.css"}
+    for _endpoint, _method, url in {(e, "", u) for e, _m, u in urls(app, ids)}:
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            response = client.open(url, method=method)
+            if response.status_code == 405:
+                seen += 1
+                allowed = {m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()}
+                assert allowed and method not in allowed, (method, url, response.headers.get("Allow"))
+    assert seen > 100

@@ -73,3 +73,20 @@ def test_images_in_user_markdown_are_not_sent_only_their_words(app, demo):
     assert "the incident map" in row.body_html and "done." in row.body_html
     assert "<img" not in row.body_html and TRACKER not in row.body_html
     assert "<source" not in row.body_html
+
+
+def test_a_display_name_stored_with_line_breaks_does_not_break_the_calendar_feed(app, api, client):
+    from icalendar import Calendar
+    from sqlalchemy import update
+
+    from cpas_workflow.accounts.models import User
+
+    with app.app_context():  # a name stored before one-line fields were checked
+        db.session.execute(update(User).where(User.email == SPU).values(name="Eve\r\nATTENDEE:mailto:x@example.org"))
+        db.session.commit()
+    url = api(SPU).post("/api/v1/me/calendar").get_json()["url"]
+    response = client.get(url.removeprefix("http://cpas.test"))
+    assert response.status_code == 200
+    feed = Calendar.from_ical(response.data)
+    assert str(feed["X-WR-CALNAME"]) == "cpas-workflow: Eve ATTENDEE:mailto:x@example.org"
+    assert b"\r\nATTENDEE" not in response.data

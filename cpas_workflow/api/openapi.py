@@ -8,6 +8,7 @@ from flask import jsonify
 
 from cpas_workflow.accounts.models import LANGUAGES, NOTIFY_CHOICES
 from cpas_workflow.api import bp
+from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.recommendations.models import ACTION_STATUSES, DECISIONS
 from cpas_workflow.submissions.models import RATINGS
 
@@ -56,7 +57,7 @@ TEXT_REQUIRED = {
 }
 N_TEXT = {**TEXT, "type": ["string", "null"]}
 VERSION_IN = {"type": ["integer", "null"], "minimum": 0, "maximum": 2**31 - 1}
-ROW_ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+ROW_ID = {"type": "integer", "minimum": 1, "maximum": DB_ID_MAX}
 PERIOD = {"type": "string", "pattern": "^\\d{4}(-Q[1-4]|-H[12]|-\\d{2})?$", "example": "2026-Q3"}
 CODE = {"type": "string", "minLength": 1, "maxLength": 20, "pattern": "^[A-Z0-9_-]+$"}
 TRANSITION = _obj({"trigger": S, "comment": N_TEXT, "expected_version": VERSION_IN}, ["trigger"])

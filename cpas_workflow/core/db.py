@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cpas_workflow.core import clock
 
-DB_ID_MAX = 2**63 - 1  # the largest id any row can have (a BIGINT); larger numbers name nothing
+DB_ID_MAX = 2**31 - 1  # the largest id a row can have (an INTEGER column on PostgreSQL); larger numbers name nothing
 
 
 class UTCDateTime(TypeDecorator):
