@@ -31,6 +31,7 @@ def _env_int(name: str, default: int) -> int:
 def load_config(instance_path: str) -> dict:
     """Build the Flask config mapping from the environment; `instance_path` anchors local files."""
     instance = Path(instance_path)
+    session_hours = _env_int("CPAS_SESSION_MAX_HOURS", 12)
     return {
         "SECRET_KEY": _env("CPAS_SECRET_KEY"),
         "CPAS_ENV": _env("CPAS_ENV", "development"),
@@ -75,7 +76,56 @@ def load_config(instance_path: str) -> dict:
         "CPAS_MAIL_PASS_SECONDS": _env_int("CPAS_MAIL_PASS_SECONDS", 50),
         "CPAS_FOLLOWUP_EVERY_DAYS": _env_int("CPAS_FOLLOWUP_EVERY_DAYS", 30),
         "BABEL_DEFAULT_LOCALE": "en",
-        "WTF_CSRF_TIME_LIMIT": None,
+        # Sessions and sign-in (SECURITY.md): server-side session records, their time-outs, throttling.
+        "CPAS_SESSION_IDLE_MINUTES": _env_int("CPAS_SESSION_IDLE_MINUTES", 30),
+        "CPAS_SESSION_MAX_HOURS": session_hours,
+        "PERMANENT_SESSION_LIFETIME": session_hours * 3600,
+        "CPAS_SIGN_IN_WINDOW_MINUTES": _env_int("CPAS_SIGN_IN_WINDOW_MINUTES", 15),
+        "CPAS_SIGN_IN_ACCOUNT_LIMIT": _env_int("CPAS_SIGN_IN_ACCOUNT_LIMIT", 10),
+        "CPAS_SIGN_IN_ADDRESS_LIMIT": _env_int("CPAS_SIGN_IN_ADDRESS_LIMIT", 50),
+        "CPAS_SIGN_IN_MAX_DELAY_SECONDS": _env_int("CPAS_SIGN_IN_MAX_DELAY_SECONDS", 2),
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust nothing).
+        "CPAS_TRUSTED_PROXIES": _env_int("CPAS_TRUSTED_PROXIES", 0),
+        "CPAS_UNSUBSCRIBE_DAYS": _env_int("CPAS_UNSUBSCRIBE_DAYS", 60),
+        # A form older than the longest session is refused (Flask-WTF's signed, timed CSRF token).
+        "WTF_CSRF_TIME_LIMIT": session_hours * 3600,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
     }
+
+
+class ConfigError(RuntimeError):
+    """A setting that makes it unsafe to start; the message is one line an operator can act on."""
+
+
+ENVIRONMENTS = ("development", "production")
+
+
+def check_and_secure(config: dict) -> None:
+    """Refuse to start on an unsafe production setting, and turn on every secure default outside
+    development (the only place plain http and a generated key are acceptable)."""
+    env = config["CPAS_ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"CPAS_ENV={env!r} is not known: use one of {', '.join(ENVIRONMENTS)}")
+    if env == "development":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if len(key) < 32:
+        raise ConfigError(
+            "CPAS_SECRET_KEY must be set to a random value of at least 32 characters when CPAS_ENV="
+            f"{env} (make one with: python3 -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    base = config.get("CPAS_BASE_URL") or ""
+    if not base.startswith("https://"):
+        raise ConfigError(f"CPAS_BASE_URL must be the site's https:// address when CPAS_ENV={env} (it is {base!r})")
+    if config.get("CPAS_CHEAP_PASSWORD_HASHES"):
+        raise ConfigError(f"CPAS_CHEAP_PASSWORD_HASHES is for tests only and must not be set when CPAS_ENV={env}")
+    config.update(
+        DEBUG=False,
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_NAME="__Host-cpas_session",  # Secure, whole site, this host only
+        REMEMBER_COOKIE_SECURE=True,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PREFERRED_URL_SCHEME="https",
+        WTF_CSRF_SSL_STRICT=True,
+    )

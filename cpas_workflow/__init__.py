@@ -10,9 +10,10 @@ from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from config import ROOT, load_config
+from config import ROOT, check_and_secure, load_config
 from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.extensions import babel, csrf, db, login_manager, mail, migrate
 
@@ -37,7 +38,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if test_config:
         app.config.update(test_config)
     _check_secret(app)
+    check_and_secure(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    proxies = app.config["CPAS_TRUSTED_PROXIES"]
+    if proxies:  # the client's address and scheme as the proxies saw them (sign-in limits, Secure cookies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -64,13 +69,20 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     register_views(app)
     register_cli(app)
     app.after_request(_security_headers)
-    if app.config["CPAS_ENV"] == "production":
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
     return app
 
 
 def _security_headers(response):
-    """Every asset is the app's own: the browser is told to load nothing from elsewhere."""
+    """Every asset is the app's own: the browser is told to load nothing from elsewhere. Nothing
+    but static files is kept in any cache; outside development the browser is told to use https
+    only (HSTS)."""
+    from flask import current_app
+
+    if _is_private(response):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+    if current_app.config["CPAS_ENV"] != "development":
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; "
@@ -80,6 +92,14 @@ def _security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+def _is_private(response) -> bool:
+    """A response that must not be stored by the browser or any proxy. That is every answer but the
+    app's own static files (or one marked public): signed-in pages, the API and downloads obviously,
+    and the anonymous pages too, which carry an e-mail address (sign-in, unsubscribe) or a secret
+    (the calendar feed)."""
+    return request.endpoint != "static" and not response.cache_control.public
 
 
 class DatabaseId(IntegerConverter):
@@ -93,18 +113,16 @@ class DatabaseId(IntegerConverter):
 
 
 def _check_secret(app: Flask) -> None:
-    if app.config.get("SECRET_KEY"):
+    """Development only: a key per instance folder, kept out of the repository. Elsewhere
+    `check_and_secure` refuses to start without CPAS_SECRET_KEY."""
+    if app.config.get("SECRET_KEY") or app.config["CPAS_ENV"] != "development":
         return
-    if app.config.get("TESTING") or app.config["CPAS_ENV"] == "development":
-        # Development only: a key per instance folder, kept out of the repository.
-        key_file = Path(app.instance_path) / "secret_key"
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        if not key_file.exists():
-            key_file.write_text(os.urandom(32).hex())
-            key_file.chmod(0o600)
-        app.config["SECRET_KEY"] = key_file.read_text().strip()
-        return
-    raise RuntimeError("CPAS_SECRET_KEY must be set outside development and tests")
+    key_file = Path(app.instance_path) / "secret_key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(os.urandom(32).hex())
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
 @event.listens_for(Engine, "connect")

@@ -1,6 +1,6 @@
 """Imports every feature's models, so that the metadata knows every table."""
 
-from cpas_workflow.accounts.models import ApiToken, RoleAssignment, User
+from cpas_workflow.accounts.models import ApiToken, RoleAssignment, SignInAttempt, User, UserSession
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
@@ -24,6 +24,8 @@ __all__ = [
     "Submission",
     "Task",
     "User",
+    "UserSession",
+    "SignInAttempt",
     "WorkflowDefinition",
     "FrameworkVersion",
     "Indicator",

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from cpas_workflow.core import access
 from cpas_workflow.core.errors import DomainError, Forbidden, NotFound
 from cpas_workflow.core.markdown import email_markdown_filter, markdown_filter
+from cpas_workflow.core.redirects import same_site_referrer
 from cpas_workflow.extensions import db, login_manager
 
 bp = Blueprint("web", __name__)
@@ -17,13 +18,6 @@ bp = Blueprint("web", __name__)
 
 def render_error(exc: HTTPException):
     return render_template("errors.html", status=exc.code, message=exc.description), exc.code
-
-
-@login_manager.user_loader
-def load_user(user_id: str):
-    from cpas_workflow.accounts.queries import get_user
-
-    return get_user(int(user_id)) if user_id.isdigit() else None
 
 
 def register_views(app: Flask) -> None:
@@ -72,4 +66,4 @@ def register_views(app: Flask) -> None:
         if isinstance(exc, Forbidden):
             return render_template("errors.html", status=403, message=_("You may not do this here.")), 403
         flash(exc.message, "error")
-        return redirect(request.referrer or url_for("web.index"))
+        return redirect(same_site_referrer() or url_for("web.index"))

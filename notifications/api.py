@@ -13,22 +13,18 @@ from notifications.models import STATUSES
 from notifications.outbox import subject_of
 
 
-def _calendar(user) -> dict:
-    return {"url": calendar_url(user)}
-
-
 @bp.get("/me/calendar")
 def get_calendar():
-    return jsonify(_calendar(current_user()))
+    """Whether the caller has a calendar address; the address itself was shown once, when made."""
+    return jsonify({"url": None, "active": current_user().calendar_token_hash is not None})
 
 
 @bp.post("/me/calendar")
 def create_calendar():
-    """A new secret address (any previous one stops working)."""
-    user = current_user()
-    operations.regenerate_calendar_token(user)
+    """A new secret address, shown this once (any previous one stops working)."""
+    token = operations.regenerate_calendar_token(current_user())
     commit()
-    return jsonify(_calendar(user)), 201
+    return jsonify({"url": calendar_url(token), "active": True}), 201
 
 
 @bp.delete("/me/calendar")
@@ -60,7 +56,7 @@ def admin_outbox():
     )
 
 
-CALENDAR = _obj({"url": NS}, ["url"])
+CALENDAR = _obj({"url": NS, "active": {"type": "boolean"}}, ["url", "active"])
 OUTBOX_ITEM = _obj(
     {
         "id": {"type": "integer"},
@@ -79,10 +75,13 @@ PATHS.update(
     {
         "/me/calendar": {
             "get": _op(
-                "The caller's secret calendar (iCalendar) address, or null", "Calendar", CALENDAR, errors=("401",)
+                "Whether the caller has a calendar address (shown only when made: url is null here)",
+                "Calendar",
+                CALENDAR,
+                errors=("401",),
             ),
             "post": _op(
-                "Make a new calendar address (the old one stops working)",
+                "Make a new calendar address, shown this once (the old one stops working)",
                 "Calendar",
                 CALENDAR,
                 status="201",

@@ -14,10 +14,11 @@ from cpas_workflow.tasks.queries import open_tasks_for
 from notifications.outbox import link, task_path
 
 
-def calendar_url(user) -> str | None:
-    """The user's feed address under CPAS_BASE_URL, like every link in e-mail (behind a proxy the
-    request's own host is an inside address that a calendar program elsewhere cannot reach)."""
-    return link(f"/calendar/{user.calendar_token}.ics") if user.calendar_token else None
+def calendar_url(token: str) -> str:
+    """A feed address under CPAS_BASE_URL, like every link in e-mail (behind a proxy the request's
+    own host is an inside address that a calendar program elsewhere cannot reach). Only the secret's
+    hash is stored, so the address can be shown only when it is made."""
+    return link(f"/calendar/{token}.ics")
 
 
 def calendar_for(user) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from sqlalchemy import select
@@ -34,20 +35,26 @@ def unsubscribe(user: User) -> User:
     return user
 
 
+def _calendar_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def regenerate_calendar_token(user: User) -> str:
-    """A new secret for the user's calendar feed; the old address stops working at once."""
-    user.calendar_token = secrets.token_urlsafe(32)
+    """A new secret for the user's calendar feed, returned to be shown once: only its SHA-256 is kept.
+    The old address stops working at once."""
+    token = secrets.token_urlsafe(32)
+    user.calendar_token_hash = _calendar_digest(token)
     db.session.flush()
-    return user.calendar_token
+    return token
 
 
 def revoke_calendar_token(user: User) -> None:
-    user.calendar_token = None
+    user.calendar_token_hash = None
     db.session.flush()
 
 
 def user_for_calendar(token: str) -> User:
-    query = select(User).where(User.calendar_token == token).options(*with_roles())
+    query = select(User).where(User.calendar_token_hash == _calendar_digest(token)).options(*with_roles())
     user = db.session.scalars(query).unique().first() if token else None
     if user is None or not user.is_enabled:
         raise NotFound("no calendar at this address (the link may have been revoked)")

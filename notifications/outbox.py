@@ -12,7 +12,7 @@ from typing import Any, NamedTuple, Protocol
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from cpas_workflow.core import clock
 from cpas_workflow.core.text import one_line
@@ -40,18 +40,34 @@ def task_path(task) -> str:
     return f"/cycles/{task.cycle_id}"
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+class _ClockSigner(TimestampSigner):
+    """Signs with the app's clock, so a link's age is measured on the same time as everything else."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT, signer=_ClockSigner)
+
+
+class LinkExpired(Exception):
+    """A genuine unsubscribe link older than CPAS_UNSUBSCRIBE_DAYS."""
 
 
 def unsubscribe_token(user: Recipient) -> str:
-    """Signed, so the link works without signing in; bound to the address it was sent to."""
+    """Signed with its date, so the link works without signing in for CPAS_UNSUBSCRIBE_DAYS (60);
+    bound to the address it was sent to."""
     return _serializer().dumps({"u": user.id, "e": user.email})
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """(user id, e-mail) of a genuine, recent link; None if forged; LinkExpired if too old."""
+    max_age = current_app.config["CPAS_UNSUBSCRIBE_DAYS"] * 86400
     try:
-        data = _serializer().loads(token)
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise LinkExpired() from None
     except BadSignature:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("e"), str):

@@ -16,7 +16,7 @@ from forms.notifications import ButtonForm, NotificationSettingsForm
 from notifications import operations
 from notifications.calendar import calendar_for, calendar_url
 from notifications.models import OutboxMessage
-from notifications.outbox import subject_of
+from notifications.outbox import LinkExpired, subject_of
 
 
 @bp.route("/me/notifications", methods=["GET", "POST"])
@@ -29,20 +29,31 @@ def notification_settings():
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("web.notification_settings"))
     status = 422 if request.method == "POST" else 200
+    return _settings_page(form, status)
+
+
+def _settings_page(form, status: int = 200, new_calendar_url: str | None = None):
     return render_template(
-        "notifications/settings.html", form=form, button=ButtonForm(), calendar_url=calendar_url(current_user)
+        "notifications/settings.html",
+        form=form,
+        button=ButtonForm(),
+        has_calendar=current_user.calendar_token_hash is not None,
+        calendar_url=new_calendar_url,
     ), status
 
 
 @bp.post("/me/calendar")
 @login_required
 def regenerate_calendar():
+    """The new address is shown on this answer only (never stored in clear, never in a redirect)."""
     if not ButtonForm().validate_on_submit():
         abort(400)
-    operations.regenerate_calendar_token(current_user)
+    token = operations.regenerate_calendar_token(current_user)
     db.session.commit()
     flash(_("Your calendar has a new address; the old one no longer works."), "success")
-    return redirect(url_for("web.notification_settings"))
+    return _settings_page(
+        NotificationSettingsForm(obj=current_user, formdata=None), new_calendar_url=calendar_url(token)
+    )
 
 
 @bp.post("/me/calendar/revoke")
@@ -62,7 +73,7 @@ def calendar_feed(token: str):
     return Response(
         calendar_for(user),
         mimetype="text/calendar",
-        headers={"Content-Disposition": "inline; filename=cpas-deadlines.ics", "Cache-Control": "private, max-age=300"},
+        headers={"Content-Disposition": "inline; filename=cpas-deadlines.ics", "Cache-Control": "no-store"},
     )
 
 
@@ -72,6 +83,8 @@ def unsubscribe(token: str):
     """GET only asks (link scanners follow links and must not unsubscribe anyone); POST applies."""
     try:
         user = operations.user_for_unsubscribe(token)
+    except LinkExpired:
+        return render_template("notifications/unsubscribe.html", user=None, done=False, expired=True), 410
     except NotFound:
         return render_template("notifications/unsubscribe.html", user=None, done=False), 404
     if request.method == "POST":

@@ -10,7 +10,7 @@ def test_a_whole_cycle_runs_from_draft_to_closed_with_a_return_a_late_component_
     assert (
         cycle["state"] == "draft_plan"
         and cycle["workflow"] == "quarterly_assessment"
-        and cycle["workflow_version"] == 1
+        and cycle["workflow_version"] == 2
     )
 
     ok(fire(api, SPU, cid, "open_input"))

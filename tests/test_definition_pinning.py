@@ -64,7 +64,8 @@ def test_a_running_cycle_opens_tasks_and_sends_reminders_of_its_own_version_whil
         ok(fire(api, SPU, new["id"], "open_input"))
         run_job(app, send_reminders, utc(2026, 10, 12, 9))  # 3 days before the running cycle's due date
 
-    assert (opened["workflow_version"], new["workflow_version"]) == (1, 2)
+    shipped = running["workflow_version"]
+    assert (opened["workflow_version"], new["workflow_version"]) == (shipped, shipped + 1)
     assert _tasks(app, running["id"]) == {
         "civ": ("Submit Civilian component input for 2026-Q4", dt.date(2026, 10, 15)),
         "spu": ("Start the joint review of 2026-Q4", dt.date(2026, 10, 17)),

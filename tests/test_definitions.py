@@ -27,16 +27,18 @@ def test_the_shipped_definitions_load(tmp_path):
     loaded = store.load(_folder(tmp_path))
     assert set(loaded) == {"quarterly_assessment", "component_submission", "mission_plan"}
     quarterly = loaded["quarterly_assessment"]
-    assert quarterly.main_path()[:6] == [
+    assert quarterly.main_path() == [
         "draft_plan",
         "component_input",
         "joint_review",
         "leadership_signoff",
         "followup",
         "closed",
-    ]
+    ]  # cancelling and reopening for correction are exits and detours, not steps
     assert quarterly.transition("cancel", "followup").dest == "cancelled"
     assert quarterly.transition("cancel", "closed") is None
+    assert quarterly.transition("reopen_for_correction", "closed").dest == "correction"
+    assert loaded["mission_plan"].main_path()[-1] == "published"
 
 
 def _set(path, value):
@@ -84,8 +86,8 @@ BROKEN = [
     ("missing states", lambda body: body.pop("states"), "states: is required"),
     (
         "final state with a way out",
-        _set(["transitions", 0, "source"], "closed"),
-        "transitions[0].source: 'closed' is a final state",
+        _set(["transitions", 0, "source"], "cancelled"),
+        "transitions[0].source: 'cancelled' is a final state",
     ),
     ("bad reminders", _set(["reminders", "days_before"], [0]), "reminders.days_before"),
 ]
@@ -108,7 +110,7 @@ def test_a_duplicate_trigger_from_one_state_is_refused(tmp_path):
 
     with pytest.raises(
         DefinitionError,
-        match=r"transitions\[8\].trigger: duplicate trigger 'open_input' from state 'draft_plan' \(also transitions\[0\]\)",
+        match=r"transitions\[10\].trigger: duplicate trigger 'open_input' from state 'draft_plan' \(also transitions\[0\]\)",
     ):
         store.load(_folder(tmp_path, edit))
 
@@ -164,14 +166,14 @@ def test_changed_content_without_a_raised_version_is_refused_once_registered(app
     changed = store.load(_folder(tmp_path, _set(["title"], "Quarterly review (renamed)")))["quarterly_assessment"]
     with pytest.raises(
         DefinitionError,
-        match=r"quarterly_assessment.yaml: version: the content of 'quarterly_assessment' changed but its version 1 was not raised",
+        match=r"quarterly_assessment.yaml: version: the content of 'quarterly_assessment' changed but its version 2 was not raised",
     ):
         store.register(changed)
     db.session.rollback()
-    raised = store.load(_folder(tmp_path / "v2", lambda b: (_set(["title"], "Renamed")(b), _set(["version"], 2)(b))))[
+    raised = store.load(_folder(tmp_path / "v3", lambda b: (_set(["title"], "Renamed")(b), _set(["version"], 3)(b))))[
         "quarterly_assessment"
     ]
-    assert store.register(raised).version == 2
+    assert store.register(raised).version == 3
 
 
 def test_a_running_cycle_stays_on_the_version_it_started_with(app, api, tmp_path):
@@ -180,18 +182,18 @@ def test_a_running_cycle_stays_on_the_version_it_started_with(app, api, tmp_path
     cycle = start_cycle(api)
 
     def edit(body):
-        body["version"] = 2
-        body["transitions"][0]["roles"] = ["leadership"]  # v2: only leadership opens input
+        body["version"] = 3
+        body["transitions"][0]["roles"] = ["leadership"]  # v3: only leadership opens input
 
     v2 = store.load(_folder(tmp_path, edit))
     original = app.extensions["cpas_definitions"]
     app.extensions["cpas_definitions"] = v2
     try:
         new = start_cycle(api, period="2027-Q1", input_due="2027-01-15")
-        assert new["workflow_version"] == 2
+        assert new["workflow_version"] == 3
         assert fire(api, SPU, new["id"], "open_input").status_code == 403
         old = ok(fire(api, SPU, cycle["id"], "open_input"))
-        assert (old["workflow_version"], old["state"]) == (1, "component_input")
+        assert (old["workflow_version"], old["state"]) == (2, "component_input")
     finally:
         app.extensions["cpas_definitions"] = original
 

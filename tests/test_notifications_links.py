@@ -47,8 +47,10 @@ def test_the_settings_page_changes_the_preference(app, api, client):
 
 def test_the_calendar_feed_lists_open_deadlines_as_all_day_events_and_can_be_revoked(app, api, client):
     ok(fire(api, SPU, start_cycle(api, input_due="2026-10-15")["id"], "open_input"))
-    assert api(fp("CIV")).get("/api/v1/me/calendar").get_json() == {"url": None}
+    assert api(fp("CIV")).get("/api/v1/me/calendar").get_json() == {"url": None, "active": False}
     url = ok(api(fp("CIV")).post("/api/v1/me/calendar"), 201)["url"]
+    # shown once: afterwards only the fact that there is one (the secret is stored hashed)
+    assert api(fp("CIV")).get("/api/v1/me/calendar").get_json() == {"url": None, "active": True}
     path = url.removeprefix("http://cpas.test")  # CPAS_BASE_URL
     feed = client.get(path)  # no sign-in: the secret address is the key
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"

@@ -53,13 +53,16 @@ def test_calendar_summaries_with_commas_semicolons_and_newlines_survive(app, api
     assert "[DEMO] Follow up: Radios, phones; and\\ more" in titles
 
 
-def test_the_settings_page_shows_the_calendar_address_under_the_base_url(app, api, client):
-    from tests.conftest import sign_in
+def test_the_settings_page_shows_a_new_calendar_address_once_under_the_base_url(app, api, client):
+    from tests.conftest import csrf_token, sign_in
 
-    ok(api(SPU).post("/api/v1/me/calendar"), 201)
     sign_in(client, SPU)
-    page = client.get("/me/notifications").get_data(as_text=True)
+    made = client.post("/me/calendar", data={"csrf_token": csrf_token(client, "/me/notifications")})
+    page = made.get_data(as_text=True)
+    assert made.status_code == 200
     assert "http://cpas.test/calendar/" in page and "http://localhost/calendar/" not in page
+    again = client.get("/me/notifications").get_data(as_text=True)
+    assert "cpas.test/calendar/" not in again and "You have a calendar address" in again
 
 
 def test_digest_subjects_name_their_day_so_outlook_does_not_thread_them_together(app, api):

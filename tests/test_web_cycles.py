@@ -86,6 +86,7 @@ def test_going_ahead_after_the_deadline_asks_for_the_reason(app, api, frozen_clo
     client = signed_in(app, "spu@demo.example")
     assert "Reason for going ahead" not in page(client, f"/cycles/{cycle['id']}")
     frozen_clock.set(dt.datetime(2026, 10, 17, 8, tzinfo=dt.UTC))
+    client = signed_in(app, "spu@demo.example")  # days later: the first session has timed out
     version = _state(app, cycle["id"])["version"]
     assert "Reason for going ahead without the missing input" in page(client, f"/cycles/{cycle['id']}")
     html = post(

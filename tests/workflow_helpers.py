@@ -32,7 +32,9 @@ def current_workflows(app, folder: Path) -> Iterator[None]:
     """The app starts new cycles on the definitions of `folder` (as after a redeploy with new files)."""
     original = app.extensions["cpas_definitions"]
     app.extensions["cpas_definitions"] = store.load(str(folder))
+    app.extensions.pop("cpas_task_title_patterns", None)  # built from the definitions loaded
     try:
         yield
     finally:
         app.extensions["cpas_definitions"] = original
+        app.extensions.pop("cpas_task_title_patterns", None)

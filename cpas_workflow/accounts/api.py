@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import g, jsonify, request
 
-from cpas_workflow.accounts import operations
+from cpas_workflow.accounts import operations, throttle
 from cpas_workflow.api import bp, serialize
 from cpas_workflow.api.parsing import Field, commit, current_user, read
+from cpas_workflow.core.errors import Throttled
 
 
 @bp.post("/tokens")
 def create_token():
     data = read({"email": Field(str, required=True), "password": Field(str, required=True)})
-    token, row = operations.issue_token(data["email"], data["password"])
+    try:
+        token, row = operations.issue_token(data["email"], data["password"], request.remote_addr or "unknown")
+    except (operations.SignInFailed, Throttled) as exc:
+        throttle.keep_refused_attempt(exc)
+        raise
     commit()
     return jsonify({"token": token, "expires_at": row.expires_at.isoformat()}), 201
+
+
+@bp.delete("/tokens/current")
+def delete_current_token():
+    """The token of this call stops working at once."""
+    operations.revoke_token(g.api_token.id, current_user())
+    commit()
+    return "", 204
 
 
 @bp.get("/me")

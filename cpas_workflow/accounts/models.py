@@ -1,4 +1,5 @@
-"""Users, their role assignments (per mission or component) and API tokens."""
+"""Users, their role assignments (per mission or component), API tokens, browser sessions and sign-in
+attempts."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     notify: Mapped[str] = mapped_column(String(10), default="daily")
     language: Mapped[str] = mapped_column(String(5), default="en")
-    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the secret in the user's calendar address: the address is shown once, when made.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     last_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list[RoleAssignment]] = relationship(
@@ -70,5 +72,34 @@ class ApiToken(CreatedAtMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class UserSession(CreatedAtMixin, db.Model):
+    """One signed-in browser. The cookie carries a random id; only its SHA-256 is stored, and deleting
+    the row ends the session wherever the cookie has been copied to."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship(lazy="raise_on_sql")
+
+
+class SignInAttempt(db.Model):
+    """One try at a password (form or API), for throttling per account and per client address."""
+
+    __tablename__ = "sign_in_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    outcome: Mapped[str] = mapped_column(String(10))  # failed, succeeded, throttled

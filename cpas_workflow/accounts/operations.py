@@ -1,18 +1,21 @@
-"""Verbs on accounts: create users, assign roles, check passwords, issue API tokens, preferences."""
+"""Verbs on accounts: create users, assign roles, check passwords under the sign-in limits, issue and
+revoke API tokens, end sessions, preferences."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import secrets
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
+from cpas_workflow.accounts import sessions, throttle
 from cpas_workflow.accounts.models import (
     COMPONENT_ROLES,
     GLOBAL_ROLES,
@@ -26,12 +29,24 @@ from cpas_workflow.accounts.models import (
 )
 from cpas_workflow.accounts.queries import with_roles
 from cpas_workflow.core import access, audit, clock
-from cpas_workflow.core.errors import Unauthorized, ValidationFailed
+from cpas_workflow.core.db import write_aside
+from cpas_workflow.core.errors import NotFound, Throttled, Unauthorized, ValidationFailed
 from cpas_workflow.core.text import choice, clean_line
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 
 _hashers: dict[bool, PasswordHasher] = {}
+_dummy_hashes: dict[bool, str] = {}
+log = logging.getLogger("cpas.security")
+
+
+class SignInFailed(Unauthorized):
+    """A wrong e-mail or password; `delay` is how long the boundary waits before answering (after
+    committing the recorded attempt, so that the wait holds no lock)."""
+
+    def __init__(self, message: str, delay: float) -> None:
+        super().__init__(message)
+        self.delay = delay
 
 
 def _hasher() -> PasswordHasher:
@@ -57,14 +72,22 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+def _dummy_hash() -> str:
+    """A hash made once with the current parameters, verified when there is no account: an unknown
+    e-mail then costs exactly one verification, like a known one (not a hash plus a verification)."""
+    cheap = bool(current_app.config.get("CPAS_CHEAP_PASSWORD_HASHES"))
+    if cheap not in _dummy_hashes:
+        _dummy_hashes[cheap] = _hasher().hash(secrets.token_urlsafe(16))
+    return _dummy_hashes[cheap]
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The enabled user with this e-mail and password, else None (same work either way)."""
+    """The enabled user with this e-mail and password, else None (one verification either way)."""
     user = find_user(email)
     hasher = _hasher()
     stored = user.password_hash if user and user.password_hash else None
     try:
-        # Without a user, verify against a fresh hash anyway, so timing does not reveal who exists.
-        hasher.verify(stored or hasher.hash("not a password anyone has"), password or "")
+        hasher.verify(stored or _dummy_hash(), password or "")
     except (VerificationError, InvalidHashError):
         return None
     if user is None or stored is None or not user.is_enabled:
@@ -147,10 +170,34 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(email: str, password: str) -> tuple[str, ApiToken]:
+def sign_in(email: str, password: str, address: str) -> User:
+    """The user, if the password is right and neither the account nor `address` is locked; else
+    Throttled (the password is not even looked at) or SignInFailed. Every attempt is recorded and
+    logged, never with the password."""
+    key = normalize_email(email)[:254]
+    lock = throttle.lock_for(key, address)
+    if lock is not None:
+        throttle.record(key, address, "throttled")
+        log.warning("sign-in refused for %r from %s: %s locked until %s", key, address, lock.reason, lock.until)
+        raise Throttled(
+            f"too many failed sign-ins for this {lock.reason}; try again in {lock.retry_after()} seconds",
+            retry_after=lock.retry_after(),
+        )
     user = authenticate(email, password)
     if user is None:
-        raise Unauthorized("e-mail or password is wrong")
+        throttle.record(key, address, "failed")
+        delay = throttle.delay_after_failure(key, address)
+        log.warning("sign-in failed for %r from %s (answer delayed %.1f s)", key, address, delay)
+        raise SignInFailed("e-mail or password is wrong", delay=delay)
+    throttle.record(key, address, "succeeded")
+    log.info("sign-in of %r from %s", key, address)
+    return user
+
+
+def issue_token(email: str, password: str, address: str) -> tuple[str, ApiToken]:
+    """A new bearer token, returned once; only its SHA-256 is stored. The user's expired tokens go."""
+    user = sign_in(email, password, address)
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at <= clock.now()))
     token = secrets.token_urlsafe(32)
     row = ApiToken(
         user=user,
@@ -163,12 +210,45 @@ def issue_token(email: str, password: str) -> tuple[str, ApiToken]:
     return token, row
 
 
-def user_for_token(token: str) -> User | None:
+def token_for(token: str) -> ApiToken | None:
+    """The live token row (its user and roles loaded) for a bearer token, its last use noted (at most
+    once a minute); None if unknown, expired, revoked or its user disabled."""
     query = select(ApiToken).where(ApiToken.token_hash == _digest(token))
     row = db.session.scalars(query.options(joinedload(ApiToken.user).options(*with_roles()))).unique().first()
-    if row is None or row.expires_at <= clock.now() or not row.user.is_enabled:
+    now = clock.now()
+    if row is None or row.expires_at <= now or not row.user.is_enabled:
         return None
-    return row.user
+    if row.last_used_at is None or now - row.last_used_at >= sessions.TOUCH_EVERY:
+        write_aside(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    return row
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens that still work, newest first (for the profile)."""
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at > clock.now())
+    return list(db.session.scalars(query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_token(token_id: int, actor: User) -> None:
+    """The actor's own token stops working at once; another's token is not found."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != actor.id:
+        raise NotFound("no such token")
+    db.session.delete(row)
+    db.session.flush()
+    audit.record("revoke_token", actor=actor, subject=f"user:{actor.email}", comment=f"token {row.id}")
+
+
+def end_everything(user: User) -> None:
+    """Every browser session and API token of `user` stops working now."""
+    sessions.end_all_sessions(user)
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.flush()
+
+
+def sign_out_everywhere(user: User) -> None:
+    end_everything(user)
+    audit.record("sign_out_everywhere", actor=user, subject=f"user:{user.email}")
 
 
 def update_preferences(
@@ -184,11 +264,26 @@ def update_preferences(
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    if authenticate(user.email, current) is None:
-        raise ValidationFailed("the current password is wrong", fields={"current_password": "wrong password"})
+def change_password(user: User, current: str, new: str, address: str) -> None:
+    """A new password; every session and token of the user ends (the boundary starts a new session
+    for the browser that made the change). The current password is checked under the sign-in limits."""
+    try:
+        sign_in(user.email, current, address)
+    except SignInFailed as exc:
+        raise WrongPassword(
+            "the current password is wrong", fields={"current_password": "wrong password"}, delay=exc.delay
+        ) from None
     user.password_hash = hash_password(new)
+    end_everything(user)
     audit.record("change_password", actor=user, subject=f"user:{user.email}")
+
+
+class WrongPassword(ValidationFailed):
+    """The current password given to change it is wrong: 422 on the form, after the sign-in delay."""
+
+    def __init__(self, message: str, fields: dict, delay: float) -> None:
+        super().__init__(message, fields=fields)
+        self.delay = delay
 
 
 # Instance administration (admin only): accounts, enabling, roles granted and withdrawn.
@@ -205,6 +300,8 @@ def set_user_enabled(user: User, is_enabled: bool, actor) -> User:
         raise ValidationFailed("you cannot disable your own account", fields={"is_enabled": "own account"})
     if user.is_enabled != is_enabled:
         user.is_enabled = is_enabled
+        if not is_enabled:
+            end_everything(user)  # enabling again later revives nothing
         db.session.flush()
         audit.record("enable_user" if is_enabled else "disable_user", actor=actor, subject=f"user:{user.email}")
     return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from cpas_workflow.core.errors import DomainError, Unauthorized
+from cpas_workflow.core.errors import DomainError, Throttled, Unauthorized
 from cpas_workflow.edge import allow_header
 from cpas_workflow.extensions import csrf, db
 
@@ -26,22 +26,25 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 def authenticate() -> None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
-    from cpas_workflow.accounts.operations import user_for_token
+    from cpas_workflow.accounts.operations import token_for
 
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("send 'Authorization: Bearer <token>'; get a token from POST /api/v1/tokens")
-    user = user_for_token(token.strip())
-    if user is None:
-        raise Unauthorized("the token is unknown or has expired; get a new one from POST /api/v1/tokens")
-    g.api_user = user
+    row = token_for(token.strip())
+    if row is None:
+        raise Unauthorized("the token is unknown, revoked or expired; get a new one from POST /api/v1/tokens")
+    g.api_token, g.api_user = row, row.user
 
 
 @bp.errorhandler(DomainError)
 def domain_error(exc: DomainError):
     db.session.rollback()
-    return error_response(exc.status, exc.code, exc.message, exc.fields)
+    response = error_response(exc.status, exc.code, exc.message, exc.fields)
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @bp.errorhandler(HTTPException)

@@ -19,6 +19,7 @@ ERRORS = {
     "404": "Not found, or not visible to the caller",
     "409": "Stale expected_version, or a trigger not valid from the current state",
     "422": "A rule refuses: a guard, a missing required comment, a value out of range",
+    "429": "Too many failed sign-ins for this account or address: wait the Retry-After seconds",
 }
 
 
@@ -198,6 +199,10 @@ def _op(
             "description": ERRORS[code],
             "content": {"application/json": {"schema": _ref("Error")}},
         }
+        if code == "429":
+            op["responses"][code]["headers"] = {
+                "Retry-After": {"description": "seconds until attempts are accepted again", "schema": INT}
+            }
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if public:
@@ -221,8 +226,13 @@ PATHS = {
                 ["email", "password"],
             ),
             status="201",
-            errors=("400", "401"),
+            errors=("400", "401", "429"),
             public=True,
+        )
+    },
+    "/tokens/current": {
+        "delete": _op(
+            "Revoke the token of this call (it stops working at once)", "Revoked", status="204", errors=("401",)
         )
     },
     "/me": {"get": _op("The caller", "The caller", _ref("Me"), errors=("401",))},
@@ -357,6 +367,7 @@ PATHS = {
 
 # Results framework, indicator values, reports (cpas_workflow/framework/api.py).
 _PERIOD = {"name": "period", "in": "query", "required": False, "schema": PERIOD}
+_DRAFTS = {"name": "drafts", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"]}}
 _INDICATOR = _obj(
     {
         "code": S,
@@ -468,25 +479,67 @@ PATHS.update(
                 },
             },
         },
+        "/missions/{code}/indicator-values": {
+            "parameters": [_id("code", S)],
+            "get": {
+                **_op(
+                    "Every published indicator value of the mission (its cycle approved by leadership and not reopened "
+                    "since); ?drafts=1 (spu, leadership) adds the others, each with status 'draft'",
+                    "The values",
+                    _obj(
+                        {
+                            "indicator": S,
+                            "period": S,
+                            "component": S,
+                            "value": {},
+                            "unit": S,
+                            "note": S,
+                            "cycle": INT,
+                            "status": {"type": "string", "enum": ["published", "draft"]},
+                        }
+                    ),
+                    array=True,
+                    errors=("401", "403", "404", "422"),
+                ),
+                "parameters": [_PERIOD, _DRAFTS],
+            },
+        },
         "/missions/{code}/indicator-values.csv": {
             "parameters": [_id("code", S)],
             "get": _file_op(
-                "Every indicator value of the mission, one row per indicator, period and component",
+                "Every published indicator value of the mission, one row per indicator, period and component "
+                "(?drafts=1, spu and leadership: unpublished ones too, told apart by the status column)",
                 "text/csv",
-                [_PERIOD],
+                [_PERIOD, _DRAFTS],
+                errors=("401", "403", "404", "422"),
             ),
         },
         "/missions/{code}/indicator-values.xlsx": {
             "parameters": [_id("code", S)],
-            "get": _file_op("Every indicator value of the mission as XLSX", _XLSX, [_PERIOD]),
+            "get": _file_op(
+                "Every published indicator value of the mission as XLSX",
+                _XLSX,
+                [_PERIOD, _DRAFTS],
+                errors=("401", "403", "404", "422"),
+            ),
         },
         "/cycles/{id}/indicator-values.csv": {
             "parameters": [_id("id")],
-            "get": _file_op("The cycle's indicator values", "text/csv"),
+            "get": _file_op(
+                "The cycle's indicator values, once published",
+                "text/csv",
+                [_DRAFTS],
+                errors=("401", "403", "404", "422"),
+            ),
         },
         "/cycles/{id}/indicator-values.xlsx": {
             "parameters": [_id("id")],
-            "get": _file_op("The cycle's indicator values as XLSX", _XLSX),
+            "get": _file_op(
+                "The cycle's indicator values as XLSX, once published",
+                _XLSX,
+                [_DRAFTS],
+                errors=("401", "403", "404", "422"),
+            ),
         },
         "/cycles/{id}/report.pdf": {
             "parameters": [_id("id")],

@@ -22,6 +22,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "manage_instance": ("admin",),
     "compare_missions": ("hq", "admin"),
     "edit_framework": ("spu",),
+    "see_draft_values": ("spu", "leadership"),
 }
 GLOBAL = ("hq", "admin")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Iterator
 
 _frozen: dt.datetime | None = None
@@ -18,6 +19,17 @@ def now() -> dt.datetime:
 
 def today() -> dt.date:
     return now().date()
+
+
+def sleep(seconds: float) -> None:
+    """Wait `seconds`; on a frozen clock the wait is the frozen instant moving on (tests never sleep)."""
+    global _frozen
+    if seconds <= 0:
+        return
+    if _frozen is not None:
+        _frozen = _frozen + dt.timedelta(seconds=seconds)
+        return
+    time.sleep(seconds)
 
 
 def freeze(at: dt.datetime | None) -> None:

@@ -39,3 +39,12 @@ def start_collections_empty(target, args, kwargs) -> None:
     for rel in inspect(type(target)).relationships:
         if rel.uselist and rel.key not in kwargs:
             kwargs[rel.key] = []
+
+
+def write_aside(statement) -> None:
+    """One bookkeeping write (a "last seen" instant) in its own short transaction: committed at once
+    whatever becomes of the request's transaction, and without expiring what the request loaded."""
+    from cpas_workflow.extensions import db
+
+    with db.engine.begin() as connection:
+        connection.execute(statement)

@@ -50,3 +50,14 @@ class RuleRefused(DomainError):
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_failed"
+
+
+class Throttled(DomainError):
+    """Too many failed sign-ins: refused without looking at the password for `retry_after` seconds."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -104,19 +104,30 @@ class Definition:
 
     def main_path(self) -> list[str]:
         """The states in the order a cycle normally goes through them (for drawing the steps):
-        from the initial state, each state's first way forward, leaving out transitions allowed from
-        every open state (such as cancel), which are exits, not steps."""
-        open_states = tuple(name for name, spec in self.states.items() if not spec.is_final)
+        from the initial state, each state's first way forward. Left out: exits (a way into a final
+        state that is open from the very start too, such as cancel), and detours (a state whose every
+        way on leads back to states already passed, such as a correction)."""
         order, seen = [], set()
         state = self.initial
         while state not in seen:
             seen.add(state)
             order.append(state)
-            forward = [t.dest for t in self.transitions_from(state) if t.dest not in seen and t.sources != open_states]
+            forward = [
+                t.dest
+                for t in self.transitions_from(state)
+                if t.dest not in seen and not self._is_exit(t) and not self._is_detour(t.dest, seen)
+            ]
             if not forward:
                 break
             state = forward[0]
         return order
+
+    def _is_exit(self, spec: TransitionSpec) -> bool:
+        return self.states[spec.dest].is_final and self.initial in spec.sources and spec.dest != self.initial
+
+    def _is_detour(self, state: str, seen: set[str]) -> bool:
+        onward = [t.dest for t in self.transitions_from(state) if t.dest != state and not self._is_exit(t)]
+        return bool(onward) and all(dest in seen for dest in onward)
 
 
 def checksum_of(body: dict) -> str:

@@ -25,7 +25,7 @@ def return_submission(ctx: FireContext) -> None:
     from cpas_workflow.engine.firing import fire
 
     submission = next(s for s in ctx.subject.submissions if s.id == ctx.params["submission"])
-    fire(submission, "return", actor=ctx.actor, comment=ctx.comment)
+    fire(submission, "return", actor=ctx.actor, comment=ctx.comment, by_effect=True)
 
 
 @effect("start_followup")

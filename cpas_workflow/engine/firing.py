@@ -56,8 +56,11 @@ def fire(
     comment: str | None = None,
     expected_version: int | None = None,
     params: dict[str, Any] | None = None,
+    by_effect: bool = False,
 ) -> AuditEvent:
-    """Apply `trigger` to `subject` (a Cycle or Submission) as `actor`; flushes, never commits."""
+    """Apply `trigger` to `subject` (a Cycle or Submission) as `actor`; flushes, never commits.
+    `by_effect`: fired by an effect of a transition whose roles were already checked (a cycle's
+    reopening returns a submission as leadership, who could not return it on their own)."""
     definition = store.definition_of(subject)
     check_version(subject, expected_version)
     if trigger not in definition.triggers():
@@ -72,7 +75,7 @@ def fire(
             f"'{trigger}' is not possible while {noun(subject)} is {subject.state}"
             + (f"; possible now: {', '.join(possible)}" if possible else "; nothing can change it any more")
         )
-    if not access.holds_any(actor, spec.roles, subject):
+    if not by_effect and not access.holds_any(actor, spec.roles, subject):
         raise Forbidden(f"'{trigger}' on {noun(subject)} is for the role(s) {', '.join(spec.roles)} only")
     comment = (comment or "").strip() or None
     if spec.is_comment_required and not comment:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cpas_workflow.core import timezones
 from cpas_workflow.engine.registry import FireContext, guard
 
-INPUT_STATES = ("component_input", "joint_review")
+INPUT_STATES = ("component_input", "joint_review", "correction")  # cycle states that take component input
 
 
 def _listing(submissions) -> str:
@@ -83,7 +83,7 @@ def every_action_settled(ctx: FireContext):
 def cycle_accepts_input(ctx: FireContext):
     cycle = ctx.subject.cycle
     if cycle.state not in INPUT_STATES:
-        return f"the cycle is in {cycle.state}: component input is taken only during component input or joint review"
+        return f"the cycle is in {cycle.state}: component input is taken only during component input, joint review or a correction"
     return None
 
 

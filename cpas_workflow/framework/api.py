@@ -12,7 +12,7 @@ from cpas_workflow.core import access
 from cpas_workflow.core.errors import BadRequest, NotFound, ValidationFailed
 from cpas_workflow.cycles import queries as cycle_queries
 from cpas_workflow.cycles.operations import PERIOD
-from cpas_workflow.framework import exports, operations, queries, reports
+from cpas_workflow.framework import entries, exports, operations, queries, reports
 from cpas_workflow.framework.imports import check_size
 from cpas_workflow.framework.values import number_of
 
@@ -145,18 +145,41 @@ def _values_file(rows, fmt: str, name: str) -> Response:
     return _file(exports.to_xlsx(exports.VALUE_COLUMNS, table, "indicator values"), exports.XLSX_TYPE, f"{name}.xlsx")
 
 
+def _drafts(mission) -> bool:
+    """`?drafts=1`: values not yet published too (spu and leadership of the mission only)."""
+    raw = request.args.get("drafts", "0")
+    if raw not in ("0", "1", "false", "true"):
+        raise ValidationFailed(f"drafts must be 1 or 0, not {raw!r}", fields={"drafts": "must be 1 or 0"})
+    if raw in ("0", "false"):
+        return False
+    access.require(current_user(), "see_draft_values", mission)
+    return True
+
+
+def _mission_values(mission, cycle=None) -> list:
+    """The values a caller asked for, by the publication rule (the one query that says it)."""
+    period = _period()
+    return queries.mission_values(mission, period=period, cycle=cycle, drafts=_drafts(mission))
+
+
+@bp.get("/missions/<code>/indicator-values")
+def mission_values_json(code: str):
+    mission = cycle_queries.get_mission(code, current_user())
+    return jsonify([entries.serialize_published(v) for v in _mission_values(mission)])
+
+
 @bp.get("/missions/<code>/indicator-values.<any(csv, xlsx):fmt>")
 def mission_values(code: str, fmt: str):
     mission = cycle_queries.get_mission(code, current_user())
-    period = _period()
-    rows = queries.mission_values(mission, period=period)
+    rows = _mission_values(mission)
+    period = request.args.get("period")
     return _values_file(rows, fmt, f"{mission.code}-indicator-values{'-' + period if period else ''}")
 
 
 @bp.get("/cycles/<int:cycle_id>/indicator-values.<any(csv, xlsx):fmt>")
 def cycle_values(cycle_id: int, fmt: str):
     cycle = cycle_queries.get_cycle(cycle_id, current_user())
-    rows = queries.mission_values(cycle.mission, cycle=cycle, period=_period())
+    rows = _mission_values(cycle.mission, cycle)
     return _values_file(rows, fmt, f"{cycle.mission.code}-{cycle.period}-indicator-values")
 
 

@@ -26,6 +26,7 @@ VALUE_COLUMNS = (
     "target",
     "direction",
     "cycle",
+    "status",
 )
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,6 +71,7 @@ def value_rows(rows: list[IndicatorValue]) -> list[list]:
             v.indicator.target_value or "",
             v.indicator.direction,
             v.submission.cycle_id,
+            "published" if v.is_published else "draft",
         ]
         for v in rows
     ]

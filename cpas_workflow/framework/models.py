@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime
@@ -148,6 +148,10 @@ class IndicatorValue(CreatedAtMixin, db.Model):
     component: Mapped[Component] = relationship(lazy="raise_on_sql")
     submission = relationship("Submission", lazy="raise_on_sql")
 
+    # Set by the query that read the value (framework.queries.mission_values): whether the
+    # publication rule lets it leave the mission. Not stored.
+    is_published = None
+
     @property
     def value(self):
         """The value as the API gives it: a number, true/false, a level's name, or None (no data)."""
@@ -161,3 +165,27 @@ class IndicatorValue(CreatedAtMixin, db.Model):
         if kind == "count":
             return int(self.value_number)
         return self.value_number
+
+
+class IndicatorValueChange(db.Model):
+    """One change of an indicator value after its first submission: who, when, old → new, why.
+    Kept by submission and indicator (not by value row), so a value removed keeps its history."""
+
+    __tablename__ = "indicator_value_changes"
+    __table_args__ = (Index("ix_indicator_value_changes_value", "submission_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("framework_indicators.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    old_number: Mapped[float | None] = mapped_column(Float)
+    old_text: Mapped[str | None] = mapped_column(String(100))
+    old_no_data_reason: Mapped[str | None] = mapped_column(Text)
+    new_number: Mapped[float | None] = mapped_column(Float)  # new_* all empty: the value was removed
+    new_text: Mapped[str | None] = mapped_column(String(100))
+    new_no_data_reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    indicator: Mapped[Indicator] = relationship(lazy="raise_on_sql")
+    actor = relationship("User", lazy="raise_on_sql")

@@ -1,13 +1,17 @@
-"""Reading frameworks and indicator values: the version a cycle uses, values for exports and trends."""
+"""Reading frameworks and indicator values: the version a cycle uses, values for exports and trends,
+and the publication rule (which values may leave the mission)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
-from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, Result
+from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, IndicatorValueChange, Result
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.submissions.models import Submission
 
@@ -80,11 +84,107 @@ def values_of_submission(submission: Submission) -> list[IndicatorValue]:
     )
 
 
-def mission_values(mission: Mission, *, period: str | None = None, cycle: Cycle | None = None) -> list[IndicatorValue]:
-    """Every value reported in the mission's assessment cycles (cancelled ones left out), ordered by
-    period, indicator and component; narrowed to one period or one cycle if asked."""
+# The publication rule. A cycle's values are *published* once leadership approved the assessment
+# (the cycle left `leadership_signoff` by `approve`) and it has not been reopened (or cancelled)
+# since. It is read from the audit trail, which every transition writes in its own transaction, so
+# it holds for every version of the workflow a cycle may run on. Nothing else decides it.
+APPROVAL = ("approve", "leadership_signoff")  # the trigger, and the state it leaves
+UNPUBLISHING = ("reopen_for_correction", "cancel")  # triggers that take an approval back
+
+
+def _last_cycle_event(*conditions) -> ColumnElement:
+    return (
+        select(func.max(AuditEvent.id))
+        .where(AuditEvent.cycle_id == Cycle.id, AuditEvent.subject.startswith("cycle:"), *conditions)
+        .correlate(Cycle)
+        .scalar_subquery()
+    )
+
+
+def is_published_clause() -> ColumnElement[bool]:
+    """The rule as a condition on `Cycle` (one query, usable in any select of cycles or values)."""
+    approved = _last_cycle_event(AuditEvent.action == APPROVAL[0], AuditEvent.from_state == APPROVAL[1])
+    withdrawn = _last_cycle_event(AuditEvent.action.in_(UNPUBLISHING))
+    return and_(approved.is_not(None), or_(withdrawn.is_(None), withdrawn < approved))
+
+
+def is_published(cycle: Cycle) -> bool:
+    return db.session.scalar(select(Cycle.id).where(Cycle.id == cycle.id, is_published_clause())) is not None
+
+
+def _first_approval_at() -> ColumnElement:
+    return (
+        select(func.min(AuditEvent.at))
+        .where(
+            AuditEvent.cycle_id == Cycle.id,
+            AuditEvent.subject.startswith("cycle:"),
+            AuditEvent.action == APPROVAL[0],
+            AuditEvent.from_state == APPROVAL[1],
+        )
+        .correlate(Cycle)
+        .scalar_subquery()
+    )
+
+
+def first_published_at(cycle: Cycle) -> dt.datetime | None:
+    """When leadership first approved the cycle's assessment (None: never)."""
+    return db.session.scalar(select(_first_approval_at()).where(Cycle.id == cycle.id))
+
+
+def corrected_at(mission: Mission) -> dict[tuple[int, int], dt.datetime]:
+    """When each value changed last after its cycle was first published, by (submission, indicator)."""
+    rows = db.session.execute(
+        select(IndicatorValueChange.submission_id, IndicatorValueChange.indicator_id, func.max(IndicatorValueChange.at))
+        .join(Submission, IndicatorValueChange.submission_id == Submission.id)
+        .join(Cycle, Submission.cycle_id == Cycle.id)
+        .where(Cycle.mission_id == mission.id, IndicatorValueChange.at > _first_approval_at())
+        .group_by(IndicatorValueChange.submission_id, IndicatorValueChange.indicator_id)
+    )
+    return {(submission_id, indicator_id): at for submission_id, indicator_id, at in rows}
+
+
+def last_submitted_at(submission: Submission) -> dt.datetime | None:
+    """When the component's input was last submitted (None: never); values older than that were submitted."""
+    return db.session.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.cycle_id == submission.cycle_id,
+            AuditEvent.subject.startswith(f"submission:{submission.id}:"),
+            AuditEvent.action == "submit",
+        )
+    )
+
+
+def value_changes(submission_ids: list[int]) -> dict[tuple[int, int], list[IndicatorValueChange]]:
+    """The history of values changed after their first submission, by (submission, indicator), oldest first."""
+    found: dict[tuple[int, int], list[IndicatorValueChange]] = {}
+    if not submission_ids:
+        return found
+    rows = db.session.scalars(
+        select(IndicatorValueChange)
+        .where(IndicatorValueChange.submission_id.in_(submission_ids))
+        .options(joinedload(IndicatorValueChange.indicator), joinedload(IndicatorValueChange.actor))
+        .order_by(IndicatorValueChange.id)
+    ).unique()
+    for change in rows:
+        found.setdefault((change.submission_id, change.indicator_id), []).append(change)
+    return found
+
+
+def mission_values(
+    mission: Mission,
+    *,
+    period: str | None = None,
+    cycle: Cycle | None = None,
+    drafts: bool = False,
+    draft_of: Cycle | None = None,
+) -> list[IndicatorValue]:
+    """The mission's *published* indicator values, ordered by period, indicator and component;
+    narrowed to one period or one cycle if asked. `drafts` adds the values of every cycle not
+    published (cancelled ones left out); `draft_of` adds those of that one cycle only. Each value
+    says whether it is published in `is_published`."""
+    published = is_published_clause()
     query = (
-        select(IndicatorValue)
+        select(IndicatorValue, published)
         .join(Submission, IndicatorValue.submission_id == Submission.id)
         .join(Cycle, Submission.cycle_id == Cycle.id)
         .join(Indicator, IndicatorValue.indicator_id == Indicator.id)
@@ -95,19 +195,25 @@ def mission_values(mission: Mission, *, period: str | None = None, cycle: Cycle 
             joinedload(IndicatorValue.component),
         )
     )
+    if not drafts:
+        query = query.where(published if draft_of is None else or_(published, Cycle.id == draft_of.id))
     if period is not None:
         query = query.where(IndicatorValue.period == period)
     if cycle is not None:
         query = query.where(Submission.cycle_id == cycle.id)
-    rows = db.session.scalars(query).unique()
+    rows = []
+    for value, flag in db.session.execute(query).unique():
+        value.is_published = bool(flag)
+        rows.append(value)
     return sorted(rows, key=lambda v: (v.period, v.indicator.position, v.indicator.code, v.component.code))
 
 
-def history(mission: Mission, up_to_period: str) -> dict[str, list[IndicatorValue]]:
-    """Values by indicator code, oldest period first, up to and including `up_to_period`
-    (periods like 2026-Q3 sort in time order as text)."""
+def history(mission: Mission, up_to_period: str, *, draft_of: Cycle | None = None) -> dict[str, list[IndicatorValue]]:
+    """Published values by indicator code, oldest period first, up to and including `up_to_period`
+    (periods like 2026-Q3 sort in time order as text); with `draft_of`, that cycle's own values
+    too, published or not (its assessment shows them, marked as a draft)."""
     by_code: dict[str, list[IndicatorValue]] = {}
-    for value in mission_values(mission):
+    for value in mission_values(mission, draft_of=draft_of):
         if value.period <= up_to_period:
             by_code.setdefault(value.indicator.code, []).append(value)
     return by_code

@@ -3,11 +3,12 @@ built once here from the data, rendered by templates (HTML) and WeasyPrint (PDF)
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from cpas_workflow.core import clock
+from cpas_workflow.core import clock, timezones
 from cpas_workflow.core.text import N_
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.framework import charts, queries
@@ -49,6 +50,7 @@ class IndicatorRow:
     status: str
     chart: str
     table: list[tuple[str, str, str]] = field(default_factory=list)  # (period, component, value shown)
+    corrected_on: dt.date | None = None  # the current value changed after it was first published
 
     @property
     def value_shown(self) -> str:
@@ -141,8 +143,12 @@ def _periods(mission: Mission, up_to: str) -> list[str]:
     return periods[-TREND_PERIODS:]
 
 
-def indicator_rows(cycle: Cycle, indicators: list[Indicator], *, small: bool = False) -> list[IndicatorRow]:
-    history = queries.history(cycle.mission, cycle.period)
+def indicator_rows(
+    cycle: Cycle, indicators: list[Indicator], *, small: bool = False, with_draft: bool = False
+) -> list[IndicatorRow]:
+    """Rows of published values; `with_draft` adds the cycle's own values when not yet published."""
+    history = queries.history(cycle.mission, cycle.period, draft_of=cycle if with_draft else None)
+    corrected = queries.corrected_at(cycle.mission)
     periods = _periods(cycle.mission, cycle.period)
     rows = []
     for indicator in indicators:
@@ -162,9 +168,40 @@ def indicator_rows(cycle: Cycle, indicators: list[Indicator], *, small: bool = F
                     (v.period, v.component.code, _("no data") if v.no_data_reason is not None else show(indicator, v))
                     for v in past
                 ],
+                corrected_on=_corrected_on(cycle, current, corrected),
             )
         )
     return rows
+
+
+def _shown_side(indicator: Indicator, number, text, no_data_reason) -> str:
+    if no_data_reason is not None:
+        return _("no data")
+    if number is None and text is None:
+        return _("removed")
+    return display(indicator.kind, number, text, indicator.unit)
+
+
+def value_history(submission_ids: list[int]) -> dict[tuple[int, int], list[dict]]:
+    """Each value's changes after its first submission, by (submission, indicator), in the reader's words."""
+    return {
+        key: [
+            {
+                "at": c.at,
+                "actor": c.actor.name if c.actor else "",
+                "old": _shown_side(c.indicator, c.old_number, c.old_text, c.old_no_data_reason),
+                "new": _shown_side(c.indicator, c.new_number, c.new_text, c.new_no_data_reason),
+                "reason": c.reason,
+            }
+            for c in changes
+        ]
+        for key, changes in queries.value_changes(submission_ids).items()
+    }
+
+
+def _corrected_on(cycle: Cycle, value: IndicatorValue | None, corrected: dict) -> dt.date | None:
+    at = None if value is None else corrected.get((value.submission_id, value.indicator_id))
+    return None if at is None else timezones.local_date(at, cycle.mission.timezone)
 
 
 def _indicators_under(outcome: Result) -> list[Indicator]:
@@ -188,12 +225,13 @@ def assessment(cycle: Cycle) -> dict:
                     for code in outcome.component_codes
                     if code in submissions
                 ]
-                blocks.append(
-                    OutcomeBlock(priority, outcome, contributions, indicator_rows(cycle, _indicators_under(outcome)))
-                )
+                rows = indicator_rows(cycle, _indicators_under(outcome), with_draft=True)
+                blocks.append(OutcomeBlock(priority, outcome, contributions, rows))
     all_rows = [r for b in blocks for r in b.indicators]
     return {
         "cycle": cycle,
+        "is_draft": not queries.is_published(cycle),
+        "first_published_at": queries.first_published_at(cycle),
         "version": version,
         "blocks": blocks,
         "submissions": list(cycle.submissions),
@@ -224,14 +262,16 @@ def summary(rows: list[IndicatorRow], submissions) -> dict:
 def factsheet(mission: Mission, period: str) -> dict:
     """One page for a period: headline indicators with trends, the components' ratings."""
     cycle = queries.cycle_for_period(mission, period)
-    if cycle is None:
+    if cycle is None or not queries.is_published(cycle):
         return {
             "mission": mission,
             "period": period,
-            "cycle": None,
+            "cycle": cycle,
+            "is_published": False,
             "rows": [],
             "submissions": [],
             "rating_labels": RATING_LABELS,
+            "generated_at": clock.now(),
         }
     version = queries.version_for_cycle(cycle)
     indicators = [] if version is None else [i for i in version.indicators if i.is_headline] or list(version.indicators)
@@ -240,6 +280,7 @@ def factsheet(mission: Mission, period: str) -> dict:
         "mission": mission,
         "period": period,
         "cycle": cycle,
+        "is_published": True,
         "rows": rows,
         "submissions": list(cycle.submissions),
         "summary": summary(indicator_rows(cycle, list(version.indicators)) if version else [], list(cycle.submissions)),
@@ -309,11 +350,13 @@ def comparison(missions: list[Mission], period: str) -> list[dict]:
     rows = []
     for mission in missions:
         cycle = queries.cycle_for_period(mission, period)
+        is_published = cycle is not None and queries.is_published(cycle)
         rows.append(
             {
                 "mission": mission,
                 "cycle": cycle,
-                "priorities": priority_ratings(cycle) if cycle else [],
+                "is_published": is_published,
+                "priorities": priority_ratings(cycle) if is_published else [],
                 "late": lateness(mission, cycle, period),
             }
         )

@@ -141,6 +141,7 @@ def submission_indicators(submission_id: int):
                 errors = exc.fields or {"form": exc.message}
         submission = get_submission(submission_id, current_user)
     saved = {v.indicator.code: v for v in queries.values_of_submission(submission)}
+    submitted_at = queries.last_submitted_at(submission)
     return render_template(
         "framework/indicator_values.html",
         submission=submission,
@@ -149,6 +150,9 @@ def submission_indicators(submission_id: int):
         typed=typed,
         errors=errors,
         form=form,
+        submitted={code for code, v in saved.items() if submitted_at is not None and v.created_at <= submitted_at},
+        needs_reason=queries.first_published_at(submission.cycle) is not None,
+        history=reports.value_history([submission.id]),
         can_edit=access.can(current_user, "edit_submission", submission)
         and submission.state in ("pending", "returned"),
     ), 422 if errors else 200

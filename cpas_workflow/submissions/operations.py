@@ -13,6 +13,7 @@ from cpas_workflow.core.errors import Conflict
 from cpas_workflow.core.text import choice, clean_text
 from cpas_workflow.engine import fire
 from cpas_workflow.engine.firing import check_version, flush_or_conflict
+from cpas_workflow.engine.guards import INPUT_STATES
 from cpas_workflow.extensions import db
 from cpas_workflow.submissions import indicator_hooks
 from cpas_workflow.submissions.models import RATINGS, Submission, SubmissionComment
@@ -54,7 +55,7 @@ def update_submission(
         raise Conflict(
             f"the {submission.component.code} submission is {submission.state}: it can be edited only while pending or returned"
         )
-    if submission.cycle.state not in ("draft_plan", "draft", "component_input", "joint_review"):
+    if submission.cycle.state not in ("draft_plan", "draft", *INPUT_STATES):
         raise Conflict(f"the cycle is {submission.cycle.state}: input can no longer be changed")
     if changes.narrative is not UNSET:
         submission.narrative = clean_text(changes.narrative, "narrative")
