@@ -279,3 +279,63 @@ def test_leadership_reopens_on_the_cycle_page_and_a_missing_reason_is_shown_on_t
     assert done.status_code == 302
     assessment = lead.get(f"/cycles/{cycle['id']}/assessment").get_data(as_text=True)
     assert "PROJET — non approuvé" in assessment and "Rouverte pour correction" in assessment
+
+
+def test_the_focal_point_corrects_a_value_on_the_page_giving_the_reason_and_sees_its_history(app, api, cycle):
+    approve(api, cycle)
+    mil = submissions_of(cycle)["MIL"]
+    ok(reopen(api, LEAD, cycle, comment="MIL-1 is wrong", submission=mil))
+    client = web_client(app, fp("MIL"))
+    url = f"/submissions/{mil}/indicators"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="change_reason-MIL-1"' in page and "required if you change it" in page
+    form = {
+        "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1),
+        "expected_version": re.search(r'name="expected_version" value="(\d+)"', page).group(1),
+        "value-MIL-1": "412",
+        "value-MIL-2": "55",
+    }
+    refused = client.post(url, data=form)
+    shown = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'value="412"' in shown  # what was typed is kept
+    assert "MIL-1 was approved by leadership: say why its value changes" in shown
+    assert ok(api(fp("MIL")).get(f"/api/v1/submissions/{mil}"))["indicator_values"][0]["value"] == 437
+    saved = client.post(url, data={**form, "change_reason-MIL-1": "Recounted"})
+    assert saved.status_code == 302
+    page = " ".join(client.get(url).get_data(as_text=True).split())
+    assert "437 → <strong>412</strong> — Recounted" in page
+    assert ok(api(fp("MIL")).get(f"/api/v1/submissions/{mil}"))["indicator_values"][0]["value"] == 412
+
+
+def _before_corrections(body: dict) -> None:
+    """quarterly_assessment as it was at version 1: no correction state, closed was final."""
+    body["version"] = 1
+    del body["states"]["correction"]
+    body["states"]["closed"]["final"] = True
+    body["transitions"] = [
+        t for t in body["transitions"] if t["trigger"] != "reopen_for_correction" and t["source"] != "correction"
+    ]
+    for t in body["transitions"]:
+        if t["trigger"] == "submit_for_signoff":
+            t["source"] = "joint_review"
+        if t["trigger"] == "cancel":
+            t["source"] = "*"
+
+
+def test_a_cycle_started_before_corrections_existed_keeps_its_version_and_cannot_be_reopened(app, api, tmp_path):
+    from tests.workflow_helpers import current_workflows, edited_workflows
+
+    published_framework(api)
+    with current_workflows(app, edited_workflows(tmp_path, quarterly_assessment=_before_corrections)):
+        old = start_cycle(api, period=PERIOD)
+    assert old["workflow_version"] == 1
+    old = ok(fire(api, SPU, old["id"], "open_input"))
+    for s in old["submissions"]:
+        body = {"narrative": "Input.", "rating": "on_track", "indicator_values": VALUES[s["component"]]}
+        ok(api(fp(s["component"])).put(f"/api/v1/submissions/{s['id']}", json=body))
+    assert approve(api, old)["state"] == "followup"  # published by the same rule as any version
+    assert where_mil_1_is(app, api, 437)["api"] is True
+    refused = reopen(api, LEAD, old, comment="Wrong", submission=submissions_of(old)["MIL"])
+    assert refused.status_code == 422 and "unknown trigger" in refused.get_json()["error"]["message"]
+    new = start_cycle(api, period="2027-Q1", input_due="2027-01-15")
+    assert new["workflow_version"] > 1  # new cycles run on the shipped version, which knows corrections

@@ -10,12 +10,14 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
+from cpas_workflow.engine.models import WorkflowDefinition
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, IndicatorValueChange, Result
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.submissions.models import Submission
 
 PLANNING_WORKFLOWS = ("mission_plan",)  # they draft the framework; they do not report on it
+ASSESSMENT_WORKFLOW = "quarterly_assessment"  # the cycles whose values make the trends and factsheets
 
 
 def version_tree() -> tuple:
@@ -175,13 +177,15 @@ def mission_values(
     *,
     period: str | None = None,
     cycle: Cycle | None = None,
+    since: str | None = None,
+    up_to: str | None = None,
     drafts: bool = False,
     draft_of: Cycle | None = None,
 ) -> list[IndicatorValue]:
     """The mission's *published* indicator values, ordered by period, indicator and component;
-    narrowed to one period or one cycle if asked. `drafts` adds the values of every cycle not
-    published (cancelled ones left out); `draft_of` adds those of that one cycle only. Each value
-    says whether it is published in `is_published`."""
+    narrowed to one period, one cycle or a span of periods (`since`, `up_to`) if asked. `drafts`
+    adds the values of every cycle not published (cancelled ones left out); `draft_of` adds those of
+    that one cycle only. Each value says whether it is published in `is_published`."""
     published = is_published_clause()
     query = (
         select(IndicatorValue, published)
@@ -201,6 +205,10 @@ def mission_values(
         query = query.where(IndicatorValue.period == period)
     if cycle is not None:
         query = query.where(Submission.cycle_id == cycle.id)
+    if since is not None:
+        query = query.where(IndicatorValue.period >= since)
+    if up_to is not None:
+        query = query.where(IndicatorValue.period <= up_to)
     rows = []
     for value, flag in db.session.execute(query).unique():
         value.is_published = bool(flag)
@@ -208,31 +216,49 @@ def mission_values(
     return sorted(rows, key=lambda v: (v.period, v.indicator.position, v.indicator.code, v.component.code))
 
 
-def history(mission: Mission, up_to_period: str, *, draft_of: Cycle | None = None) -> dict[str, list[IndicatorValue]]:
+def history(
+    mission: Mission, up_to_period: str, *, since: str | None = None, draft_of: Cycle | None = None
+) -> dict[str, list[IndicatorValue]]:
     """Published values by indicator code, oldest period first, up to and including `up_to_period`
-    (periods like 2026-Q3 sort in time order as text); with `draft_of`, that cycle's own values
-    too, published or not (its assessment shows them, marked as a draft)."""
+    (from `since` on, if given), read in one statement (periods like 2026-Q3 sort in time order as
+    text); with `draft_of`, that cycle's own values too, published or not (its assessment shows
+    them, marked as a draft)."""
     by_code: dict[str, list[IndicatorValue]] = {}
-    for value in mission_values(mission, draft_of=draft_of):
-        if value.period <= up_to_period:
-            by_code.setdefault(value.indicator.code, []).append(value)
+    for value in mission_values(mission, since=since, up_to=up_to_period, draft_of=draft_of):
+        by_code.setdefault(value.indicator.code, []).append(value)
     return by_code
 
 
-def assessment_cycles(mission: Mission) -> list[Cycle]:
-    rows = db.session.scalars(
+def _assessments(mission: Mission):
+    """The mission's assessment cycles (cancelled ones left out), as a query to narrow."""
+    return (
         select(Cycle)
-        .where(Cycle.mission_id == mission.id, Cycle.state != "cancelled")
-        .options(
-            joinedload(Cycle.mission).joinedload(Mission.components),
-            joinedload(Cycle.definition),
-            selectinload(Cycle.submissions),
-            selectinload(Cycle.recommendations),
+        .join(WorkflowDefinition, Cycle.definition_id == WorkflowDefinition.id)
+        .where(
+            Cycle.mission_id == mission.id,
+            Cycle.state != "cancelled",
+            WorkflowDefinition.name == ASSESSMENT_WORKFLOW,
         )
-        .order_by(Cycle.period)
-    ).unique()
-    return [c for c in rows if c.workflow == "quarterly_assessment"]
+    )
+
+
+def assessment_periods(mission: Mission, *, up_to: str, last: int) -> list[str]:
+    """The `last` periods up to `up_to` (included, assessed or not) of the mission's assessments."""
+    query = _assessments(mission).with_only_columns(Cycle.period).where(Cycle.period <= up_to).distinct()
+    return sorted(set(db.session.scalars(query)) | {up_to})[-last:]
 
 
 def cycle_for_period(mission: Mission, period: str) -> Cycle | None:
-    return next((c for c in assessment_cycles(mission) if c.period == period), None)
+    """The mission's assessment of `period`, with what the factsheet and the HQ page show of it."""
+    query = (
+        _assessments(mission)
+        .where(Cycle.period == period)
+        .options(
+            joinedload(Cycle.mission).selectinload(Mission.components),
+            contains_eager(Cycle.definition),
+            selectinload(Cycle.submissions),
+            selectinload(Cycle.recommendations),
+        )
+        .order_by(Cycle.id)
+    )
+    return db.session.scalars(query).first()

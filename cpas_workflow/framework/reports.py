@@ -138,23 +138,34 @@ def trend_chart(
     return chart
 
 
-def _periods(mission: Mission, up_to: str) -> list[str]:
-    periods = sorted({c.period for c in queries.assessment_cycles(mission) if c.period <= up_to} | {up_to})
-    return periods[-TREND_PERIODS:]
+@dataclass
+class Trends:
+    """What every indicator row of one report needs, read once per request whatever the number of
+    outcomes or indicators: the trend's periods, and their values by indicator code."""
+
+    cycle: Cycle
+    periods: list[str]
+    values: dict[str, list[IndicatorValue]]
+    corrected: dict[tuple[int, int], dt.datetime]  # when a published value was last corrected
+
+
+def trends(cycle: Cycle, *, with_draft: bool = False) -> Trends:
+    """The last TREND_PERIODS assessed periods up to the cycle's, their published values (and with
+    `with_draft` the cycle's own values when not yet published), and which were corrected: three
+    statements, whatever the size of the framework or the history."""
+    periods = queries.assessment_periods(cycle.mission, up_to=cycle.period, last=TREND_PERIODS)
+    values = queries.history(cycle.mission, cycle.period, since=periods[0], draft_of=cycle if with_draft else None)
+    return Trends(cycle, periods, values, queries.corrected_at(cycle.mission))
 
 
 def indicator_rows(
-    cycle: Cycle, indicators: list[Indicator], *, small: bool = False, with_draft: bool = False
+    trend: Trends, indicators: list[Indicator], *, small: bool = False, charted: bool = True
 ) -> list[IndicatorRow]:
-    """Rows of published values; `with_draft` adds the cycle's own values when not yet published."""
-    history = queries.history(cycle.mission, cycle.period, draft_of=cycle if with_draft else None)
-    corrected = queries.corrected_at(cycle.mission)
-    periods = _periods(cycle.mission, cycle.period)
+    """One row per indicator from data already read (`charted=False`: figures only, for summaries)."""
     rows = []
     for indicator in indicators:
-        past = [v for v in history.get(indicator.code, []) if v.period in periods]
-        current = next((v for v in past if v.period == cycle.period), None)
-        chart = trend_chart(indicator, periods, past, small=small)
+        past = [v for v in trend.values.get(indicator.code, []) if v.period in trend.periods]
+        current = next((v for v in past if v.period == trend.cycle.period), None)
         rows.append(
             IndicatorRow(
                 indicator=indicator,
@@ -163,12 +174,12 @@ def indicator_rows(
                 baseline=shown_level(indicator, indicator.baseline_value),
                 target=shown_level(indicator, indicator.target_value),
                 status=status(indicator, current),
-                chart=charts.render(chart),
+                chart=charts.render(trend_chart(indicator, trend.periods, past, small=small)) if charted else "",
                 table=[
                     (v.period, v.component.code, _("no data") if v.no_data_reason is not None else show(indicator, v))
                     for v in past
                 ],
-                corrected_on=_corrected_on(cycle, current, corrected),
+                corrected_on=_corrected_on(trend.cycle, current, trend.corrected),
             )
         )
     return rows
@@ -204,11 +215,29 @@ def _corrected_on(cycle: Cycle, value: IndicatorValue | None, corrected: dict) -
     return None if at is None else timezones.local_date(at, cycle.mission.timezone)
 
 
-def _indicators_under(outcome: Result) -> list[Indicator]:
-    found = list(outcome.indicators)
-    for output in outcome.children:
-        found += list(output.indicators)
-    return found
+class Tree:
+    """A framework version's results and indicators by parent, from the lists read with the version
+    (walking `children` would read each result's children in a statement of its own)."""
+
+    def __init__(self, version: FrameworkVersion) -> None:
+        self.children: dict[int | None, list[Result]] = {}
+        for result in version.results:
+            self.children.setdefault(result.parent_id, []).append(result)
+        self.indicators: dict[int, list[Indicator]] = {}
+        for indicator in version.indicators:
+            self.indicators.setdefault(indicator.result_id, []).append(indicator)
+
+    def priorities(self) -> list[Result]:
+        return [r for r in self.children.get(None, []) if r.level == "priority"]
+
+    def children_of(self, result: Result) -> list[Result]:
+        return self.children.get(result.id, [])
+
+    def indicators_under(self, outcome: Result) -> list[Indicator]:
+        found = list(self.indicators.get(outcome.id, []))
+        for output in self.children_of(outcome):
+            found += self.indicators.get(output.id, [])
+        return found
 
 
 def assessment(cycle: Cycle) -> dict:
@@ -218,14 +247,15 @@ def assessment(cycle: Cycle) -> dict:
     submissions = {s.component.code: s for s in cycle.submissions}
     blocks: list[OutcomeBlock] = []
     if version is not None:
-        for priority in version.of_level("priority"):
-            for outcome in priority.children:
+        trend, tree = trends(cycle, with_draft=True), Tree(version)
+        for priority in tree.priorities():
+            for outcome in tree.children_of(priority):
                 contributions = [
                     (code, submissions[code].rating, submissions[code].narrative)
                     for code in outcome.component_codes
                     if code in submissions
                 ]
-                rows = indicator_rows(cycle, _indicators_under(outcome), with_draft=True)
+                rows = indicator_rows(trend, tree.indicators_under(outcome))
                 blocks.append(OutcomeBlock(priority, outcome, contributions, rows))
     all_rows = [r for b in blocks for r in b.indicators]
     return {
@@ -275,7 +305,8 @@ def factsheet(mission: Mission, period: str) -> dict:
         }
     version = queries.version_for_cycle(cycle)
     indicators = [] if version is None else [i for i in version.indicators if i.is_headline] or list(version.indicators)
-    rows = indicator_rows(cycle, indicators[:6], small=True)
+    trend = trends(cycle)
+    rows = indicator_rows(trend, indicators[:6], small=True)
     return {
         "mission": mission,
         "period": period,
@@ -283,7 +314,9 @@ def factsheet(mission: Mission, period: str) -> dict:
         "is_published": True,
         "rows": rows,
         "submissions": list(cycle.submissions),
-        "summary": summary(indicator_rows(cycle, list(version.indicators)) if version else [], list(cycle.submissions)),
+        "summary": summary(
+            indicator_rows(trend, list(version.indicators), charted=False) if version else [], list(cycle.submissions)
+        ),
         "rating_labels": RATING_LABELS,
         "recommendations": [r for r in cycle.recommendations if r.is_action],
         "generated_at": clock.now(),
@@ -296,10 +329,11 @@ def priority_ratings(cycle: Cycle) -> list[tuple[Result, list[tuple[str, str | N
     if version is None:
         return []
     ratings = {s.component.code: s.rating for s in cycle.submissions}
-    found = []
-    for priority in version.of_level("priority"):
+    found, tree = [], Tree(version)
+    for priority in tree.priorities():
         codes = sorted(
-            {c for outcome in priority.children for c in outcome.component_codes} | set(priority.component_codes)
+            {c for outcome in tree.children_of(priority) for c in outcome.component_codes}
+            | set(priority.component_codes)
         )
         found.append((priority, [(c, ratings.get(c)) for c in codes if c in ratings]))
     return found
