@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format bench install install-test clean
+.PHONY: run serve test lint format bench install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -31,7 +31,17 @@ run: install
 	@$(FLASK) cpas scheduler & sched=$$!; trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
 		$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
+# Production serving: gunicorn (workers from the core count, gunicorn.conf.py) with the scheduler beside it.
+# Serves CPAS_DATABASE_URL when set (migrated first), else the demo database; Ctrl-C stops both.
+serve: install
+	$(FLASK) cpas init-db
+	@if [ -z "$${CPAS_DATABASE_URL}" ] && ! grep -qs '^CPAS_DATABASE_URL=.' .env; then $(FLASK) cpas demo; fi
+	@echo "Serving on http://$(HOST):$(PORT) with gunicorn; the scheduler runs beside it. /healthz /readyz /metrics"
+	@$(FLASK) cpas scheduler & sched=$$!; trap 'kill $$sched 2>/dev/null; wait $$sched' EXIT INT TERM; \
+		$(BIN)/gunicorn --bind $(HOST):$(PORT)
+
 test: install-test
+	@sh scripts/ensure-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test

@@ -75,6 +75,9 @@ def load_config(instance_path: str) -> dict:
         "CPAS_MAIL_BATCH": _env_int("CPAS_MAIL_BATCH", 200),
         "CPAS_MAIL_PASS_SECONDS": _env_int("CPAS_MAIL_PASS_SECONDS", 50),
         "CPAS_FOLLOWUP_EVERY_DAYS": _env_int("CPAS_FOLLOWUP_EVERY_DAYS", 30),
+        # Production serving (cpas_workflow/serving/): metrics access, readiness.
+        "CPAS_METRICS_TOKEN": _env("CPAS_METRICS_TOKEN"),
+        "CPAS_READY_HEARTBEAT_SECONDS": _env_int("CPAS_READY_HEARTBEAT_SECONDS", 300),
         "BABEL_DEFAULT_LOCALE": "en",
         # Sessions and sign-in (SECURITY.md): server-side session records, their time-outs, throttling.
         "CPAS_SESSION_IDLE_MINUTES": _env_int("CPAS_SESSION_IDLE_MINUTES", 30),

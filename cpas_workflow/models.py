@@ -9,12 +9,14 @@ from cpas_workflow.missions.models import Component, Mission
 from cpas_workflow.recommendations.models import Recommendation, RecommendationUpdate
 from cpas_workflow.submissions.models import Submission, SubmissionComment
 from cpas_workflow.tasks.models import Task
+from notifications.heartbeat import SchedulerHeartbeat
 from notifications.models import OutboxMessage
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "OutboxMessage",
+    "SchedulerHeartbeat",
     "Component",
     "Cycle",
     "Mission",

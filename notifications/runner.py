@@ -12,6 +12,7 @@ from flask import Flask
 
 from cpas_workflow.core import clock
 from cpas_workflow.extensions import db
+from notifications import heartbeat
 from notifications.jobs import JOBS
 
 log = logging.getLogger("cpas.scheduler")
@@ -19,18 +20,21 @@ STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def run_job(name: str, job, now: dt.datetime) -> bool:
-    """Run one job as of `now` in its own transaction; False if it failed (logged, rolled back)."""
+    """Run one job as of `now` in its own transaction; False if it failed (logged, rolled back).
+    Either way the process's heartbeat records the run (at the real time, not `now`)."""
+    ok = False
     try:
         with clock.frozen(now):
             job(now)
         db.session.commit()
-        return True
+        ok = True
     except Exception:
         db.session.rollback()
         log.exception("job %s failed", name)
-        return False
     finally:
+        heartbeat.beat(name, ok)
         db.session.remove()
+    return ok
 
 
 def run_once(now: dt.datetime) -> list[str]:

@@ -108,8 +108,14 @@ def test_a_value_is_published_only_once_leadership_approved_its_cycle(app, api, 
     sid = submissions_of(cycle)
     submit_and_endorse(api, sid["MIL"], "MIL")
     assert where_mil_1_is(app, api, 437) == NOWHERE  # submitted and endorsed, still a draft
+    spu = web_client(app, SPU)
+    for url in ("/missions/DEMO", f"/cycles/{cycle['id']}"):
+        assert "values not published (draft)" in spu.get(url).get_data(as_text=True)
     approve(api, cycle)
     assert where_mil_1_is(app, api, 437) == EVERYWHERE
+    for url in ("/missions/DEMO", f"/cycles/{cycle['id']}"):
+        shown = spu.get(url).get_data(as_text=True)
+        assert "values published" in shown and "values not published" not in shown
 
 
 def test_spu_and_leadership_may_export_drafts_marked_as_such_and_no_one_else(app, api, cycle):

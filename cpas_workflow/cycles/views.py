@@ -15,6 +15,7 @@ from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store
 from cpas_workflow.engine.firing import allowed_triggers
 from cpas_workflow.extensions import db
+from cpas_workflow.framework.queries import is_published
 from cpas_workflow.pages import LABELS, choices, days_left, label, refusal_status
 from cpas_workflow.recommendations.models import DECISIONS
 from cpas_workflow.views import bp
@@ -100,6 +101,7 @@ def render_page(
         PAGES[page],
         cycle=cycle,
         page=page,
+        is_published=is_published(cycle) if page == "cycle" else None,
         steps=steps(cycle),
         progress=progress(cycle),
         actions=_actions(cycle),

@@ -13,6 +13,7 @@ from cpas_workflow.core.errors import Conflict, Forbidden, RuleRefused
 from cpas_workflow.engine import store, tasks
 from cpas_workflow.engine.registry import EFFECTS, FireContext
 from cpas_workflow.extensions import db
+from cpas_workflow.serving import metrics
 
 
 def noun(subject) -> str:
@@ -107,6 +108,7 @@ def fire(
         comment=comment,
     )
     flush_or_conflict(subject)
+    metrics.transition_fired(db.session, definition.name, trigger)
     return event
 
 

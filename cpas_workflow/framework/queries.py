@@ -128,6 +128,11 @@ def _first_approval_at() -> ColumnElement:
     )
 
 
+def published_cycle_ids(mission: Mission) -> set[int]:
+    """The mission's cycles whose values are published, in one statement (for lists of cycles)."""
+    return set(db.session.scalars(select(Cycle.id).where(Cycle.mission_id == mission.id, is_published_clause())))
+
+
 def first_published_at(cycle: Cycle) -> dt.datetime | None:
     """When leadership first approved the cycle's assessment (None: never)."""
     return db.session.scalar(select(_first_approval_at()).where(Cycle.id == cycle.id))

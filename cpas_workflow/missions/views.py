@@ -17,6 +17,7 @@ from cpas_workflow.cycles.queries import get_mission, mission_cycles, submission
 from cpas_workflow.cycles.views import progress, steps
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
+from cpas_workflow.framework.queries import published_cycle_ids
 from cpas_workflow.pages import choices, refusal_status, today_in
 from cpas_workflow.recommendations.models import ACTION_STATUSES, SETTLED_STATUSES, Recommendation, RecommendationUpdate
 from cpas_workflow.views import bp
@@ -46,6 +47,7 @@ def mission(code: str):
         cycles=[(c, progress(c, counts[c.id]), steps(c)) for c in cycles],
         timeline=list(timeline),
         can_start=access.can(current_user, "start_cycle", item),
+        published=published_cycle_ids(item),
     )
 
 

@@ -3,12 +3,15 @@ Chromium driven by Playwright (no browser download). Browser tests run on SQLite
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium, as `scripts/ensure-chromium` (run by `make test`) finds or installs it.
+CHROMIUM = shutil.which(os.environ.get("CPAS_CHROMIUM") or "chromium") or "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
