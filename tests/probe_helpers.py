@@ -13,6 +13,8 @@ from cpas_workflow.extensions import db
 
 # Routes no signed-in user reaches through a session or token: they carry a secret of their own.
 SECRET_ROUTES = {"static", "web.calendar_feed", "web.unsubscribe", "api.openapi", "api.create_token"}
+# Probes for the load balancer and the monitoring: no mission data, and 503 is their way to say "not ready".
+SECRET_ROUTES |= {"serving.healthz", "serving.readyz", "metrics.metrics"}
 # Tables that change on every signed-in request (sessions, tokens, sign-in bookkeeping): not stored data.
 BOOKKEEPING = re.compile(r"session|token|throttl|attempt|sign_?in|login")
 
