@@ -4,9 +4,11 @@ where a task's work is done, and putting a domain refusal back on the form that 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
+from babel import dates as babel_dates
 from flask import Flask, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from cpas_workflow.core import clock, timezones
@@ -117,6 +119,13 @@ def label(kind: str, value: str | None) -> str:
     """The translated label of a stored code (a state, a rating…); the code itself if unknown."""
     if value is None:
         return "—"
+    return _label_in(kind, value, lang())
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_in(kind: str, value: str, locale: str) -> str:
+    # Cached per language: a page shows the same few labels on every row, and a lazy string
+    # looks up the request's translations each time it is read.
     found = LABELS.get(kind, {}).get(value)
     if found is None:  # an audit event's to_state may be a decision or an action status
         found = next((labels[value] for labels in LABELS.values() if value in labels), value.replace("_", " "))
@@ -138,7 +147,13 @@ def local_datetime(instant: dt.datetime | None, mission=None) -> str:
 
 
 def local_day(day: dt.date | None) -> str:
-    return format_date(day, "medium") if day is not None else ""
+    return _day_in(day, lang()) if day is not None else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_in(day: dt.date, locale: str) -> str:
+    # Lists show the same due dates on many rows; formatting one costs more than the rest of its row.
+    return babel_dates.format_date(day, "medium", locale=locale)
 
 
 def today_in(mission) -> dt.date:

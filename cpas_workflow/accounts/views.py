@@ -4,7 +4,7 @@ in, API tokens), and resuming the browser's server-side session on every request
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -76,10 +76,10 @@ def sign_in():
             throttle.keep_refused_attempt(exc)
             minutes = max(1, round(exc.retry_after / 60))
             form.form_errors.append(
-                _(
-                    "Too many failed sign-ins. For your security, signing in is paused: try again in "
-                    "%(minutes)d minutes.",
-                    minutes=minutes,
+                ngettext(
+                    "Too many failed sign-ins. For your security, signing in is paused: try again in %(num)d minute.",
+                    "Too many failed sign-ins. For your security, signing in is paused: try again in %(num)d minutes.",
+                    minutes,
                 )
             )
             page = render_template("accounts/sign_in.html", form=form)

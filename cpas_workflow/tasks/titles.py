@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import yaml
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 # What each placeholder may stand for: periods and mission codes are single words.
 _PLACEHOLDER = {"period": r"\S+", "mission": r"\S+"}
@@ -51,7 +51,19 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
 
 
 def task_title(title: str) -> str:
-    """`title` (as stored, in English) in the current language."""
+    """`title` (as stored, in English) in the current language (remembered per language: the same
+    titles come back on every page, and matching one runs through every template's pattern)."""
+    cache = current_app.extensions.setdefault("cpas_task_title_cache", {})
+    key = (str(get_locale()), title)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= 20_000:
+            cache.clear()
+        found = cache[key] = _translated(title)
+    return found
+
+
+def _translated(title: str) -> str:
     for pattern, template in _patterns():
         match = pattern.fullmatch(title)
         if match is not None:
