@@ -73,3 +73,24 @@ def test_a_report_sends_as_many_statements_for_a_large_framework_and_history_as_
     counts = {size: statements(app, get, URLS[report].format(**ids)) for size, ids in missions.items()}
     assert counts["large"] == counts["small"], counts
     assert counts["small"] <= 40, counts  # and few: every outcome and cycle is not read one by one
+
+
+def test_the_hq_comparison_sends_as_many_statements_for_three_missions_as_for_two(app, missions):
+    from cpas_workflow.accounts.models import RoleAssignment
+
+    with app.app_context():
+        hq = User(email="hq@bench.example", name="HQ", notify="off", password_hash=hash_password(PASSWORD))
+        db.session.add(hq)
+        db.session.flush()
+        db.session.add(RoleAssignment(user_id=hq.id, role="hq"))
+        db.session.commit()
+    get = signed_in(app, "hq@bench.example").get
+    url = "/hq?period=" + LAST_PERIOD
+    two = statements(app, get, url)
+    with app.app_context():
+        users = {u.email.split("@")[0]: u for u in db.session.scalars(db.select(User))}
+        build_mission("MTHIRD", users={"spu": users["spu"], "lead": users["lead"]}, **SIZES["small"])
+        db.session.commit()
+    page = get(url).get_data(as_text=True)
+    assert all(f"M{code} — Mission M{code}" in page for code in ("SMALL", "LARGE", "THIRD"))
+    assert statements(app, get, url) == two

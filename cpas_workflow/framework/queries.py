@@ -236,11 +236,15 @@ def history(
 
 def _assessments(mission: Mission):
     """The mission's assessment cycles (cancelled ones left out), as a query to narrow."""
+    return _assessments_of([mission.id])
+
+
+def _assessments_of(mission_ids: list[int]):
     return (
         select(Cycle)
         .join(WorkflowDefinition, Cycle.definition_id == WorkflowDefinition.id)
         .where(
-            Cycle.mission_id == mission.id,
+            Cycle.mission_id.in_(mission_ids),
             Cycle.state != "cancelled",
             WorkflowDefinition.name == ASSESSMENT_WORKFLOW,
         )
@@ -255,8 +259,13 @@ def assessment_periods(mission: Mission, *, up_to: str, last: int) -> list[str]:
 
 def cycle_for_period(mission: Mission, period: str) -> Cycle | None:
     """The mission's assessment of `period`, with what the factsheet and the HQ page show of it."""
+    return cycles_for_period([mission], period).get(mission.id)
+
+
+def cycles_for_period(missions: list[Mission], period: str) -> dict[int, Cycle]:
+    """Each mission's assessment of `period` by mission id, read together (HQ compares them all)."""
     query = (
-        _assessments(mission)
+        _assessments_of([m.id for m in missions])
         .where(Cycle.period == period)
         .options(
             joinedload(Cycle.mission).selectinload(Mission.components),
@@ -266,4 +275,22 @@ def cycle_for_period(mission: Mission, period: str) -> Cycle | None:
         )
         .order_by(Cycle.id)
     )
-    return db.session.scalars(query).first()
+    found: dict[int, Cycle] = {}
+    for cycle in db.session.scalars(query).unique():
+        found.setdefault(cycle.mission_id, cycle)
+    return found
+
+
+def published_among(cycles: list[Cycle]) -> set[int]:
+    """The ids of those of `cycles` whose values are published, in one statement."""
+    if not cycles:
+        return set()
+    return set(db.session.scalars(select(Cycle.id).where(Cycle.id.in_([c.id for c in cycles]), is_published_clause())))
+
+
+def versions_by_id(ids: set[int]) -> dict[int, FrameworkVersion]:
+    """Framework versions with their whole tree, by id, read together."""
+    if not ids:
+        return {}
+    query = select(FrameworkVersion).where(FrameworkVersion.id.in_(ids)).options(*version_tree())
+    return {v.id: v for v in db.session.scalars(query).unique()}

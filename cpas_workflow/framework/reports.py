@@ -323,9 +323,10 @@ def factsheet(mission: Mission, period: str) -> dict:
     }
 
 
-def priority_ratings(cycle: Cycle) -> list[tuple[Result, list[tuple[str, str | None]]]]:
-    """For each priority, the ratings of the components contributing to its outcomes."""
-    version = queries.version_for_cycle(cycle)
+def priority_ratings(
+    cycle: Cycle, version: FrameworkVersion | None
+) -> list[tuple[Result, list[tuple[str, str | None]]]]:
+    """For each priority of `version` (the cycle's), the ratings of the components contributing to its outcomes."""
     if version is None:
         return []
     ratings = {s.component.code: s.rating for s in cycle.submissions}
@@ -380,17 +381,23 @@ def period_end(period: str):
 
 
 def comparison(missions: list[Mission], period: str) -> list[dict]:
-    """HQ's view: missions side by side for one period."""
+    """HQ's view: missions side by side for one period. The cycles, which are published and their
+    frameworks are each read once for all the missions."""
+    cycles = queries.cycles_for_period(missions, period)
+    published = queries.published_among(list(cycles.values()))
+    versions = queries.versions_by_id({c.framework_version_id for c in cycles.values() if c.id in published})
     rows = []
     for mission in missions:
-        cycle = queries.cycle_for_period(mission, period)
-        is_published = cycle is not None and queries.is_published(cycle)
+        cycle = cycles.get(mission.id)
+        is_published = cycle is not None and cycle.id in published
+        if is_published:
+            version = versions.get(cycle.framework_version_id) or queries.version_for_cycle(cycle)
         rows.append(
             {
                 "mission": mission,
                 "cycle": cycle,
                 "is_published": is_published,
-                "priorities": priority_ratings(cycle) if is_published else [],
+                "priorities": priority_ratings(cycle, version) if is_published else [],
                 "late": lateness(mission, cycle, period),
             }
         )
