@@ -105,7 +105,7 @@ LABELS: dict[str, dict[str, object]] = {
         "weekly": _l("Weekly digest"),
         "off": _l("Off"),
     },
-    "language": {"en": _l("English"), "fr": _l("French")},
+    "language": {"en": "English", "fr": "Français"},  # each language in its own name, never translated
     "kind": {
         "civilian": _l("Civilian"),
         "military": _l("Military"),

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel.speaklater import LazyString
 from sqlalchemy import bindparam, select, update
 
 from cpas_workflow.accounts.models import RoleAssignment, User
@@ -27,6 +28,7 @@ from cpas_workflow.core.text import N_
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
+from cpas_workflow.pages import local_day
 from cpas_workflow.tasks.models import Task
 from notifications.outbox import Deferred, add_deferred, deferred_row, renders, task_path
 
@@ -248,7 +250,7 @@ def render_digest(kind: str, context: dict) -> tuple[str, tuple, dict]:
         N_("Your weekly cpas-workflow digest, week of %(day)s")
         if context["period"] == "weekly"
         else N_("Your daily cpas-workflow digest, %(day)s"),
-        {"day": context["day"]},
+        {"day": LazyString(local_day, dt.date.fromisoformat(context["day"]))},  # as the pages write dates
     )
     return (
         "digest",

@@ -12,6 +12,7 @@ import json
 from types import SimpleNamespace
 
 from flask import current_app
+from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
@@ -31,6 +32,12 @@ SUBJECTS = {
     "escalation": N_("Overdue: %(title)s"),
     "followup": N_("Follow-up: %(title)s"),
 }
+OVERDUE_REMINDER = N_("Overdue: %(title)s, %(late)s")
+
+
+def days_late(days: int) -> str:
+    """'6 days late', in the language in force when it is formatted."""
+    return ngettext("%(num)d day late", "%(num)d days late", days)
 
 
 def task_snapshot(task, mission_code: str, today: dt.date, **extra) -> str:
@@ -54,7 +61,10 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
     due = dt.date.fromisoformat(context["due"])
     recommendation_id = context.get("recommendation_id")
     recommendation = db.session.get(Recommendation, recommendation_id) if recommendation_id else None
+    days_left = (due - dt.date.fromisoformat(context["today"])).days
     subject = (SUBJECTS[kind], {"title": LazyString(task_title, context["title"])})  # in the recipient's language
+    if kind == "reminder" and days_left < 0:  # a reminder after the due date says so, and how late
+        subject = (OVERDUE_REMINDER, subject[1] | {"late": LazyString(days_late, -days_left)})
     return (
         kind,
         subject,
@@ -63,7 +73,7 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
             "recommendation": recommendation,
             "mission": SimpleNamespace(code=context["mission"]),
             "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + context["path"],
-            "days_left": (due - dt.date.fromisoformat(context["today"])).days,
+            "days_left": days_left,
             "holders": context.get("holders"),
         },
     )

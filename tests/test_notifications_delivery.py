@@ -190,7 +190,7 @@ def test_a_daily_digest_arrives_by_smtp_with_its_tasks_and_links_in_both_parts(a
     cycle = start_cycle(api)
     run_pass(app, utc(2026, 10, 2, 6))  # 07:00 in Bangui, the digest hour
     [received] = [r for r in smtp.inbox.received if r.recipients == [SPU]]
-    assert received.message["Subject"] == "Your daily cpas-workflow digest, 2026-10-02"
+    assert received.message["Subject"] == "Your daily cpas-workflow digest, Oct 2, 2026"
     link = f"http://cpas.test/cycles/{cycle['id']}"
     assert "Open component input for 2026-Q4" in received.text and link in received.text
     assert "Open component input for 2026-Q4" in received.html and f'href="{link}"' in received.html

@@ -71,10 +71,10 @@ def test_digest_subjects_name_their_day_so_outlook_does_not_thread_them_together
     run_job(app, send_digests, utc(2026, 10, 2, 6))
     run_job(app, send_digests, utc(2026, 10, 3, 6))
     subjects = [m.subject for m in outbox(app, kind="digest", recipient=SPU)]
-    assert subjects == ["Your daily cpas-workflow digest, 2026-10-02", "Your daily cpas-workflow digest, 2026-10-03"]
+    assert subjects == ["Your daily cpas-workflow digest, Oct 2, 2026", "Your daily cpas-workflow digest, Oct 3, 2026"]
     run_job(app, send_digests, utc(2026, 10, 5, 6))  # Monday 07:00 in Bangui
     [weekly] = outbox(app, kind="digest", recipient="lead@demo.example")
-    assert weekly.subject == "Your weekly cpas-workflow digest, week of 2026-10-05"
+    assert weekly.subject == "Your weekly cpas-workflow digest, week of Oct 5, 2026"
 
 
 def test_digest_changes_are_timed_on_the_readers_clock(app, api, frozen_clock):

@@ -151,9 +151,9 @@ def test_daily_digests_go_out_at_the_digest_hour_in_each_missions_time_zone(app,
     run_job(app, send_digests, utc(2026, 10, 2, 12, 0))
     assert digests(app) == sent
     [spu] = outbox(app, kind="digest", recipient=SPU)
-    assert spu.subject == "Your daily cpas-workflow digest, 2026-10-02"
+    assert spu.subject == "Your daily cpas-workflow digest, Oct 2, 2026"
     [tokyo] = outbox(app, kind="digest", recipient="spu@other.example")
-    assert tokyo.subject == "Your daily cpas-workflow digest, 2026-10-02"  # its local day, 07:00 in Tokyo
+    assert tokyo.subject == "Your daily cpas-workflow digest, Oct 2, 2026"  # its local day, 07:00 in Tokyo
     assert "Open component input for 2026-Q4" in spu.body_text and "http://cpas.test/cycles/" in spu.body_html
     [lead] = outbox(app, kind="digest", recipient=LEAD)
     assert "What changed" in lead.body_text and "Sam Planner" in lead.body_text
@@ -177,7 +177,7 @@ def test_weekly_digests_go_out_on_the_digest_weekday_only(app, api):
     run_job(app, send_digests, utc(2026, 10, 5, 6))  # Monday 07:00 in Bangui
     run_job(app, send_digests, utc(2026, 10, 6, 6))
     [weekly] = outbox(app, kind="digest", recipient=LEAD)
-    assert weekly.subject == "Your weekly cpas-workflow digest, week of 2026-10-05"
+    assert weekly.subject == "Your weekly cpas-workflow digest, week of Oct 5, 2026"
 
 
 def test_a_scheduler_pass_run_twice_sends_nothing_the_second_time(app, api, frozen_clock):

@@ -26,7 +26,7 @@ PAGES = {
     "sign-off": (SPU, "/cycles/{cid}/sign-off", 5, 6),
     "submission page": (fp("CIV"), "/submissions/{sid}", 3, 6),
     "submission page (being edited)": (fp("MIL"), "/submissions/{open_sid}", 5, 6),
-    "follow-up board": (SPU, "/missions/DEMO/follow-up", 4, 6),
+    "follow-up board": (SPU, "/missions/DEMO/follow-up", 5, 6),
 }
 # The consolidated assessment page and the reports are counted by their own tests (reports feature).
 API_READS = {

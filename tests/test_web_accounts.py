@@ -1,5 +1,7 @@
 """Sign in and out, and the profile page: name, notifications, language, password."""
 
+import re
+
 from tests.conftest import PASSWORD, csrf_token
 from tests.web_helpers import flashes, page, post, signed_in, text
 
@@ -38,6 +40,14 @@ def test_the_profile_saves_name_notifications_and_language(app, demo):
     html = page(client, "/profile")
     assert "Votre profil est enregistré." in html and 'value="Cléo Civil"' in html
     assert '<option selected value="weekly">' in html or 'value="weekly" selected' in html
+
+
+def test_the_language_menu_names_each_language_in_its_own_tongue(app, demo):
+    client = signed_in(app, "civ.fp@demo.example")
+    for language in ("en", "fr"):
+        post(client, "/profile", {"name": "Cleo Civil", "notify": "immediate", "language": language})
+        menu = re.search(r'<select[^>]*name="language".*?</select>', page(client, "/profile"), re.S).group(0)
+        assert re.findall(r"<option[^>]*>([^<]+)</option>", menu) == ["English", "Français"], language
 
 
 def test_a_profile_with_an_empty_name_or_unknown_choice_is_refused_and_nothing_is_written(app, demo):

@@ -16,7 +16,7 @@ def test_my_tasks_lists_open_tasks_soonest_first_with_overdue_ones_marked(app, a
     html = page(client, "/")
     assert "Submit Civilian component input for 2026-Q4" in html
     assert f'href="/submissions/{cycle["submissions"][0]["id"]}"' in html
-    assert "overdue" not in html
+    assert 'class="overdue"' not in html and "overdue</strong>" not in html  # ("overdue only" is a filter)
     frozen_clock.advance(days=20)
     client = signed_in(app, "civ.fp@demo.example")  # days later: the first session has timed out
     assert 'class="overdue"' in page(client, "/")

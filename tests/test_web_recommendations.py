@@ -91,7 +91,7 @@ def test_the_follow_up_board_takes_dated_updates_and_marks_overdue_actions(app, 
     rec_id = cycle["recommendations"][0]["id"]
     head = signed_in(app, "civ.head@demo.example")
     html = page(head, "/missions/DEMO/follow-up")
-    assert "Strengthen early warning" in html and "overdue" not in html
+    assert "Strengthen early warning" in html and "overdue</strong>" not in html
     url = f"/recommendations/{rec_id}/updates"
     html = post(
         head, url, {f"u{rec_id}-status": "in_progress", f"u{rec_id}-note": ""}, prefix=f"u{rec_id}-", status=422

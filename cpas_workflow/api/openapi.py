@@ -360,7 +360,19 @@ PATHS = {
         ),
     },
     "/tasks": {
-        "get": _op("The caller's open tasks, soonest due first", "Tasks", _ref("Task"), errors=("401",), array=True)
+        "get": {
+            **_op(
+                "The caller's open tasks, soonest due first (all of them unless limit is given)",
+                "Tasks",
+                _ref("Task"),
+                errors=("400", "401"),
+                array=True,
+            ),
+            "parameters": [
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 10**9}},
+            ],
+        }
     },
 }
 

@@ -1,10 +1,18 @@
-"""User Markdown to safe HTML: Python-Markdown renders, nh3 removes anything executable. E-mails get
-no images at all (a remote image is a tracking pixel that tells its sender who read the message and when):
-a Markdown image is shown as its text, a raw <img> is dropped."""
+"""User Markdown to safe HTML: Python-Markdown renders, nh3 removes anything executable.
+
+One renderer per thread, reset before each use (a `Markdown` instance keeps state between calls and
+is not thread-safe; building one per call costs more than the rendering), and the last few hundred
+renderings kept: a page shows the same stored texts on every view.
+
+E-mails get no images at all (a remote image is a tracking pixel that tells its sender who read the
+message and when): a Markdown image is shown as its text, a raw <img> is dropped.
+"""
 
 from __future__ import annotations
 
+import threading
 import xml.etree.ElementTree as etree
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -14,6 +22,10 @@ from markupsafe import Markup
 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
+CACHED = 512  # renderings kept (texts are at most CPAS_MAX_TEXT characters)
+NO_IMAGES = nh3.ALLOWED_TAGS - {"img", "picture", "source", "video", "audio"}
+
+_local = threading.local()
 
 
 class _ImagesAsText(Treeprocessor):
@@ -36,13 +48,27 @@ class ImagesAsText(Extension):
         markdown.treeprocessors.register(_ImagesAsText(markdown), "images_as_text", 0)
 
 
+def _renderer(images: bool) -> md.Markdown:
+    name = "renderer" if images else "renderer_without_images"
+    renderer = getattr(_local, name, None)
+    if renderer is None:
+        extensions = EXTENSIONS if images else [*EXTENSIONS, ImagesAsText()]
+        renderer = md.Markdown(extensions=extensions, output_format="html")
+        setattr(_local, name, renderer)
+    return renderer
+
+
+@lru_cache(maxsize=CACHED)
+def _render(text: str, images: bool = True) -> str:
+    html = _renderer(images).reset().convert(text)
+    tags = None if images else NO_IMAGES
+    return nh3.clean(html, tags=tags, url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer nofollow")
+
+
 def render_markdown(text: str | None, *, images: bool = True) -> str:
     if not text:
         return ""
-    extensions = EXTENSIONS if images else [*EXTENSIONS, ImagesAsText()]
-    html = md.markdown(text, extensions=extensions, output_format="html")
-    tags = None if images else nh3.ALLOWED_TAGS - {"img", "picture", "source", "video", "audio"}
-    return nh3.clean(html, tags=tags, url_schemes=ALLOWED_URL_SCHEMES, link_rel="noopener noreferrer nofollow")
+    return _render(text, images)
 
 
 def markdown_filter(text: str | None) -> Markup:

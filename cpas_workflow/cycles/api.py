@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 
 from cpas_workflow.api import bp, serialize
 from cpas_workflow.api.parsing import Field, commit, current_user, read
 from cpas_workflow.core import access
 from cpas_workflow.core.db import DB_ID_MAX
+from cpas_workflow.core.listing import whole_arg
 from cpas_workflow.cycles import operations, queries
 from cpas_workflow.tasks.queries import open_tasks_for
 
@@ -74,4 +75,6 @@ def cycle_events(cycle_id: int):
 
 @bp.get("/tasks")
 def my_tasks():
-    return jsonify([serialize.task(t) for t in open_tasks_for(current_user())])
+    """All the caller's open tasks, as the contract says; `?limit=&offset=` for a page of them."""
+    limit, offset = whole_arg(request.args, "limit", 1, 1000), whole_arg(request.args, "offset", 0, 10**9) or 0
+    return jsonify([serialize.task(t) for t in open_tasks_for(current_user(), limit=limit, offset=offset)])

@@ -107,9 +107,11 @@ def audit_trail(cycle_id: int, *, limit: int | None = None, before: int | None =
     return list(reversed(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)).all()))
 
 
-def visible_missions(user) -> list[Mission]:
+def visible_missions(user, *, with_components: bool = True) -> list[Mission]:
     ids = access.visible_mission_ids(user)
-    query = select(Mission).options(selectinload(Mission.components)).order_by(Mission.code)
+    query = select(Mission).order_by(Mission.code)
+    if with_components:
+        query = query.options(selectinload(Mission.components))
     if ids is not None:
         query = query.where(Mission.id.in_(ids))
     return list(db.session.scalars(query).unique())

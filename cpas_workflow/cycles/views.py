@@ -91,7 +91,12 @@ def render_page(
     decision_forms: dict | None = None,
 ):
     """Draw a cycle page; after a refusal, the bound form that was refused keeps what was typed."""
-    events = queries.audit_trail(cycle.id, limit=EVENTS_SHOWN)
+    before = request.args.get("events_before", type=int)
+    before = before if before is not None and 0 < before < 2**63 else None  # anything else: the latest
+    events = queries.audit_trail(cycle.id, limit=EVENTS_SHOWN + 1, before=before)
+    has_older = len(events) > EVENTS_SHOWN  # one more was read than is shown: the trail goes further back
+    events = events[-EVENTS_SHOWN:]
+    older = events[0].id if has_older else None
     if recommendation_form is None:
         recommendation_form = RecommendationForm(formdata=None)
     recommendation_form.component.choices = [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components]
@@ -107,6 +112,8 @@ def render_page(
         actions=_actions(cycle),
         action_form=action_form,
         events=events,
+        older_events=older,
+        events_before=before,
         recommendation_form=recommendation_form,
         decision_forms=decisions,
         is_late=days_left(cycle.input_due, cycle.mission) < 0,

@@ -3,8 +3,7 @@ assessment report and the factsheet as PDF. Everything is mission-scoped: anothe
 
 from __future__ import annotations
 
-from flask import Response, jsonify, render_template, request
-from flask_babel import force_locale
+from flask import Response, jsonify, request
 
 from cpas_workflow.api import bp
 from cpas_workflow.api.parsing import commit, current_user
@@ -12,7 +11,7 @@ from cpas_workflow.core import access
 from cpas_workflow.core.errors import BadRequest, NotFound, ValidationFailed
 from cpas_workflow.cycles import queries as cycle_queries
 from cpas_workflow.cycles.operations import PERIOD
-from cpas_workflow.framework import entries, exports, operations, queries, reports
+from cpas_workflow.framework import documents, entries, exports, operations, queries
 from cpas_workflow.framework.imports import check_size
 from cpas_workflow.framework.values import number_of
 
@@ -85,7 +84,7 @@ def _period() -> str | None:
 
 
 def _file(body: bytes, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return documents.attachment(body, mimetype, filename)
 
 
 def _version(mission, which: str | None):
@@ -187,10 +186,7 @@ def cycle_values(cycle_id: int, fmt: str):
 def cycle_report_pdf(cycle_id: int):
     user = current_user()
     cycle = cycle_queries.get_cycle(cycle_id, user, options=cycle_queries.for_api())
-    with force_locale(user.language or "en"):  # a document for people: in the caller's language
-        html = render_template("framework/report_print.html", **reports.assessment(cycle))
-    pdf = exports.to_pdf(html)
-    return _file(pdf, "application/pdf", f"{cycle.mission.code}-{cycle.period}-assessment.pdf")
+    return documents.assessment_pdf(cycle, user.language)  # a document for people: in the caller's language
 
 
 @bp.get("/missions/<code>/factsheet.pdf")
@@ -199,10 +195,4 @@ def factsheet_pdf(code: str):
     period = _period()
     if period is None:
         raise BadRequest("name the period: ?period=2026-Q3", fields={"period": "required"})
-    with force_locale(current_user().language or "en"):  # a document for people: in the caller's language
-        data = reports.factsheet(mission, period)
-        if data["cycle"] is None:
-            raise NotFound(f"{mission.code} has no assessment cycle for {period}")
-        html = render_template("framework/factsheet_print.html", **data)
-    pdf = exports.to_pdf(html)
-    return _file(pdf, "application/pdf", f"{mission.code}-{period}-factsheet.pdf")
+    return documents.factsheet_pdf(mission, period, current_user().language)

@@ -12,7 +12,7 @@ from cpas_workflow.core.errors import DomainError, Forbidden, ValidationFailed
 from cpas_workflow.cycles import queries as cycle_queries
 from cpas_workflow.cycles.operations import PERIOD
 from cpas_workflow.extensions import db
-from cpas_workflow.framework import entries, operations, queries, reports, values
+from cpas_workflow.framework import documents, entries, operations, queries, reports, values
 from cpas_workflow.submissions.operations import SubmissionChanges, get_submission, update_submission
 from cpas_workflow.views import bp
 from forms.framework import FrameworkImportForm, IndicatorValuesForm
@@ -43,14 +43,38 @@ def cycle_assessment(cycle_id: int):
 @login_required
 def cycle_report(cycle_id: int):
     cycle = cycle_queries.get_cycle(cycle_id, current_user, options=cycle_queries.for_api())
-    return render_template("framework/report_print.html", **reports.assessment(cycle))
+    return render_template(
+        "framework/report_print.html",
+        **reports.assessment(cycle),
+        download_url=url_for("web.cycle_report_pdf", cycle_id=cycle.id),
+    )
+
+
+@bp.get("/cycles/<int:cycle_id>/report.pdf")
+@login_required
+def cycle_report_pdf(cycle_id: int):
+    """The same PDF as the API's, for a signed-in person (the session, not a token)."""
+    cycle = cycle_queries.get_cycle(cycle_id, current_user, options=cycle_queries.for_api())
+    return documents.assessment_pdf(cycle, current_user.language)
 
 
 @bp.get("/missions/<code>/factsheet")
 @login_required
 def mission_factsheet(code: str):
     mission = cycle_queries.get_mission(code, current_user)
-    return render_template("framework/factsheet_print.html", **reports.factsheet(mission, _period(latest_period())))
+    period = _period(latest_period())
+    return render_template(
+        "framework/factsheet_print.html",
+        **reports.factsheet(mission, period),
+        download_url=url_for("web.mission_factsheet_pdf", code=mission.code, period=period),
+    )
+
+
+@bp.get("/missions/<code>/factsheet.pdf")
+@login_required
+def mission_factsheet_pdf(code: str):
+    mission = cycle_queries.get_mission(code, current_user)
+    return documents.factsheet_pdf(mission, _period(latest_period()), current_user.language)
 
 
 @bp.get("/missions/<code>/framework")

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.errors import DomainError
 from cpas_workflow.cycles import operations as cycle_operations
-from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.cycles.queries import get_mission, mission_cycles, submission_counts
 from cpas_workflow.cycles.views import progress, steps
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
+from cpas_workflow.framework import exports
 from cpas_workflow.framework.queries import published_cycle_ids
 from cpas_workflow.pages import choices, refusal_status, today_in
-from cpas_workflow.recommendations.models import ACTION_STATUSES, SETTLED_STATUSES, Recommendation, RecommendationUpdate
+from cpas_workflow.recommendations.models import ACTION_STATUSES, SETTLED_STATUSES
+from cpas_workflow.recommendations.queries import PAGE_SIZE, STATUSES, board_page, board_rows, parse_filter
 from cpas_workflow.views import bp
 from forms.cycles import StartCycleForm
-from forms.recommendations import UpdateForm
 
 TIMELINE_LENGTH = 25
+CYCLES_SHOWN = 12  # the latest cycles first; older ones a page further
 DEFAULT_WORKFLOW = "quarterly_assessment"
 
 
@@ -32,7 +33,10 @@ DEFAULT_WORKFLOW = "quarterly_assessment"
 @login_required
 def mission(code: str):
     item = get_mission(code, current_user)
-    cycles = mission_cycles(item)
+    page = request.args.get("page", type=int) or 1
+    page = page if 0 < page <= 100_000 else 1
+    cycles = mission_cycles(item, limit=CYCLES_SHOWN + 1, offset=(page - 1) * CYCLES_SHOWN)
+    has_more, cycles = len(cycles) > CYCLES_SHOWN, cycles[:CYCLES_SHOWN]
     counts = submission_counts([c.id for c in cycles])
     timeline = db.session.scalars(
         select(AuditEvent)
@@ -45,6 +49,8 @@ def mission(code: str):
         "missions/show.html",
         mission=item,
         cycles=[(c, progress(c, counts[c.id]), steps(c)) for c in cycles],
+        page=page,
+        has_more=has_more,
         timeline=list(timeline),
         can_start=access.can(current_user, "start_cycle", item),
         published=published_cycle_ids(item),
@@ -96,38 +102,42 @@ def start_cycle(code: str):
     return redirect(url_for("web.cycle", cycle_id=cycle.id))
 
 
-def render_followup(mission, *, status: int = 200, update_forms: dict | None = None):
-    """The follow-up board: approved and amended recommendations by component and status."""
-    actions = db.session.scalars(
-        select(Recommendation)
-        .join(Cycle, Recommendation.cycle_id == Cycle.id)
-        .where(Cycle.mission_id == mission.id, Recommendation.decision.in_(("approved", "amended")))
-        .options(
-            contains_eager(Recommendation.cycle),
-            joinedload(Recommendation.owner),
-            selectinload(Recommendation.updates).joinedload(RecommendationUpdate.actor),
-        )
-        .order_by(Recommendation.due, Recommendation.id)
-    ).unique()
+def render_followup(mission, board=None, *, status: int = 200, update_forms: dict | None = None):
+    """The follow-up board: one page of the actions `board` asks for, by component, with an update
+    form where the reader may add one (drawn from one list of statuses, not a form object per row)."""
+    board = board or parse_filter(request.args, mission, current_user)
     today = today_in(mission)
+    actions, total = board_page(mission, board, current_user, today)
+    may_update: dict[int, bool] = {}  # per component: the same answer for every action of it
+    statuses = choices("status", ACTION_STATUSES)
+    if access.can(current_user, "carry_over_recommendation", mission):
+        statuses = choices("status", STATUSES)
     groups: dict = {}
-    forms = {}
+    editable = set()
     for rec in actions:
         groups.setdefault(rec.component, []).append(rec)
-        if rec.cycle.state == "followup" and access.can(current_user, "update_recommendation", rec):
-            statuses = ACTION_STATUSES + (
-                ("carried_over",) if access.can(current_user, "carry_over_recommendation", rec) else ()
-            )
-            form = (update_forms or {}).get(rec.id) or UpdateForm(formdata=None, prefix=f"u{rec.id}", status=rec.status)
-            form.status.choices = choices("status", statuses)
-            forms[rec.id] = form
+        if rec.component_id not in may_update:
+            may_update[rec.component_id] = access.can(current_user, "update_recommendation", rec)
+        if rec.cycle.state == "followup" and may_update[rec.component_id]:
+            editable.add(rec.id)
+    forms = {}
+    for rec_id, form in (update_forms or {}).items():
+        form.status.choices = statuses
+        forms[rec_id] = form
+    pages = max(1, -(-total // PAGE_SIZE))
     return render_template(
         "missions/followup.html",
         mission=mission,
         groups=sorted(groups.items(), key=lambda kv: kv[0].code),
+        editable=editable,
         forms=forms,
+        statuses=statuses,
+        board=board,
+        total=total,
+        pages=pages,
         today=today,
         settled=SETTLED_STATUSES,
+        status_choices=choices("status", STATUSES),
     ), status
 
 
@@ -135,3 +145,54 @@ def render_followup(mission, *, status: int = 200, update_forms: dict | None = N
 @login_required
 def followup(code: str):
     return render_followup(get_mission(code, current_user))
+
+
+@bp.get("/missions/<code>/follow-up.<any(csv, xlsx):fmt>")
+@login_required
+def followup_export(code: str, fmt: str):
+    """Every action the board's filter matches (not one page), as a spreadsheet."""
+    mission = get_mission(code, current_user)
+    board = parse_filter(request.args, mission, current_user)
+    today = today_in(mission)
+    header, rows = board_table(board_rows(mission, board, current_user, today), today)
+    name = f"{mission.code}-follow-up.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(header, rows), exports.CSV_TYPE
+    else:
+        body, mimetype = exports.to_xlsx(header, rows, "follow-up"), exports.XLSX_TYPE
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def board_table(actions, today) -> tuple[list[str], list[list]]:
+    header = [
+        "id",
+        "title",
+        "component",
+        "period",
+        "decision",
+        "status",
+        "owner",
+        "due",
+        "overdue",
+        "last_update",
+        "note",
+    ]
+    rows = []
+    for rec in actions:
+        last = rec.updates[-1] if rec.updates else None
+        rows.append(
+            [
+                rec.id,
+                rec.title,
+                rec.component.code,
+                rec.cycle.period,
+                rec.decision,
+                rec.status,
+                rec.owner.email if rec.owner else "",
+                rec.due.isoformat(),
+                "yes" if rec.due < today and rec.status not in SETTLED_STATUSES else "no",
+                last.created_at.date().isoformat() if last else "",
+                last.note if last else "",
+            ]
+        )
+    return header, rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -103,7 +103,8 @@ def update_recommendation(recommendation_id: int):
                 ),
                 "success",
             )
-            return redirect(url_for("web.followup", code=mission.code) + f"#rec-{recommendation_id}")
+            back = url_for("web.followup", code=mission.code, **request.args.to_dict())  # the board as it was
+            return redirect(back + f"#rec-{recommendation_id}")
         except DomainError as exc:
             db.session.rollback()
             status = refusal_status(exc, form)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, false, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from cpas_workflow.core import clock, timezones
+from cpas_workflow.core.listing import PAGE_SIZE, query_args, whole_arg
 from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import Component, Mission
 from cpas_workflow.tasks.models import Task
 
 
@@ -22,16 +26,98 @@ def addressed_to(user):
     return or_(Task.assignee_id == user.id, role_match)
 
 
-def open_tasks_for(user) -> list[Task]:
-    """The user's open tasks, soonest due first."""
+def open_tasks_for(user, *, limit: int | None = None, offset: int = 0) -> list[Task]:
+    """The user's open tasks, soonest due first (all of them, or `limit` from `offset`)."""
     query = (
         select(Task)
         .where(Task.closed_at.is_(None), addressed_to(user))
         .options(joinedload(Task.mission), joinedload(Task.component))
         .order_by(Task.due, Task.id)
+        .offset(offset)
     )
+    if limit is not None:
+        query = query.limit(limit)
     return list(db.session.scalars(query).unique())
 
 
 def is_overdue(task: Task) -> bool:
     return task.closed_at is None and task.due < timezones.local_date(clock.now(), task.mission.timezone)
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """What My tasks narrows to: a mission (code), a component (code), a cycle, overdue only; a page."""
+
+    mission: str | None = None
+    component: str | None = None
+    cycle: int | None = None
+    is_overdue: bool = False
+    page: int = 1
+
+    def args(self, **changes) -> dict:
+        values = {
+            "mission": self.mission,
+            "component": self.component,
+            "cycle": self.cycle,
+            "overdue": "1" if self.is_overdue else None,
+            "page": self.page,
+        } | changes
+        return query_args(values)
+
+
+def parse_filter(args) -> TaskFilter:
+    return TaskFilter(
+        mission=(args.get("mission") or "").strip() or None,
+        component=(args.get("component") or "").strip() or None,
+        cycle=whole_arg(args, "cycle", 1, 2**63 - 1),
+        is_overdue=args.get("overdue") == "1",
+        page=whole_arg(args, "page", 1, 100_000) or 1,
+    )
+
+
+def _overdue(user):
+    """Due before today in the task's mission: today is per mission (its time zone), read from the
+    missions of the user's roles (loaded with the user); elsewhere UTC."""
+    now = clock.now()
+    zones = {a.mission_id: a.mission.timezone for a in user.roles if a.mission is not None}
+    per_mission = [and_(Task.mission_id == mid, Task.due < timezones.local_date(now, tz)) for mid, tz in zones.items()]
+    elsewhere = and_(Task.mission_id.not_in(zones), Task.due < now.date()) if zones else Task.due < now.date()
+    return or_(*per_mission, elsewhere)
+
+
+def _open_for(user, board: TaskFilter):
+    query = select(Task).where(Task.closed_at.is_(None), addressed_to(user))
+    if board.mission is not None:
+        query = query.join(Mission, Mission.id == Task.mission_id).where(Mission.code == board.mission)
+    if board.component is not None:
+        query = query.join(Component, Component.id == Task.component_id).where(Component.code == board.component)
+    if board.cycle is not None:
+        query = query.where(Task.cycle_id == board.cycle)
+    if board.is_overdue:
+        query = query.where(_overdue(user))
+    return query
+
+
+def open_tasks_page(user, board: TaskFilter) -> tuple[list[Task], bool]:
+    """One page of the user's open tasks matching `board`, soonest due first, and whether more follow."""
+    query = (
+        _open_for(user, board)
+        .options(joinedload(Task.mission), joinedload(Task.component))
+        .order_by(Task.due, Task.id)
+        .limit(PAGE_SIZE + 1)
+        .offset((board.page - 1) * PAGE_SIZE)
+    )
+    tasks = list(db.session.scalars(query).unique())
+    return tasks[:PAGE_SIZE], len(tasks) > PAGE_SIZE
+
+
+def open_task_counts(user) -> list[tuple[tuple[str, str], int]]:
+    """How many open tasks the user has per (mission code, role), in one statement."""
+    rows = db.session.execute(
+        select(Mission.code, Task.role, func.count())
+        .join(Mission, Mission.id == Task.mission_id)
+        .where(Task.closed_at.is_(None), addressed_to(user))
+        .group_by(Mission.code, Task.role)
+        .order_by(Mission.code, Task.role)
+    )
+    return [((code, role), n) for code, role, n in rows]

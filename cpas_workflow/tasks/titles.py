@@ -47,12 +47,14 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
         }
         ordered = sorted(templates, key=lambda t: len(_FIELD.sub("", t)), reverse=True)
         cached = current_app.extensions["cpas_task_title_patterns"] = (definitions, [(_pattern(t), t) for t in ordered])
+        current_app.extensions["cpas_task_title_cache"] = {}
     return cached[1]
 
 
 def task_title(title: str) -> str:
     """`title` (as stored, in English) in the current language (remembered per language: the same
     titles come back on every page, and matching one runs through every template's pattern)."""
+    _patterns()  # built again, and the remembered titles forgotten, when the definitions were replaced
     cache = current_app.extensions.setdefault("cpas_task_title_cache", {})
     key = (str(get_locale()), title)
     found = cache.get(key)

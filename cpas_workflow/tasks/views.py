@@ -1,27 +1,28 @@
-"""Pages: my tasks (soonest due first, overdue marked, counts per mission and role)."""
+"""Pages: my tasks (soonest due first, overdue marked, counts per mission and role), 50 a page."""
 
 from __future__ import annotations
 
-from collections import Counter
-
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user, login_required
 
 from cpas_workflow.cycles.queries import visible_missions
-from cpas_workflow.tasks.queries import is_overdue, open_tasks_for
+from cpas_workflow.tasks.queries import is_overdue, open_task_counts, open_tasks_page, parse_filter
 from cpas_workflow.views import bp
 
 
 @bp.get("/")
 @login_required
 def index():
-    tasks = open_tasks_for(current_user)
-    counts = Counter((t.mission.code, t.role) for t in tasks)
-    overdue = {t.id for t in tasks if is_overdue(t)}
+    board = parse_filter(request.args)
+    tasks, has_more = open_tasks_page(current_user, board)
+    components = sorted({a.component.code for a in current_user.roles if a.component is not None})
     return render_template(
         "tasks/index.html",
         tasks=tasks,
-        overdue=overdue,
-        counts=sorted(counts.items()),
-        missions=visible_missions(current_user),
+        has_more=has_more,
+        board=board,
+        overdue={t.id for t in tasks if is_overdue(t)},
+        counts=open_task_counts(current_user),
+        components=components,
+        missions=visible_missions(current_user, with_components=False),
     )

@@ -145,7 +145,7 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, sc
 
     # The component head reports the action done on the follow-up board.
     head.open_task("Follow up")
-    head.page.get_by_label("Status").select_option("done")
+    head.page.locator("form.update").get_by_label("Status").select_option("done")  # not the filter above
     head.page.get_by_label("Progress note").fill("Networks set up in four prefectures.")
     head.click("Add the update")
     head.expect_flash("Update recorded")

@@ -1,0 +1,31 @@
+"""The assessment report and the factsheet as PDF files, one way for the API and the pages alike.
+Each is rendered in the reader's language; a factsheet of a period without a cycle is not found."""
+
+from __future__ import annotations
+
+from flask import Response, render_template
+from flask_babel import force_locale
+
+from cpas_workflow.core.errors import NotFound
+from cpas_workflow.framework import exports, reports
+
+
+def assessment_pdf(cycle, language: str | None) -> Response:
+    """The cycle's report (the cycle loaded with `cycle_queries.for_api()`), as a download."""
+    with force_locale(language or "en"):
+        html = render_template("framework/report_print.html", **reports.assessment(cycle))
+    return attachment(exports.to_pdf(html), "application/pdf", f"{cycle.mission.code}-{cycle.period}-assessment.pdf")
+
+
+def factsheet_pdf(mission, period: str, language: str | None) -> Response:
+    with force_locale(language or "en"):
+        data = reports.factsheet(mission, period)
+        if data["cycle"] is None:
+            raise NotFound(f"{mission.code} has no assessment cycle for {period}")
+        html = render_template("framework/factsheet_print.html", **data)
+    return attachment(exports.to_pdf(html), "application/pdf", f"{mission.code}-{period}-factsheet.pdf")
+
+
+def attachment(body: bytes, mimetype: str, filename: str) -> Response:
+    """A file the browser saves rather than shows."""
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
