@@ -73,7 +73,7 @@ def load_config(instance_path: str) -> dict:
         "CPAS_MAIL_LEASE_SECONDS": _env_int("CPAS_MAIL_LEASE_SECONDS", 600),
         # Delivery: rows claimed (and sent through one SMTP connection) at a time; length of a pass.
         "CPAS_MAIL_BATCH": _env_int("CPAS_MAIL_BATCH", 200),
-        "CPAS_MAIL_PASS_SECONDS": _env_int("CPAS_MAIL_PASS_SECONDS", 50),
+        "CPAS_MAIL_PASS_SECONDS": _env_int("CPAS_MAIL_PASS_SECONDS", 55),
         "CPAS_FOLLOWUP_EVERY_DAYS": _env_int("CPAS_FOLLOWUP_EVERY_DAYS", 30),
         # Production serving (cpas_workflow/serving/): metrics access, readiness.
         "CPAS_METRICS_TOKEN": _env("CPAS_METRICS_TOKEN"),

@@ -73,7 +73,7 @@ def database_url(folder: Path) -> str:
 
 
 def _fmt(value: float) -> str:
-    if value == 0 or abs(value) >= 100:
+    if value == 0 or abs(value) >= 100 or float(value).is_integer():
         return f"{value:,.0f}"
     if abs(value) >= 10:
         return f"{value:.1f}"
@@ -92,6 +92,7 @@ def row(figure: str, measured: float, target: float, unit: str = "", *, at_least
         "ratio": ratio,
         "ok": "ok" if ok else "MISSED",
         "backend": backend(),
+        "load": round(os.getloadavg()[0], 1),  # a busy machine slows every figure: keep it beside them
     }
     print(" | ".join(entry[k] for k in ("figure", "target", "measured", "ratio", "ok")), flush=True)
     results = os.environ.get("CPAS_BENCH_RESULTS")
@@ -127,7 +128,9 @@ def summary(path: str) -> None:
     for cells in lines:
         print("| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |")
     missed = sum(1 for by in figures.values() for b in backends if by.get(b, {}).get("ok") == "MISSED")
-    print(f"\n{len(figures)} figures, {missed} measurement(s) missing their target")
+    loads = [e["load"] for e in entries if "load" in e]
+    print(f"\n{len(figures)} figures, {missed} measurement(s) missing their target", end="")
+    print(f"; load average {min(loads)}–{max(loads)} while measuring" if loads else "")
 
 
 if __name__ == "__main__":

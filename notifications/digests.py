@@ -80,10 +80,14 @@ def _readers(now: dt.datetime) -> list[Reader]:
         assignments[row.user_id].append(row)
     zones = dict(db.session.execute(select(Mission.id, Mission.timezone)).all())
     readers = []
+    starts: dict[tuple[str, str], dt.datetime] = {}  # one per time zone and period, not per user
     for user in users:
         held = assignments.get(user.id, [])
         tz = zones.get(held[0].mission_id, "UTC") if held else "UTC"
-        start = period_start(now, tz, user.notify, config["CPAS_DIGEST_HOUR"], config["CPAS_DIGEST_WEEKDAY"])
+        start = starts.get((tz, user.notify))
+        if start is None:
+            hour, weekday = config["CPAS_DIGEST_HOUR"], config["CPAS_DIGEST_WEEKDAY"]
+            start = starts[(tz, user.notify)] = period_start(now, tz, user.notify, hour, weekday)
         last = user.last_digest_at or user.created_at
         if last >= start:
             continue

@@ -176,10 +176,14 @@ def add_deferred(rows: Sequence[Deferred]) -> int:
     quote = dialect.identifier_preparer.quote
     into = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
     conflict = f" ON CONFLICT ({quote('key')}) DO NOTHING"
-    if dialect.name == "postgresql":  # one statement whatever the number of rows: the columns as arrays
+    if dialect.name == "postgresql":
+        # One statement whatever the number of rows: the columns as arrays, sent in binary (%b: the
+        # JSON texts need no quoting, four times faster than text arrays). No NOT EXISTS before the
+        # insert: with an outbox the planner thinks empty, it scans the rows the same statement is
+        # writing, once per row (85 s for 40,000 rows); ON CONFLICT probes the key index instead.
         sql = (
             into + "SELECT k, kind, u, r, c::json, 'pending', 0, %s, %s "
-            "FROM unnest(%s::text[], %s::text[], %s::int[], %s::text[], %s::text[]) AS t(k, kind, u, r, c)" + conflict
+            "FROM unnest(%b::text[], %b::text[], %b::int[], %b::text[], %b::text[]) AS t(k, kind, u, r, c)" + conflict
         )
         arrays = [
             list(column)

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import case, func, select, type_coerce
 
 from cpas_workflow.core import timezones
 from cpas_workflow.core.db import UTCDateTime
@@ -46,6 +46,10 @@ TASK_COLUMNS = (
     Task.created_at,
     Mission.code.label("mission_code"),
     Mission.timezone,
+    # The stored definition the task runs on (its cycle's, or its cycle's submission workflow's).
+    case((Task.submission_id.is_(None), Cycle.definition_id), else_=Cycle.submission_definition_id).label(
+        "definition_id"
+    ),
 )
 
 
@@ -70,31 +74,27 @@ def policy_for(definition: Definition) -> Policy:
     )
 
 
-class _TaskRef:
-    """A task as `store.definition_of` asks for it, from a row of TASK_COLUMNS."""
+class _Pinned:
+    """What `store.definition_of` reads of a cycle: the id of its stored definition row."""
 
-    __tablename__ = "tasks"
+    __tablename__ = "cycles"
 
-    def __init__(self, cycle_id: int, submission_id: int | None) -> None:
-        self.cycle_id, self.submission_id = cycle_id, submission_id
+    def __init__(self, definition_id: int) -> None:
+        self.definition_id = definition_id
 
 
 class Policies:
-    """The reminder policy of each task's pinned definition, worked out once per cycle and subject.
-    The cycles of the tasks at hand are read in one statement first, so that `store.definition_of`
-    finds them in the session (no read per cycle)."""
+    """The reminder policy of each task's pinned definition (the `definition_id` column of
+    TASK_COLUMNS), worked out once per stored definition: no read per task or per cycle."""
 
-    def __init__(self, window) -> None:
-        db.session.scalars(
-            select(Cycle).where(Cycle.id.in_(window.with_only_columns(Task.cycle_id).order_by(None)))
-        ).all()
-        self.known: dict[tuple[int, bool], Policy] = {}
+    def __init__(self) -> None:
+        self.known: dict[int, Policy] = {}
 
     def of(self, task) -> Policy:
-        pinned = (task.cycle_id, task.submission_id is not None)
-        policy = self.known.get(pinned)
+        policy = self.known.get(task.definition_id)
         if policy is None:
-            policy = self.known[pinned] = policy_for(store.definition_of(_TaskRef(task.cycle_id, task.submission_id)))
+            definition = store.definition_of(_Pinned(task.definition_id))
+            policy = self.known[task.definition_id] = policy_for(definition)
         return policy
 
 
@@ -119,6 +119,7 @@ def open_tasks_due_by(last_due: dt.date):
     return (
         select(*TASK_COLUMNS)
         .join(Mission, Mission.id == Task.mission_id)
+        .join(Cycle, Cycle.id == Task.cycle_id)
         .where(Task.closed_at.is_(None), Task.due <= last_due)
         .order_by(Task.id)
     )
@@ -150,12 +151,11 @@ class LocalDays:
 def send_reminders(now: dt.datetime) -> int:
     """Queue the reminders and escalations owed as of `now`; the number of messages queued.
     A fixed number of statements: the tasks, their addressees, one insert."""
-    window = open_tasks_due_by(now.date() + dt.timedelta(days=_horizon() + 1))
-    tasks = db.session.execute(window).all()
+    tasks = db.session.execute(open_tasks_due_by(now.date() + dt.timedelta(days=_horizon() + 1))).all()
     if not tasks:
         return 0
     directory = Directory({t.mission_id for t in tasks}, {t.assignee_id for t in tasks if t.assignee_id})
-    policies = Policies(window)
+    policies = Policies()
     days = LocalDays(now)
     rows = []
     for task in tasks:
@@ -195,6 +195,7 @@ def quiet_action_tasks(now: dt.datetime, every: dt.timedelta):
     return (
         select(*TASK_COLUMNS, last_update)
         .join(Mission, Mission.id == Task.mission_id)
+        .join(Cycle, Cycle.id == Task.cycle_id)
         .where(Task.closed_at.is_(None), Task.recommendation_id.is_not(None), Task.created_at <= cutoff)
         .where(
             ~select(RecommendationUpdate.id)

@@ -79,10 +79,11 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
     )
 
 
-def enqueue_task_opened(tasks: list[Task], actor=None) -> int:
+def enqueue_task_opened(tasks: list[Task], actor=None, mission: Mission | None = None) -> int:
     """Tell `immediate` users that a task is theirs now (called by the engine as it opens tasks);
     not `actor`, whose own action opened them (they know, and will see the task in their list).
-    One read of the addressees of all the tasks, one of their missions, one insert."""
+    One read of the addressees of all the tasks, one insert; the tasks' missions are read too unless
+    the caller has `mission` at hand (the engine does: one transition's tasks share a cycle)."""
     if not tasks:
         return 0
     db.session.flush()
@@ -96,12 +97,12 @@ def enqueue_task_opened(tasks: list[Task], actor=None) -> int:
     told = [(t, users) for t, users in told if users]
     if not told:
         return 0
-    missions = {
-        row.id: row
-        for row in db.session.execute(
-            select(Mission.id, Mission.code, Mission.timezone).where(Mission.id.in_({t.mission_id for t, _ in told}))
-        )
-    }
+    mission_ids = {t.mission_id for t, _ in told}
+    if mission is not None and mission_ids == {mission.id}:
+        missions = {mission.id: mission}
+    else:
+        query = select(Mission.id, Mission.code, Mission.timezone).where(Mission.id.in_(mission_ids))
+        missions = {row.id: row for row in db.session.execute(query)}
     rows = []
     for task, users in told:
         mission = missions[task.mission_id]

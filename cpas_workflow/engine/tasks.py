@@ -62,10 +62,10 @@ def _new_task(definition: Definition, state: str, spec: TaskSpec, subject, now: 
     return task
 
 
-def _announce(created: list[Task], actor) -> list[Task]:
+def _announce(created: list[Task], actor, mission) -> list[Task]:
     # Outbox rows only, in this same transaction; the scheduler sends them. The actor, whose own
     # action opened the tasks, is not told of them.
-    enqueue_task_opened(created, actor=actor)
+    enqueue_task_opened(created, actor=actor, mission=mission)
     return created
 
 
@@ -82,7 +82,7 @@ def open_tasks(subject, definition: Definition, state: str, now: dt.datetime, ac
             targets = [None]
         for recommendation in targets:
             created.append(_new_task(definition, state, spec, subject, now, recommendation))
-    return _announce(created, actor)
+    return _announce(created, actor, cycle.mission)
 
 
 def open_action_tasks(cycle, definition: Definition, recommendation, now: dt.datetime, actor=None) -> list[Task]:
@@ -90,7 +90,7 @@ def open_action_tasks(cycle, definition: Definition, recommendation, now: dt.dat
     current state, for this one action, opened and announced as any other task."""
     specs = [spec for spec in definition.states[cycle.state].tasks if spec.per == "action"]
     created = [_new_task(definition, cycle.state, spec, cycle, now, recommendation) for spec in specs]
-    return _announce(created, actor)
+    return _announce(created, actor, cycle.mission)
 
 
 def close_tasks(subject, now: dt.datetime) -> None:

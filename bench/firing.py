@@ -1,0 +1,221 @@
+"""Benchmark: committed transitions per second, beside SpiffWorkflow and the bare floor, in one run.
+
+- cpas-workflow: a component's input submitted and returned, again and again, each step as a request
+  does it — the actor and the submission loaded, the trigger fired through the operation (guards,
+  the state, the tasks closed and opened, the audit event, the outbox rows for `immediate` users),
+  one commit.
+- SpiffWorkflow (when installed: `pip install -e '.[bench]'`): a BPMN process of five user tasks in a
+  row, kept in memory; each step completes the ready task, serializes the workflow with its own
+  serializer and commits it (its most favourable case: it never reads a workflow back).
+- the floor: a bare `transitions` machine of the same five steps, one UPDATE of the state, one commit.
+
+Run: `.venv/bin/python bench/firing.py [STEPS]` (or `make bench`; `CPAS_BENCH_BACKEND=postgresql`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, event, insert, select, update
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _table import database_url, note, row  # noqa: E402
+
+from cpas_workflow import create_app  # noqa: E402
+from cpas_workflow.accounts.models import RoleAssignment, User  # noqa: E402
+from cpas_workflow.accounts.queries import get_user  # noqa: E402
+from cpas_workflow.core import clock  # noqa: E402
+from cpas_workflow.core.schema import upgrade_schema  # noqa: E402
+from cpas_workflow.cycles.operations import CycleDraft, fire_cycle_trigger, start_cycle  # noqa: E402
+from cpas_workflow.cycles.queries import get_cycle, get_mission  # noqa: E402
+from cpas_workflow.demo import load_demo  # noqa: E402
+from cpas_workflow.extensions import db  # noqa: E402
+from cpas_workflow.submissions.operations import fire_submission_trigger, get_submission  # noqa: E402
+
+NOW = dt.datetime(2026, 10, 1, 8, 0, tzinfo=dt.UTC)
+STEPS = ["one", "two", "three", "four", "five"]
+BPMN = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" '
+    'targetNamespace="http://bpmn.io/schema/bpmn"><bpmn:process id="five" isExecutable="true">'
+    '<bpmn:startEvent id="start"/>'
+    + "".join(f'<bpmn:userTask id="{s}" name="Step {s}"/>' for s in STEPS)
+    + '<bpmn:endEvent id="end"/>'
+    + "".join(
+        f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
+        for i, (a, b) in enumerate(zip(["start", *STEPS], [*STEPS, "end"], strict=True))
+    )
+    + "</bpmn:process></bpmn:definitions>"
+)
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.statements = 0
+
+    def __call__(self, *_args) -> None:
+        self.statements += 1
+
+
+def cpas_steps(count: int) -> tuple[float, float]:
+    """(seconds per committed transition, statements per transition) of submit/return on one input."""
+    with clock.frozen(NOW):
+        load_demo("bench-password")
+        db.session.commit()
+        users = dict(db.session.execute(select(User.email, User.id)).all())
+        db.session.execute(update(User).values(notify="immediate"))  # every transition writes outbox rows
+        spu = get_user(users["spu@demo.example"])
+        draft = CycleDraft("quarterly_assessment", "2026-Q4", dt.date(2026, 10, 15), ["CIV", "MIL", "POL"])
+        cycle_id = start_cycle(get_mission("DEMO", spu), draft, spu).id
+        db.session.commit()
+        fire_cycle_trigger(get_cycle(cycle_id, spu), "open_input", spu)
+        db.session.commit()
+        submission = next(s for s in get_cycle(cycle_id, spu).submissions if s.component_id is not None)
+        submission_id = submission.id
+        submission = get_submission(submission_id, spu)
+        submission.narrative, submission.rating = "Progress in every sector.", "some_progress"
+        focal_point = db.session.scalar(
+            select(RoleAssignment.user_id).where(
+                RoleAssignment.component_id == submission.component_id, RoleAssignment.role == "focal_point"
+            )
+        )
+        head = db.session.scalar(
+            select(RoleAssignment.user_id).where(
+                RoleAssignment.component_id == submission.component_id, RoleAssignment.role == "component_head"
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+    counter = Counter()
+    event.listen(db.engine, "before_cursor_execute", counter)
+    profile = None
+    if "--profile" in sys.argv:  # where a transition's time goes, for docs/PERFORMANCE.md
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
+    started = time.perf_counter()
+    for n in range(count):
+        with clock.frozen(NOW + dt.timedelta(seconds=n)):
+            submit = n % 2 == 0
+            actor = get_user(focal_point if submit else head)  # as a request loads the signed-in user
+            submission = get_submission(submission_id, actor)  # and the submission, as the API does
+            if submit:
+                fire_submission_trigger(submission, "submit", actor)
+            else:
+                fire_submission_trigger(submission, "return", actor, comment="Please add the figures.")
+            db.session.commit()
+            db.session.remove()
+    elapsed = time.perf_counter() - started
+    if profile is not None:
+        import pstats
+
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+    event.remove(db.engine, "before_cursor_execute", counter)
+    return elapsed / count, counter.statements / count
+
+
+def spiff_steps(count: int) -> float | None:
+    """Seconds per step of the five-user-task BPMN flow, run, serialized and committed."""
+    try:
+        from SpiffWorkflow.bpmn.parser import BpmnParser
+        from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+        from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+        from SpiffWorkflow.util.task import TaskState
+    except ImportError:
+        return None
+    parser = BpmnParser()
+    parser.add_bpmn_str(BPMN.encode())
+    spec = parser.get_spec("five")
+    serializer = BpmnWorkflowSerializer()
+    table = Table("bench_spiff", MetaData(), Column("id", Integer, primary_key=True), Column("body", Text))
+    table.create(db.engine)
+    with db.engine.connect() as conn:
+        workflow_id = None
+        started = time.perf_counter()
+        for n in range(count):
+            if n % len(STEPS) == 0:  # a new run of the flow, stored
+                workflow = BpmnWorkflow(spec)
+                workflow.do_engine_steps()
+                workflow_id = conn.execute(
+                    insert(table).values(body=serializer.serialize_json(workflow)).returning(table.c.id)
+                ).scalar_one()
+                conn.commit()
+            task = workflow.get_next_task(state=TaskState.READY, manual=True)
+            task.run()
+            workflow.do_engine_steps()
+            conn.execute(
+                update(table).where(table.c.id == workflow_id).values(body=serializer.serialize_json(workflow))
+            )
+            conn.commit()
+        elapsed = time.perf_counter() - started
+    return elapsed / count
+
+
+def floor_steps(count: int) -> float:
+    """Seconds per step of a bare `transitions` machine, one UPDATE and one commit."""
+    from transitions import Machine
+
+    class Item:
+        state = "one"
+
+    table = Table("bench_floor", MetaData(), Column("id", Integer, primary_key=True), Column("state", String(20)))
+    table.create(db.engine)
+    machine = Machine(model=None, states=[*STEPS, "done"], initial="one", auto_transitions=False)
+    for a, b in zip(STEPS, [*STEPS[1:], "done"], strict=True):
+        machine.add_transition("next", a, b)
+    machine.add_transition("again", "done", "one")
+    item = Item()
+    with db.engine.connect() as conn:
+        conn.execute(insert(table).values(id=1, state="one"))
+        conn.commit()
+        started = time.perf_counter()
+        for _ in range(count):
+            machine.events["again" if item.state == "done" else "next"].trigger(item)
+            conn.execute(update(table).where(table.c.id == 1).values(state=item.state))
+            conn.commit()
+        elapsed = time.perf_counter() - started
+    return elapsed / count
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    count = int(args[0]) if args else 400
+    folder = Path(tempfile.mkdtemp(prefix="cpas-bench-"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": database_url(folder),
+            "CPAS_BASE_URL": "http://cpas.bench",
+            "CPAS_DEMO_HISTORY": False,
+            "CPAS_CHEAP_PASSWORD_HASHES": True,
+        },
+        instance_path=str(folder),
+    )
+    with app.app_context():
+        upgrade_schema()
+        ours, statements = cpas_steps(count)
+        spiff = spiff_steps(count)
+        floor = floor_steps(count * 5)
+        db.session.remove()
+        db.engine.dispose()
+    note(f"cpas-workflow: {ours * 1000:.2f} ms a committed transition, {statements:.1f} statements each")
+    note(f"bare floor (transitions + one UPDATE + commit): {floor * 1000:.2f} ms a step")
+    row("committed transitions per second", 1 / ours, 300, "/s", at_least=True)
+    row("a transition against the bare floor (times slower)", ours / floor, 3, "×")
+    if spiff is None:
+        note("SpiffWorkflow is not installed (pip install -e '.[bench]'): its row is skipped")
+    else:
+        note(f"SpiffWorkflow, five user tasks, serialized and committed: {spiff * 1000:.2f} ms a step")
+        row("a transition against SpiffWorkflow (times faster)", spiff / ours, 2, "×", at_least=True)
+
+
+if __name__ == "__main__":
+    main()
