@@ -45,6 +45,12 @@ def load_config(instance_path: str) -> dict:
         "CPAS_TOKEN_HOURS": _env_int("CPAS_TOKEN_HOURS", 12),
         "CPAS_MAX_TEXT": _env_int("CPAS_MAX_TEXT", 20_000),
         "MAX_CONTENT_LENGTH": _env_int("CPAS_MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
+        # Input bounds (issue 11): JSON bodies, how far ahead a date may lie, framework sheets.
+        "CPAS_MAX_JSON_BYTES": _env_int("CPAS_MAX_JSON_BYTES", 1024 * 1024),
+        "CPAS_MAX_JSON_DEPTH": _env_int("CPAS_MAX_JSON_DEPTH", 16),
+        "CPAS_MAX_YEARS_AHEAD": _env_int("CPAS_MAX_YEARS_AHEAD", 5),
+        "CPAS_MAX_IMPORT_MB": _env_int("CPAS_MAX_IMPORT_MB", 5),
+        "CPAS_MAX_IMPORT_UNPACKED_MB": _env_int("CPAS_MAX_IMPORT_UNPACKED_MB", 20),
         # Mail: with no server configured, messages are written as .eml files under instance/mail/.
         "MAIL_SERVER": _env("CPAS_MAIL_SERVER"),
         "MAIL_PORT": _env_int("CPAS_MAIL_PORT", 25),

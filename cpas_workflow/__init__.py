@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import ROOT, check_and_secure, load_config
+from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.extensions import babel, csrf, db, login_manager, mail, migrate
 
 
@@ -60,9 +61,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     from cpas_workflow.api import register_api
     from cpas_workflow.cli import register_cli
+    from cpas_workflow.edge import register_edge
     from cpas_workflow.serving import init_serving
     from cpas_workflow.views import register_views
 
+    register_edge(app)
     register_api(app)
     register_views(app)
     register_cli(app)
@@ -102,11 +105,13 @@ def _is_private(response) -> bool:
 
 
 class DatabaseId(IntegerConverter):
-    """`<int:…>` in every route: an id the database cannot hold is simply not found (no driver overflow)."""
+    """`<int:…>` in every route: an id the database cannot hold is simply not found (no driver overflow).
+    It is read as 0, which no row has, rather than refused by the converter: a refused conversion
+    would make Werkzeug answer 405 instead of 404 where two rules share the address."""
 
-    def __init__(self, map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", 2**63 - 1)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= DB_ID_MAX else 0
 
 
 def _check_secret(app: Flask) -> None:

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from cpas_workflow.core import access
 from cpas_workflow.core.errors import DomainError, Forbidden, NotFound
-from cpas_workflow.core.markdown import markdown_filter
+from cpas_workflow.core.markdown import email_markdown_filter, markdown_filter
 from cpas_workflow.core.redirects import same_site_referrer
 from cpas_workflow.extensions import db, login_manager
 
@@ -51,6 +51,7 @@ def register_views(app: Flask) -> None:
     login_manager.login_message = None
     app.register_blueprint(bp)
     app.jinja_env.filters["markdown"] = markdown_filter
+    app.jinja_env.filters["email_markdown"] = email_markdown_filter
     app.jinja_env.globals["access"] = access
 
     @app.errorhandler(DomainError)

@@ -5,13 +5,13 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMul
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from forms.base import BaseForm
+from forms.base import ROW_ID, VERSION, BaseForm
 
 
 class TransitionForm(BaseForm):
     trigger = HiddenField(validators=[DataRequired(), Length(max=60)])
-    expected_version = IntegerField(validators=[Optional()])
-    submission = IntegerField(_l("Submission to return"), validators=[Optional()])
+    expected_version = IntegerField(validators=[Optional(), VERSION])
+    submission = IntegerField(_l("Submission to return"), validators=[Optional(), ROW_ID])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=20000)])
 
 

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField
 from wtforms.validators import Optional
 
-from forms.base import BaseForm
+from forms.base import VERSION, BaseForm
 
 
 class FrameworkImportForm(BaseForm):
@@ -16,4 +16,4 @@ class IndicatorValuesForm(BaseForm):
     """CSRF and the version the page was drawn from; the per-indicator fields are read by
     framework.entries.items_from_form, as their number depends on the framework."""
 
-    expected_version = IntegerField(validators=[Optional()])
+    expected_version = IntegerField(validators=[Optional(), VERSION])

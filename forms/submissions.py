@@ -4,11 +4,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forms.base import BaseForm
+from forms.base import VERSION, BaseForm
 
 
 class SubmissionForm(BaseForm):
-    expected_version = IntegerField(validators=[Optional()])
+    expected_version = IntegerField(validators=[Optional(), VERSION])
     narrative = TextAreaField(
         _l("Narrative"),
         validators=[Optional(), Length(max=20000)],
@@ -19,7 +19,7 @@ class SubmissionForm(BaseForm):
 
 class SubmissionTriggerForm(BaseForm):
     trigger = HiddenField(validators=[DataRequired(), Length(max=60)])
-    expected_version = IntegerField(validators=[Optional()])
+    expected_version = IntegerField(validators=[Optional(), VERSION])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=20000)])
 
 

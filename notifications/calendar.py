@@ -9,6 +9,7 @@ from flask import current_app
 from icalendar import Calendar, Event
 
 from cpas_workflow.core import clock
+from cpas_workflow.core.text import one_line
 from cpas_workflow.tasks.queries import open_tasks_for
 from notifications.outbox import link, task_path
 
@@ -30,7 +31,7 @@ def calendar_for(user) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//cpas-workflow//deadlines//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"cpas-workflow: {user.name}")
+    calendar.add("x-wr-calname", one_line(f"cpas-workflow: {user.name}"))  # a name stored before names were checked
     calendar.add("x-published-ttl", "PT1H")
     stamp = clock.now()
     for task in open_tasks_for(user):
@@ -39,7 +40,7 @@ def calendar_for(user) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", task.due)
         event.add("dtend", task.due + dt.timedelta(days=1))
-        event.add("summary", f"[{task.mission.code}] {task.title}")
+        event.add("summary", one_line(f"[{task.mission.code}] {task.title}"))
         event.add("url", base + task_path(task))
         event.add("description", base + task_path(task))
         event.add("transp", "TRANSPARENT")

@@ -32,10 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from flask_mail import Connection, Message
+from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import and_, or_, select, update
 
 from cpas_workflow.accounts.models import User
+from cpas_workflow.core.text import one_line
 from cpas_workflow.extensions import db, mail
 from notifications.models import OutboxMessage
 from notifications.outbox import Addressee, render_message
@@ -183,13 +184,15 @@ class Rendered:
 
 
 def build_message(message: Rendered) -> Message:
-    headers = {"Auto-Submitted": "auto-generated", "X-CPAS-Key": message.key}
+    """The message through Flask-Mail's API only: every header value is folded onto one line, and the
+    library's own check of the result (`has_bad_headers`) runs before any transport writes it."""
+    headers = {"Auto-Submitted": "auto-generated", "X-CPAS-Key": one_line(message.key)}
     if message.unsubscribe_url:
-        headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        headers["List-Unsubscribe"] = f"<{one_line(message.unsubscribe_url)}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg = Message(
-        subject=message.subject,
-        recipients=[message.recipient],
+        subject=one_line(message.subject),
+        recipients=[one_line(message.recipient)],
         body=message.body_text,
         html=message.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
@@ -197,6 +200,8 @@ def build_message(message: Rendered) -> Message:
     )
     digest = hashlib.sha256(message.key.encode()).hexdigest()[:24]
     msg.msgId = f"<outbox-{message.id}-{digest}@cpas-workflow>"
+    if msg.has_bad_headers():
+        raise BadHeaderError(f"outbox message {message.id} has a header that is not one line")
     return msg
 
 
@@ -258,7 +263,7 @@ def transport():
 
 def _rendered(message: Outgoing) -> Rendered:
     subject, unsubscribe_url, text, html = render_message(message, message.user)
-    return Rendered(message.id, message.key, message.recipient, subject[:300], unsubscribe_url, text, html)
+    return Rendered(message.id, message.key, message.recipient, one_line(subject)[:300], unsubscribe_url, text, html)
 
 
 def _send_batch(token: str, batch: list[Outgoing], now: dt.datetime, started: float) -> tuple[int, bool]:

@@ -15,6 +15,7 @@ from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from cpas_workflow.core import clock
+from cpas_workflow.core.text import one_line
 from cpas_workflow.extensions import db
 from notifications.models import OutboxMessage
 
@@ -98,7 +99,7 @@ def message_row(key: str, kind: str, user: Recipient, template: str, *, subject:
         "kind": kind,
         "user_id": user.id,
         "recipient": user.email,
-        "subject": title[:300],
+        "subject": one_line(title)[:300],
         "body_text": text,
         "body_html": html,
         "unsubscribe_url": unsubscribe_url,

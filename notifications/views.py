@@ -108,10 +108,10 @@ def admin_outbox():
 @bp.post("/admin/outbox/<int:message_id>/retry")
 @login_required
 def admin_retry(message_id: int):
+    if not access.has_role(current_user, "admin"):  # 403 before any form error
+        abort(403)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    if not access.has_role(current_user, "admin"):
-        abort(403)
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)

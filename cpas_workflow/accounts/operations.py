@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 import secrets
 
 from argon2 import PasswordHasher, profiles
@@ -30,7 +31,7 @@ from cpas_workflow.accounts.queries import with_roles
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.db import write_aside
 from cpas_workflow.core.errors import NotFound, Throttled, Unauthorized, ValidationFailed
-from cpas_workflow.core.text import choice, clean_text
+from cpas_workflow.core.text import choice, clean_line
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 
@@ -96,15 +97,19 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+# One address, no spaces or control characters (it goes into a To: header and the calendar feed).
+EMAIL = re.compile(r"[^@\s<>,;:\"\x00-\x1f\x7f]+@[^@\s<>,;:\"\x00-\x1f\x7f]+")
+
+
 def create_user(email: str, name: str, password: str | None, actor=None, *, password_hash: str | None = None) -> User:
     email = normalize_email(email)
-    if "@" not in email or len(email) > 254:
+    if not EMAIL.fullmatch(email) or len(email) > 254:
         raise ValidationFailed(f"{email!r} is not an e-mail address", fields={"email": "not an e-mail address"})
     if find_user(email) is not None:
         raise ValidationFailed(f"a user with e-mail {email} exists already", fields={"email": "taken"})
     user = User(
         email=email,
-        name=clean_text(name, "name", required=True, max_length=200),
+        name=clean_line(name, "name", required=True),
         password_hash=password_hash or (hash_password(password) if password else None),
         notify="daily",
         language="en",
@@ -250,7 +255,7 @@ def update_preferences(
     user: User, *, notify: str | None = None, language: str | None = None, name: str | None = None
 ) -> User:
     if name is not None:
-        user.name = clean_text(name, "name", required=True, max_length=200)
+        user.name = clean_line(name, "name", required=True)
     if notify is not None:
         user.notify = choice(notify, "notify", NOTIFY_CHOICES)
     if language is not None:

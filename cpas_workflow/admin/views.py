@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from cpas_workflow.accounts.models import ROLES, RoleAssignment, User
 from cpas_workflow.accounts.queries import get_user, with_roles
 from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
+from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.core.errors import DomainError, NotFound
 from cpas_workflow.extensions import db
 from cpas_workflow.missions import operations as missions
@@ -261,6 +262,8 @@ def admin_audit():
     if mission is not None:
         query = query.where(AuditEvent.mission_id == mission.id)
     before = request.args.get("before", type=int)
+    if before is not None and not 0 < before <= DB_ID_MAX:
+        abort(400, _("The page to show must be an event number between 1 and %(n)s.", n=DB_ID_MAX))
     if before:
         query = query.where(AuditEvent.id < before)
     events = list(db.session.scalars(query.limit(AUDIT_PAGE)).unique())

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from cpas_workflow.core.errors import DomainError, Throttled, Unauthorized
+from cpas_workflow.edge import allow_header
 from cpas_workflow.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -56,7 +57,8 @@ def http_error(exc: HTTPException):
         413: "too_large",
         415: "unsupported_media_type",
     }
-    return error_response(exc.code or 500, codes.get(exc.code, "http_error"), exc.description or exc.name)
+    response = error_response(exc.code or 500, codes.get(exc.code, "http_error"), exc.description or exc.name)
+    return allow_header(response, exc) if isinstance(exc, MethodNotAllowed) else response
 
 
 def register_api(app: Flask) -> None:
@@ -83,8 +85,16 @@ def register_api(app: Flask) -> None:
     @app.errorhandler(405)
     def method_not_allowed(exc):
         if request.path.startswith("/api/"):
-            return error_response(405, "method_not_allowed", f"{request.method} is not allowed here")
+            return allow_header(error_response(405, "method_not_allowed", f"{request.method} is not allowed here"), exc)
         return exc
+
+    @app.errorhandler(400)
+    def bad_request(exc):
+        if request.path.startswith("/api/"):
+            return error_response(400, "bad_request", exc.description or exc.name)
+        from cpas_workflow.views import render_error
+
+        return render_error(exc)
 
     @app.errorhandler(500)
     def internal_error(exc):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 from flask import jsonify
 
 from cpas_workflow.accounts.models import LANGUAGES, NOTIFY_CHOICES
 from cpas_workflow.api import bp
+from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.recommendations.models import ACTION_STATUSES, DECISIONS
 from cpas_workflow.submissions.models import RATINGS
 
@@ -33,7 +36,32 @@ def _obj(properties: dict, required: list[str] | None = None) -> dict:
 
 S, INT, D, B = {"type": "string"}, {"type": "integer"}, {"type": "string", "format": "date"}, {"type": "boolean"}
 NS, NINT = {"type": ["string", "null"]}, {"type": ["integer", "null"]}
-TRANSITION = _obj({"trigger": S, "comment": NS, "expected_version": NINT}, ["trigger"])
+
+# Request fields, as strict as the server (core/text.py, api/parsing.py): what the document calls valid
+# is accepted. A one-line field has no control characters or line breaks; a text may span lines but has
+# no other control character; a required one has something besides spaces.
+_NO_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f"
+_NO_BREAK = "\\x00-\\x1f\\x7f\\x85\\u2028\\u2029"
+LINE = {"type": "string", "maxLength": 200, "pattern": f"^[^{_NO_BREAK}]*$"}
+LINE_REQUIRED = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 200,
+    "pattern": f"^[^{_NO_BREAK}]*[^\\s{_NO_BREAK}][^{_NO_BREAK}]*$",
+}
+TEXT = {"type": "string", "maxLength": 20000, "pattern": f"^[^{_NO_CONTROL}]*$"}
+TEXT_REQUIRED = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 20000,
+    "pattern": f"^[^{_NO_CONTROL}]*[^\\s{_NO_CONTROL}][^{_NO_CONTROL}]*$",
+}
+N_TEXT = {**TEXT, "type": ["string", "null"]}
+VERSION_IN = {"type": ["integer", "null"], "minimum": 0, "maximum": 2**31 - 1}
+ROW_ID = {"type": "integer", "minimum": 1, "maximum": DB_ID_MAX}
+PERIOD = {"type": "string", "pattern": "^\\d{4}(-Q[1-4]|-H[12]|-\\d{2})?$", "example": "2026-Q3"}
+CODE = {"type": "string", "minLength": 1, "maxLength": 20, "pattern": "^[A-Z0-9_-]+$"}
+TRANSITION = _obj({"trigger": S, "comment": N_TEXT, "expected_version": VERSION_IN}, ["trigger"])
 
 SCHEMAS = {
     "Error": {
@@ -139,6 +167,7 @@ SCHEMAS = {
     "Task": {"type": "object", "properties": {"id": INT, "title": S, "due": D, "overdue": B, "cycle": INT, "url": S}},
     "Preferences": {
         "type": "object",
+        "additionalProperties": False,
         "properties": {
             "notify": {"type": "string", "enum": list(NOTIFY_CHOICES)},
             "language": {"type": "string", "enum": list(LANGUAGES)},
@@ -181,7 +210,7 @@ def _op(
     return op
 
 
-def _id(name: str, kind: dict = INT) -> dict:
+def _id(name: str, kind: dict = ROW_ID) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": kind}
 
 
@@ -192,7 +221,10 @@ PATHS = {
             "Get a bearer token",
             "Token issued",
             _obj({"token": S, "expires_at": S}),
-            _obj({"email": S, "password": S}, ["email", "password"]),
+            _obj(
+                {"email": {**LINE_REQUIRED, "maxLength": 254}, "password": {"type": "string", "maxLength": 1000}},
+                ["email", "password"],
+            ),
             status="201",
             errors=("400", "401", "429"),
             public=True,
@@ -222,7 +254,13 @@ PATHS = {
             "Cycle started",
             _ref("Cycle"),
             _obj(
-                {"workflow": S, "period": S, "title": NS, "input_due": D, "components": {"type": "array", "items": S}},
+                {
+                    "workflow": S,
+                    "period": PERIOD,
+                    "title": {**LINE, "type": ["string", "null"]},
+                    "input_due": D,
+                    "components": {"type": "array", "items": CODE, "minItems": 1, "uniqueItems": True},
+                },
                 ["workflow", "period", "input_due", "components"],
             ),
             status="201",
@@ -236,7 +274,15 @@ PATHS = {
             "Fire a trigger on a cycle",
             "The cycle after the transition",
             _ref("Cycle"),
-            _obj({"trigger": S, "comment": NS, "expected_version": NINT, "submission": NINT}, ["trigger"]),
+            _obj(
+                {
+                    "trigger": S,
+                    "comment": N_TEXT,
+                    "expected_version": VERSION_IN,
+                    "submission": {**ROW_ID, "type": ["integer", "null"]},
+                },
+                ["trigger"],
+            ),
             errors=W,
         ),
     },
@@ -250,7 +296,10 @@ PATHS = {
             "Draft a recommendation (spu, joint review)",
             "Drafted",
             _ref("Recommendation"),
-            _obj({"title": S, "body": S, "component": S, "due": D}, ["title", "body", "component", "due"]),
+            _obj(
+                {"title": LINE_REQUIRED, "body": TEXT_REQUIRED, "component": CODE, "due": D},
+                ["title", "body", "component", "due"],
+            ),
             status="201",
             errors=W,
         ),
@@ -264,10 +313,10 @@ PATHS = {
             _ref("Submission"),
             _obj(
                 {
-                    "narrative": NS,
+                    "narrative": N_TEXT,
                     "rating": {"type": ["string", "null"], "enum": [*RATINGS, None]},
-                    "indicator_values": {"type": "array", "items": {"type": "object"}},
-                    "expected_version": NINT,
+                    "indicator_values": {"type": "array", "items": {"type": "object"}, "maxItems": 1000},
+                    "expected_version": VERSION_IN,
                 }
             ),
             errors=W,
@@ -289,7 +338,10 @@ PATHS = {
             "Decide a recommendation (leadership, sign-off)",
             "The recommendation",
             _ref("Recommendation"),
-            _obj({"decision": {"type": "string", "enum": list(DECISIONS)}, "comment": NS, "body": NS}, ["decision"]),
+            _obj(
+                {"decision": {"type": "string", "enum": list(DECISIONS)}, "comment": N_TEXT, "body": N_TEXT},
+                ["decision"],
+            ),
             errors=W,
         ),
     },
@@ -300,7 +352,7 @@ PATHS = {
             "The recommendation",
             _ref("Recommendation"),
             _obj(
-                {"status": {"type": "string", "enum": [*ACTION_STATUSES, "carried_over"]}, "note": S},
+                {"status": {"type": "string", "enum": [*ACTION_STATUSES, "carried_over"]}, "note": TEXT_REQUIRED},
                 ["status", "note"],
             ),
             status="201",
@@ -326,7 +378,7 @@ PATHS = {
 
 
 # Results framework, indicator values, reports (cpas_workflow/framework/api.py).
-_PERIOD = {"name": "period", "in": "query", "required": False, "schema": {"type": "string", "example": "2026-Q3"}}
+_PERIOD = {"name": "period", "in": "query", "required": False, "schema": PERIOD}
 _DRAFTS = {"name": "drafts", "in": "query", "required": False, "schema": {"type": "string", "enum": ["0", "1"]}}
 _INDICATOR = _obj(
     {
@@ -518,6 +570,38 @@ PATHS.update(
 )
 
 
+def _transition_body(schema: dict, definitions: list) -> dict:
+    """The trigger as an enum of the definitions' triggers, and a comment required where they require one."""
+    triggers = sorted({t.trigger for d in definitions for t in d.transitions})
+    needing = sorted({t.trigger for d in definitions for t in d.transitions if t.is_comment_required})
+    body = copy.deepcopy(schema)
+    body["properties"]["trigger"] = {"type": "string", "enum": triggers}
+    if needing:
+        body["allOf"] = [
+            {
+                "if": {"properties": {"trigger": {"enum": needing}}, "required": ["trigger"]},
+                "then": {"required": ["comment"], "properties": {"comment": TEXT_REQUIRED}},
+            }
+        ]
+    return body
+
+
+def _paths() -> dict:
+    """PATHS with what the loaded workflow definitions allow: workflow names and triggers as enums."""
+    from cpas_workflow.engine import store
+
+    definitions = list(store.current_definitions().values())
+    cycles = [d for d in definitions if d.subject == "cycle"]
+    children = [d for d in definitions if d.subject != "cycle"]
+    paths = copy.deepcopy(PATHS)
+    for path, kinds in (("/cycles/{id}/transitions", cycles), ("/submissions/{id}/transitions", children)):
+        content = paths[path]["post"]["requestBody"]["content"]["application/json"]
+        content["schema"] = _transition_body(content["schema"], kinds)
+    start = paths["/missions/{code}/cycles"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    start["properties"]["workflow"] = {"type": "string", "enum": sorted(d.name for d in cycles)}
+    return paths
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -528,7 +612,7 @@ def document() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": PATHS,
+        "paths": _paths(),
         "components": {"schemas": SCHEMAS, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from flask import request
+from flask import current_app, g, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,6 +22,8 @@ TYPE_NAMES = {
     dict: "an object",
     "date": "a date string YYYY-MM-DD",
 }
+VERSION_MAX = 2**31 - 1
+MAX_DIGITS = 1000  # a JSON number longer than this is not read at all
 
 
 @dataclass(frozen=True)
@@ -28,18 +32,95 @@ class Field:
     required: bool = False
     nullable: bool = False
     items: Any = None  # for lists: the type of each item
+    minimum: int = 0  # for whole numbers: the range the field takes
+    maximum: int = VERSION_MAX
+    max_items: int = 1000  # for lists
+
+
+class _Refused(Exception):
+    """A JSON number the parser must not turn into a value (NaN, Infinity, 1e400)."""
+
+
+def _refuse_constant(name: str):
+    raise _Refused(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _Refused(f"the number {text[:40]} is out of range")
+    return number
+
+
+def _bounded_int(text: str) -> int:
+    """Whole numbers are read as they are (each field then says its range: `10**400` is a 422 naming
+    it); only a number too long to be read at all is malformed."""
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _Refused(f"the number {text[:40]}… has more than {MAX_DIGITS} digits")
+    return int(text)
 
 
 def json_body() -> dict:
+    """The request body as a JSON object, bounded in size and depth, with only finite numbers and
+    strings every database can store; anything else is a 400 saying what is wrong."""
+    cached = g.get("_json_body")
+    if cached is not None:
+        return cached
+    limit = current_app.config["CPAS_MAX_JSON_BYTES"]
+    if (request.content_length or 0) > limit:
+        raise BadRequest(f"the body is larger than {limit} bytes", fields={"body": "too large"})
     raw = request.get_data(cache=True)
+    if len(raw) > limit:
+        raise BadRequest(f"the body is larger than {limit} bytes", fields={"body": "too large"})
     if not raw.strip():
         raise BadRequest("the request needs a JSON object as its body")
-    data = request.get_json(force=True, silent=True)
-    if data is None:
-        raise BadRequest("the body is not valid JSON")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("the body is not valid JSON: it is not UTF-8 text") from None
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
+    except RecursionError:
+        raise BadRequest("the body is not valid JSON: it is nested too deeply", fields={"body": "too deep"}) from None
+    except _Refused as exc:
+        raise BadRequest(f"the body is not valid JSON: {exc}", fields={"body": "number out of range"}) from None
+    except ValueError:
+        raise BadRequest("the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise BadRequest(f"the body must be a JSON object, not {type(data).__name__}")
+    _check_tree(data, current_app.config["CPAS_MAX_JSON_DEPTH"])
+    g._json_body = data
     return data
+
+
+def _check_tree(data: Any, max_depth: int) -> None:
+    """Walk the parsed body once (without recursion): its depth and the characters of every string."""
+    stack: list[tuple[str, Any, int]] = [("", data, 1)]
+    while stack:
+        path, value, depth = stack.pop()
+        if depth > max_depth:
+            raise BadRequest(
+                f"the body is nested more than {max_depth} levels deep", fields={path or "body": "too deep"}
+            )
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _check_string(f"{path}.{key}" if path else "(a key)", key)
+                stack.append((f"{path}.{key}" if path else key, item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item, depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            _check_string(path, value)
+
+
+def _check_string(path: str, value: str) -> None:
+    if "\x00" in value:
+        raise BadRequest(f"'{path}' contains a NUL character", fields={path: "NUL character"})
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadRequest(
+            f"'{path}' is not valid Unicode (a lone surrogate escape)", fields={path: "invalid Unicode"}
+        ) from None
 
 
 def read(spec: dict[str, Field], body: dict | None = None) -> dict[str, Any]:
@@ -73,14 +154,22 @@ def _typed(name: str, value: Any, field: Field) -> Any:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise ValidationFailed(
-                f"'{name}' is not a real date in the form YYYY-MM-DD: {value!r}", fields={name: "not a date"}
+                f"'{name}' is not a real date in the form YYYY-MM-DD: {value[:40]!r}", fields={name: "not a date"}
             ) from None
+    if field.kind is int and isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON has one kind of number: 3.0 is the whole number 3
     if not isinstance(value, field.kind) or (field.kind is int and isinstance(value, bool)):
         raise BadRequest(
             f"'{name}' must be {TYPE_NAMES[field.kind]}, not {type(value).__name__}", fields={name: "wrong type"}
         )
     if field.items is not None and any(not isinstance(item, field.items) for item in value):
         raise BadRequest(f"every item of '{name}' must be {TYPE_NAMES[field.items]}", fields={name: "wrong item type"})
+    if field.kind is int and not field.minimum <= value <= field.maximum:
+        raise ValidationFailed(
+            f"'{name}' must be between {field.minimum} and {field.maximum}", fields={name: "out of range"}
+        )
+    if field.kind is list and len(value) > field.max_items:
+        raise ValidationFailed(f"'{name}' has more than {field.max_items} items", fields={name: "too many items"})
     return value
 
 

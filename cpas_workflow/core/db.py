@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cpas_workflow.core import clock
 
+DB_ID_MAX = 2**31 - 1  # the largest id a row can have (an INTEGER column on PostgreSQL); larger numbers name nothing
+
 
 class UTCDateTime(TypeDecorator):
     """Stores naive UTC, hands back aware UTC, on SQLite and PostgreSQL alike."""

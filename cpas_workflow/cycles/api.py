@@ -6,6 +6,8 @@ from flask import jsonify, request
 
 from cpas_workflow.api import bp, serialize
 from cpas_workflow.api.parsing import Field, commit, current_user, read
+from cpas_workflow.core import access
+from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.core.listing import whole_arg
 from cpas_workflow.cycles import operations, queries
 from cpas_workflow.tasks.queries import open_tasks_for
@@ -21,6 +23,7 @@ TRANSITION = {
 def create_cycle(code: str):
     user = current_user()
     mission = queries.get_mission(code, user)
+    access.require(user, "start_cycle", mission)  # 403 before any 400 or 422
     data = read(
         {
             "workflow": Field(str, required=True),
@@ -50,8 +53,8 @@ def get_cycle(cycle_id: int):
 @bp.post("/cycles/<int:cycle_id>/transitions")
 def fire_transition(cycle_id: int):
     user = current_user()
-    data = read({**TRANSITION, "submission": Field(int, nullable=True)})
-    cycle = queries.get_cycle(cycle_id, user, for_update=True, options=queries.for_api())
+    cycle = queries.get_cycle(cycle_id, user, for_update=True, options=queries.for_api())  # 404 before any 400
+    data = read({**TRANSITION, "submission": Field(int, nullable=True, minimum=1, maximum=DB_ID_MAX)})
     operations.fire_cycle_trigger(
         cycle,
         data["trigger"],

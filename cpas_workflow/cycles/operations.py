@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from cpas_workflow.core import access, audit, clock, timezones
 from cpas_workflow.core.errors import ValidationFailed
-from cpas_workflow.core.text import clean_text
+from cpas_workflow.core.text import clean_line, clean_text, not_too_far_ahead
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import fire, store, tasks
 from cpas_workflow.engine.definitions import DefinitionError
@@ -55,6 +55,7 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
             f"the input deadline {data.input_due.isoformat()} is already past (today is {local_today.isoformat()} in the mission)",
             fields={"input_due": "in the past"},
         )
+    not_too_far_ahead(data.input_due, "input_due", local_today)
     components = _participants(mission, data.components)
     _refuse_duplicate(mission, definition.name, period)
     row = store.register(definition)
@@ -63,7 +64,7 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
         if definition.submission_workflow
         else None
     )
-    title = clean_text(data.title, "title", max_length=200) or f"{mission.code} {period} {definition.title.lower()}"
+    title = clean_line(data.title, "title") or f"{mission.code} {period} {definition.title.lower()}"
     child_initial = store.current_definition(child.name).initial if child else None
     now = clock.now()
     cycle = Cycle(

@@ -12,6 +12,7 @@ from cpas_workflow.core.errors import BadRequest, NotFound, ValidationFailed
 from cpas_workflow.cycles import queries as cycle_queries
 from cpas_workflow.cycles.operations import PERIOD
 from cpas_workflow.framework import documents, entries, exports, operations, queries
+from cpas_workflow.framework.imports import check_size
 from cpas_workflow.framework.values import number_of
 
 
@@ -119,6 +120,8 @@ def import_framework(code: str):
     """The sheet as a multipart upload (field `file`), or as the raw body with `?filename=x.xlsx`."""
     user = current_user()
     mission = cycle_queries.get_mission(code, user)
+    access.require(user, "edit_framework", mission)  # 403 before the sheet is even read
+    check_size(request.args.get("filename", "the sheet"), request.content_length or 0)  # before reading it
     upload = request.files.get("file")
     if upload is not None:
         filename, data = upload.filename or "", upload.read()

@@ -14,10 +14,12 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from flask import current_app
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from cpas_workflow.core.errors import ValidationFailed
+from cpas_workflow.core.text import bad_characters
 from cpas_workflow.framework import values
 from cpas_workflow.framework.models import DIRECTIONS, FREQUENCIES, KINDS
 
@@ -48,6 +50,8 @@ REQUIRED_COLUMNS = ("type", "code", "title")
 TYPES = ("priority", "outcome", "output", "indicator")
 PARENT_TYPES = {"priority": (), "outcome": ("priority",), "output": ("outcome",), "indicator": ("outcome", "output")}
 MAX_ROWS = 2000
+MULTI_LINE_COLUMNS = ("definition",)
+EARLIEST, LATEST = dt.date(1950, 1, 1), dt.date(2100, 12, 31)  # the window a baseline or target date lies in
 
 
 @dataclass
@@ -103,26 +107,114 @@ def _text(cell) -> str:
     return str(cell).strip()
 
 
-def read_table(filename: str, data: bytes) -> list[list[str]]:
-    """The sheet's cells as text, header row first; an unreadable file is one clear error."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise ValidationFailed(
-                f"{filename} is not a readable XLSX workbook", fields={"file": "not an XLSX file"}
-            ) from None
-        sheet = book.worksheets[0]
-        rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
+MAX_CELL = 20_000  # characters in one cell (a definition is the longest text a sheet carries)
+MAX_COLUMNS = 64  # cells read per row: the layout has 18 columns; anything further is not read
+_XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _refuse(filename: str, problem: str, field: str) -> ValidationFailed:
+    return ValidationFailed(f"{filename}: {problem}", fields={"file": field})
+
+
+def _limits() -> tuple[int, int]:
+    config = current_app.config
+    return config["CPAS_MAX_IMPORT_MB"] * 1024 * 1024, config["CPAS_MAX_IMPORT_UNPACKED_MB"] * 1024 * 1024
+
+
+def check_size(filename: str, size: int) -> None:
+    """Before anything is parsed: the file itself is not larger than CPAS_MAX_IMPORT_MB."""
+    limit, _ = _limits()
+    if size > limit:
+        raise _refuse(filename, f"the file is {size:,} bytes; at most {limit:,} are read", "too large")
+
+
+def _check_zip(filename: str, data: bytes) -> None:
+    """An XLSX is a zip of XML files: refuse a zip bomb (by the sizes it declares and by what actually
+    comes out, read in chunks) and any XML with a DOCTYPE or entity declaration (entity expansion)."""
+    _, unpacked_limit = _limits()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+        if sum(m.file_size for m in members) > unpacked_limit:
+            raise _refuse(filename, f"the workbook unpacks to more than {unpacked_limit:,} bytes", "too large unpacked")
+        total = 0
+        for member in members:
+            with archive.open(member) as stream:
+                tail = b""
+                while chunk := stream.read(65536):
+                    total += len(chunk)
+                    if total > unpacked_limit:
+                        raise _refuse(
+                            filename,
+                            f"the workbook unpacks to more than {unpacked_limit:,} bytes",
+                            "too large unpacked",
+                        )
+                    window = tail + chunk
+                    if any(mark in window for mark in _XML_DECLARATIONS):
+                        raise _refuse(
+                            filename,
+                            f"{member.filename} declares a DOCTYPE or XML entities, which are not read",
+                            "XML entities",
+                        )
+                    tail = chunk[-16:]
+    except ValidationFailed:
+        raise
+    except Exception:  # a corrupt zip raises many kinds (BadZipFile, zlib.error, EOFError, RuntimeError…)
+        raise _refuse(filename, "is not a readable XLSX workbook", "not an XLSX file") from None
+
+
+def _xlsx_rows(filename: str, data: bytes) -> list[list[str]]:
+    _check_zip(filename, data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a malformed file; each means "not readable"
+        raise _refuse(filename, "is not a readable XLSX workbook", "not an XLSX file") from None
+    try:
+        if not book.worksheets:
+            raise _refuse(filename, "the workbook has no sheet", "no sheet")
+        rows = []
+        for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            rows.append([_cell(c) for c in row])
+            if len(rows) > MAX_ROWS + 1:
+                break  # enough to say there are too many: the rest is never read
         return rows
+    except ValidationFailed:
+        raise
+    except Exception:
+        raise _refuse(filename, "is not a readable XLSX workbook", "not an XLSX file") from None
+    finally:
+        book.close()
+
+
+def _csv_rows(filename: str, data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed(f"{filename} is not UTF-8 text", fields={"file": "not UTF-8"}) from None
+    rows = []
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for row in reader:
+            rows.append([c.strip() for c in row[:MAX_COLUMNS]])
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error as exc:
+        raise ValidationFailed(
+            f"{filename}: row {reader.line_num} cannot be read as CSV ({exc})",
+            fields={f"row {reader.line_num}, file": "not CSV"},
+        ) from None
+    return rows
+
+
+def read_table(filename: str, data: bytes) -> list[list[str]]:
+    """The sheet's cells as text, header row first, at most MAX_ROWS + 2 rows (enough to tell that
+    there are too many); an unreadable or oversized file is one clear error."""
+    name = (filename or "").lower()
+    check_size(filename, len(data))
+    if name.endswith(".xlsx"):
+        return _xlsx_rows(filename, data)
     if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationFailed(f"{filename} is not UTF-8 text", fields={"file": "not UTF-8"}) from None
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        return _csv_rows(filename, data)
     raise ValidationFailed("send the framework as a .xlsx or .csv file", fields={"file": "must be .xlsx or .csv"})
 
 
@@ -170,6 +262,7 @@ class Checker:
     def check(self) -> list[Problem]:
         types: dict[str, str] = {}
         for row in self.rows:
+            self._characters(row)
             kind, code = row.get("type").lower(), row.get("code")
             if kind not in TYPES:
                 self.fail(row, "type", f"must be one of {', '.join(TYPES)}, not {row.get('type')!r}")
@@ -194,6 +287,19 @@ class Checker:
                 else:
                     self._components(row)
         return self.problems
+
+    def _characters(self, row: Row) -> None:
+        """Every cell fits and can be stored; only the definition may run over several lines."""
+        for column, value in row.cells.items():
+            if not isinstance(value, str):
+                continue  # a number from a numeric XLSX cell
+            if len(value) > MAX_CELL:
+                self.fail(row, column, f"a cell has at most {MAX_CELL} characters")
+                continue
+            problem = bad_characters(value, one_line=column not in MULTI_LINE_COLUMNS)
+            if problem:
+                self.fail(row, column, problem)
+                row.cells[column] = ""  # checked no further: one problem per cell is enough
 
     def _parent(self, row: Row, kind: str, types: dict[str, str]) -> None:
         parent, allowed = row.get("parent"), PARENT_TYPES[kind]
@@ -290,9 +396,13 @@ class Checker:
         row.parsed[f"{name}_date"] = None
         if date:
             try:
-                row.parsed[f"{name}_date"] = dt.date.fromisoformat(date)
+                parsed = dt.date.fromisoformat(date)
             except ValueError:
-                self.fail(row, f"{name}_date", f"must be a date written YYYY-MM-DD, not {date!r}")
+                self.fail(row, f"{name}_date", f"must be a date written YYYY-MM-DD, not {date[:40]!r}")
+                return
+            if not EARLIEST <= parsed <= LATEST:
+                self.fail(row, f"{name}_date", f"must lie between {EARLIEST} and {LATEST}, not {date}")
+            row.parsed[f"{name}_date"] = parsed
 
 
 def check_sheet(filename: str, data: bytes, component_codes: list[str], locale: str = "en") -> list[Row]:

@@ -97,6 +97,7 @@ def mission_framework(code: str):
 @login_required
 def mission_framework_import(code: str):
     mission = cycle_queries.get_mission(code, current_user)
+    access.require(current_user, "edit_framework", mission)  # 403 before the sheet is even read
     form = FrameworkImportForm()
     back = redirect(url_for("web.mission_framework", code=mission.code))
     if not form.validate_on_submit():
@@ -137,6 +138,8 @@ def hq_comparison():
 def submission_indicators(submission_id: int):
     """The focal point enters the component's indicator values for the period."""
     submission = get_submission(submission_id, current_user)
+    if request.method == "POST":
+        access.require(current_user, "edit_submission", submission)
     indicators = queries.indicators_of(submission)
     form = IndicatorValuesForm(expected_version=submission.version)
     typed, errors = None, {}

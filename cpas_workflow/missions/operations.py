@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import ValidationFailed
-from cpas_workflow.core.text import choice, clean_text
+from cpas_workflow.core.text import choice, clean_line
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import COMPONENT_KINDS, Component, Mission
 
@@ -43,7 +43,7 @@ def create_mission(code: str, name: str, timezone: str, actor) -> Mission:
         raise ValidationFailed(f"a mission with code {code} exists already", fields={"code": "taken"})
     mission = Mission(
         code=code,
-        name=clean_text(name, "name", required=True, max_length=200),
+        name=clean_line(name, "name", required=True),
         timezone=_timezone(timezone),
         created_at=clock.now(),
     )
@@ -55,7 +55,7 @@ def create_mission(code: str, name: str, timezone: str, actor) -> Mission:
 
 def update_mission(mission: Mission, name: str, timezone: str, actor) -> Mission:
     access.require_instance(actor, "manage_instance")
-    mission.name = clean_text(name, "name", required=True, max_length=200)
+    mission.name = clean_line(name, "name", required=True)
     mission.timezone = _timezone(timezone)
     db.session.flush()
     audit.record(
@@ -76,7 +76,7 @@ def add_component(mission: Mission, code: str, name: str, kind: str, actor) -> C
     component = Component(
         mission=mission,
         code=code,
-        name=clean_text(name, "name", required=True, max_length=200),
+        name=clean_line(name, "name", required=True),
         kind=choice(kind, "kind", COMPONENT_KINDS),
         created_at=clock.now(),
     )

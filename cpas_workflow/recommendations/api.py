@@ -6,6 +6,7 @@ from flask import jsonify
 
 from cpas_workflow.api import bp, serialize
 from cpas_workflow.api.parsing import Field, commit, current_user, read
+from cpas_workflow.core import access
 from cpas_workflow.cycles.queries import get_cycle
 from cpas_workflow.recommendations import operations
 
@@ -14,6 +15,7 @@ from cpas_workflow.recommendations import operations
 def create_recommendation(cycle_id: int):
     user = current_user()
     cycle = get_cycle(cycle_id, user, for_update=True)
+    access.require(user, "draft_recommendation", cycle)  # 403 before any 400 or 422
     data = read(
         {
             "title": Field(str, required=True),
@@ -36,6 +38,7 @@ def get_recommendation(recommendation_id: int):
 def decide(recommendation_id: int):
     user = current_user()
     recommendation = operations.get_recommendation(recommendation_id, user)
+    access.require(user, "decide_recommendation", recommendation)
     data = read(
         {"decision": Field(str, required=True), "comment": Field(str, nullable=True), "body": Field(str, nullable=True)}
     )
@@ -50,6 +53,7 @@ def decide(recommendation_id: int):
 def add_update(recommendation_id: int):
     user = current_user()
     recommendation = operations.get_recommendation(recommendation_id, user)
+    access.require(user, "update_recommendation", recommendation)
     data = read({"status": Field(str, required=True), "note": Field(str, required=True)})
     operations.add_update(recommendation, data["status"], data["note"], user)
     commit()

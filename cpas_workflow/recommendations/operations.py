@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from cpas_workflow.core import access, audit, clock, timezones
 from cpas_workflow.core.errors import Conflict, ValidationFailed
-from cpas_workflow.core.text import choice, clean_text
+from cpas_workflow.core.text import choice, clean_line, clean_text, not_too_far_ahead
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store, tasks
 from cpas_workflow.engine.firing import flush_or_conflict
@@ -74,10 +74,11 @@ def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Reco
     local_today = timezones.local_date(clock.now(), cycle.mission.timezone)
     if data.due < local_today:
         raise ValidationFailed(f"the due date {data.due.isoformat()} is already past", fields={"due": "in the past"})
+    not_too_far_ahead(data.due, "due", local_today)
     recommendation = Recommendation(
         cycle=cycle,
         component=component,
-        title=clean_text(data.title, "title", required=True, max_length=200),
+        title=clean_line(data.title, "title", required=True),
         body=clean_text(data.body, "body", required=True),
         due=data.due,
         created_by_id=actor.id,

@@ -6,6 +6,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from cpas_workflow.core import access
 from cpas_workflow.core.errors import DomainError
 from cpas_workflow.cycles.queries import get_cycle
 from cpas_workflow.cycles.views import LOADS, render_page
@@ -21,6 +22,7 @@ from forms.recommendations import DecisionForm, RecommendationForm, UpdateForm
 @login_required
 def draft_recommendation(cycle_id: int):
     cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["review"]())
+    access.require(current_user, "draft_recommendation", cycle)  # 403 before any form error
     form = RecommendationForm()
     form.component.choices = [(c.code, c.code) for c in cycle.mission.components]
     if not form.validate_on_submit():
@@ -44,6 +46,7 @@ def draft_recommendation(cycle_id: int):
 @login_required
 def decide_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
+    access.require(current_user, "decide_recommendation", recommendation)
     form = DecisionForm(prefix=f"r{recommendation.id}")
     form.decision.choices = [(d, d) for d in ("approve", "reject", "amend")]
     cycle_id = recommendation.cycle_id
@@ -84,6 +87,7 @@ def decide_recommendation(recommendation_id: int):
 @login_required
 def update_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
+    access.require(current_user, "update_recommendation", recommendation)
     form = UpdateForm(prefix=f"u{recommendation.id}")
     form.status.choices = [(s, s) for s in ("open", "in_progress", "done", "dropped", "carried_over")]
     mission = recommendation.cycle.mission

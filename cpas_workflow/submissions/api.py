@@ -6,6 +6,7 @@ from flask import jsonify
 
 from cpas_workflow.api import bp, serialize
 from cpas_workflow.api.parsing import Field, commit, current_user, read
+from cpas_workflow.core import access
 from cpas_workflow.cycles.api import TRANSITION
 from cpas_workflow.submissions import operations
 
@@ -20,6 +21,7 @@ def get_submission(submission_id: int):
 def put_submission(submission_id: int):
     user = current_user()
     submission = operations.get_submission(submission_id, user)
+    access.require(user, "edit_submission", submission)  # 403 before any 400 or 422
     data = read(
         {
             "narrative": Field(str, nullable=True),
@@ -37,8 +39,8 @@ def put_submission(submission_id: int):
 @bp.post("/submissions/<int:submission_id>/transitions")
 def fire_submission_transition(submission_id: int):
     user = current_user()
+    submission = operations.get_submission(submission_id, user)  # 404 before any 400
     data = read(TRANSITION)
-    submission = operations.get_submission(submission_id, user)
     operations.fire_submission_trigger(
         submission, data["trigger"], user, comment=data.get("comment"), expected_version=data.get("expected_version")
     )

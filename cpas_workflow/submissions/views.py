@@ -158,6 +158,7 @@ def submission_transition(submission_id: int):
 @login_required
 def comment_submission(submission_id: int):
     item = get_submission(submission_id, current_user)
+    access.require(current_user, "comment_submission", item)
     form = CommentForm()
     if form.validate_on_submit():
         try:
