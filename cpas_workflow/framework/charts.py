@@ -128,7 +128,13 @@ def _draw(chart: TrendChart) -> Markup:
         out.append(
             f'<text x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="11" fill="#5a6470">{escape(label)}</text>'
         )
+    # label as many periods as fit side by side (about 6.5 px a character at 11 px), always the latest:
+    # six quarters on a factsheet's small chart would otherwise print over one another
+    widest = 6.5 * max((len(p) for p in chart.periods), default=1) + 8
+    every = max(1, math.ceil(widest / (plot_w / n)))
     for i, period in enumerate(chart.periods):
+        if (n - 1 - i) % every:
+            continue
         out.append(
             f'<text class="x-tick" x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="11" fill="#5a6470">{escape(period)}</text>'
         )
