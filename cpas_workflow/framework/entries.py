@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from cpas_workflow.core import audit, clock
 from cpas_workflow.core.errors import ValidationFailed
+from cpas_workflow.engine.firing import subject_label
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import queries, values
 from cpas_workflow.framework.models import IndicatorValue, IndicatorValueChange
@@ -153,7 +154,7 @@ def _keep_history(submission, existing: dict, entries: dict, actor, now) -> None
         audit.record(
             "change_value",
             actor=actor,
-            subject=f"submission:{submission.id}:{submission.component.code}",
+            subject=subject_label(submission),
             mission_id=submission.cycle.mission_id,
             cycle_id=submission.cycle_id,
             comment=f"{row.indicator.code} {submission.cycle.period}: {shown_change(row.indicator, change)}"

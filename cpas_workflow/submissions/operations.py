@@ -12,7 +12,7 @@ from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Conflict
 from cpas_workflow.core.text import choice, clean_text
 from cpas_workflow.engine import fire
-from cpas_workflow.engine.firing import check_version, flush_or_conflict
+from cpas_workflow.engine.firing import check_version, flush_or_conflict, subject_label
 from cpas_workflow.engine.guards import INPUT_STATES
 from cpas_workflow.extensions import db
 from cpas_workflow.submissions import indicator_hooks
@@ -68,7 +68,7 @@ def update_submission(
     audit.record(
         "edit_submission",
         actor=actor,
-        subject=f"submission:{submission.id}:{submission.component.code}",
+        subject=subject_label(submission),
         mission_id=submission.cycle.mission_id,
         cycle_id=submission.cycle_id,
         from_state=submission.state,
@@ -106,7 +106,7 @@ def comment_on_submission(submission: Submission, body: str, actor) -> Submissio
     audit.record(
         "comment_submission",
         actor=actor,
-        subject=f"submission:{submission.id}:{submission.component.code}",
+        subject=subject_label(submission),
         mission_id=submission.cycle.mission_id,
         cycle_id=submission.cycle_id,
         comment=comment.body,
