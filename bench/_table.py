@@ -50,6 +50,20 @@ def postgresql_reachable() -> bool:
         return False
 
 
+def bench_app(folder: Path, url: str | None = None, **config):
+    """The application a benchmark measures: test settings over a fresh database (`url`, or a new one in
+    `folder`), with the script's own settings on top."""
+    from cpas_workflow import create_app
+
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "bench",
+        "SQLALCHEMY_DATABASE_URI": url or database_url(folder),
+        "CPAS_BASE_URL": "http://cpas.bench",
+    }
+    return create_app({**settings, **config}, instance_path=str(folder))
+
+
 def database_url(folder: Path) -> str:
     """A fresh, empty database for this run: a SQLite file in `folder`, or a new PostgreSQL schema."""
     if backend() != "postgresql":

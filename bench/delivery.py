@@ -25,9 +25,8 @@ from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _table import database_url, note, row  # noqa: E402
+from _table import bench_app, note, row  # noqa: E402
 
-from cpas_workflow import create_app  # noqa: E402
 from cpas_workflow.accounts.models import User  # noqa: E402
 from cpas_workflow.core import clock  # noqa: E402
 from cpas_workflow.core.schema import upgrade_schema  # noqa: E402
@@ -106,18 +105,7 @@ def main() -> None:
     server = multiprocessing.Process(target=smtp_server, args=(port, str(received), ready), daemon=True)
     server.start()
     ready.wait(30)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": database_url(folder),
-            "CPAS_BASE_URL": "http://cpas.bench",
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": port,
-            "MAIL_SUPPRESS_SEND": False,
-        },
-        instance_path=str(folder),
-    )
+    app = bench_app(folder, MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False)
     interval = app.config["CPAS_SCHEDULER_INTERVAL_SECONDS"]
     took: list[float] = []
     with app.app_context():

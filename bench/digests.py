@@ -17,9 +17,8 @@ from sqlalchemy import event, func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _table import database_url, note, row  # noqa: E402
+from _table import bench_app, note, row  # noqa: E402
 
-from cpas_workflow import create_app  # noqa: E402
 from cpas_workflow.accounts.models import RoleAssignment, User  # noqa: E402
 from cpas_workflow.core import clock  # noqa: E402
 from cpas_workflow.core.audit import AuditEvent  # noqa: E402
@@ -138,15 +137,7 @@ def populate(users: int, tasks: int) -> None:
 
 def measure(users: int, tasks: int) -> tuple[float, int, int]:
     folder = Path(tempfile.mkdtemp(prefix="cpas-bench-"))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": database_url(folder),
-            "CPAS_BASE_URL": "http://cpas.bench",
-        },
-        instance_path=str(folder),
-    )
+    app = bench_app(folder)
     with app.app_context():
         db.create_all()
         with clock.frozen(NOW - dt.timedelta(days=3)):

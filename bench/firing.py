@@ -24,9 +24,8 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text, event, in
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _table import database_url, note, row  # noqa: E402
+from _table import bench_app, note, row  # noqa: E402
 
-from cpas_workflow import create_app  # noqa: E402
 from cpas_workflow.accounts.models import RoleAssignment, User  # noqa: E402
 from cpas_workflow.accounts.queries import get_user  # noqa: E402
 from cpas_workflow.core import clock  # noqa: E402
@@ -188,17 +187,7 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     count = int(args[0]) if args else 400
     folder = Path(tempfile.mkdtemp(prefix="cpas-bench-"))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": database_url(folder),
-            "CPAS_BASE_URL": "http://cpas.bench",
-            "CPAS_DEMO_HISTORY": False,
-            "CPAS_CHEAP_PASSWORD_HASHES": True,
-        },
-        instance_path=str(folder),
-    )
+    app = bench_app(folder, CPAS_DEMO_HISTORY=False, CPAS_CHEAP_PASSWORD_HASHES=True)
     with app.app_context():
         upgrade_schema()
         ours, statements = cpas_steps(count)

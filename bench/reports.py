@@ -23,9 +23,8 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _reports_data import LAST_PERIOD, build_mission  # noqa: E402
-from _table import database_url, note, row  # noqa: E402
+from _table import bench_app, note, row  # noqa: E402
 
-from cpas_workflow import create_app  # noqa: E402
 from cpas_workflow.accounts.models import RoleAssignment, User  # noqa: E402
 from cpas_workflow.accounts.operations import hash_password  # noqa: E402
 from cpas_workflow.extensions import db  # noqa: E402
@@ -55,17 +54,7 @@ class Statements:
 
 
 def _app(folder: Path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": database_url(folder),
-            "CPAS_BASE_URL": "http://cpas.bench",
-            "CPAS_CHEAP_PASSWORD_HASHES": True,
-            "CPAS_DEMO_HISTORY": False,
-        },
-        instance_path=str(folder),
-    )
+    app = bench_app(folder, CPAS_CHEAP_PASSWORD_HASHES=True, CPAS_DEMO_HISTORY=False)
     return app
 
 

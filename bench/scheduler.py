@@ -24,9 +24,8 @@ from sqlalchemy import event, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _table import backend, database_url, note, row  # noqa: E402
+from _table import backend, bench_app, note, row  # noqa: E402
 
-from cpas_workflow import create_app  # noqa: E402
 from cpas_workflow.accounts.models import RoleAssignment, User  # noqa: E402
 from cpas_workflow.core import clock  # noqa: E402
 from cpas_workflow.core.schema import upgrade_schema  # noqa: E402
@@ -285,15 +284,7 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if a != "--profile"]
     total = int(args[0]) if args else 1_000_000
     folder = Path(tempfile.mkdtemp(prefix="cpas-bench-"))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": database_url(folder),
-            "CPAS_BASE_URL": "http://cpas.bench",
-        },
-        instance_path=str(folder),
-    )
+    app = bench_app(folder)
     label = f"{total:,}"
     with app.app_context():
         upgrade_schema()
