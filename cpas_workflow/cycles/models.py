@@ -52,6 +52,11 @@ class Cycle(CreatedAtMixin, db.Model):
         return self.definition.name
 
     @property
+    def is_assessment(self) -> bool:
+        """A quarterly assessment: the default definition or a variant of it (the joint sign-off)."""
+        return self.workflow == "quarterly_assessment" or self.workflow.startswith("quarterly_assessment_")
+
+    @property
     def workflow_version(self) -> int:
         return self.definition.version
 

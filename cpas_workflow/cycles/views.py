@@ -13,7 +13,8 @@ from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.cycles import operations, queries
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store
-from cpas_workflow.engine.firing import allowed_triggers
+from cpas_workflow.engine.approvals import still_open_to
+from cpas_workflow.engine.firing import allowed_triggers, approval_statuses
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.queries import is_published
 from cpas_workflow.pages import LABELS, choices, days_left, label, refusal_status
@@ -70,9 +71,10 @@ def progress(cycle: Cycle, counts: dict[str, int] | None = None) -> dict:
     }
 
 
-def _actions(cycle: Cycle) -> list:
+def _actions(cycle: Cycle, joint: list) -> list:
     definition = store.definition_of(cycle)
-    return [definition.transition(t, cycle.state) for t in allowed_triggers(cycle, current_user)]
+    triggers = still_open_to(joint, current_user, allowed_triggers(cycle, current_user))
+    return [definition.transition(t, cycle.state) for t in triggers]
 
 
 def _decision_form(recommendation, bound: DecisionForm | None = None) -> DecisionForm:
@@ -102,6 +104,7 @@ def render_page(
     recommendation_form.component.choices = [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components]
     decision_forms = decision_forms or {}
     decisions = {r.id: _decision_form(r, decision_forms.get(r.id)) for r in cycle.recommendations}
+    joint = approval_statuses(cycle)
     return render_template(
         PAGES[page],
         cycle=cycle,
@@ -109,7 +112,8 @@ def render_page(
         is_published=is_published(cycle) if page == "cycle" else None,
         steps=steps(cycle),
         progress=progress(cycle),
-        actions=_actions(cycle),
+        actions=_actions(cycle, joint),
+        approvals=joint,
         action_form=action_form,
         events=events,
         older_events=older,
@@ -151,7 +155,7 @@ def cycle_transition(cycle_id: int):
             page, queries.get_cycle(cycle_id, current_user, options=LOADS[page]()), status=422, action_form=form
         )
     item = queries.get_cycle(cycle_id, current_user, for_update=True)
-    trigger = form.trigger.data
+    trigger, before = form.trigger.data, item.state
     try:
         operations.fire_cycle_trigger(
             item,
@@ -177,6 +181,11 @@ def cycle_transition(cycle_id: int):
             return render_page(page, item, status=409, action_form=form)
         status = refusal_status(exc, form)
         return render_page(page, item, status=status, action_form=form)
+    if item.state == before and trigger in {
+        t.trigger for t in store.definition_of(item).joint_transitions_from(before)
+    }:
+        flash(_("Your approval is recorded. The cycle moves on once the other approvals are given."), "success")
+        return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id))
     flash(
         _(
             "Done: %(action)s. The cycle is now at “%(state)s”.",

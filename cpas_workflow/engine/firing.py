@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.errors import Conflict, Forbidden, RuleRefused
-from cpas_workflow.engine import store, tasks
-from cpas_workflow.engine.registry import EFFECTS, FireContext
+from cpas_workflow.engine import approvals, store, tasks
+from cpas_workflow.engine.registry import EFFECTS, GUARDS, FireContext
 from cpas_workflow.extensions import db
 from cpas_workflow.serving import metrics
 
@@ -35,7 +36,7 @@ def flush_or_conflict(subject) -> None:
     label = noun(subject)  # named before the flush: a failed flush leaves the session unusable
     try:
         db.session.flush()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):  # IntegrityError: the same approval recorded by a twin request
         raise Conflict(f"{label} was changed by someone else at the same moment; reload it and try again") from None
     except OperationalError as exc:
         if "locked" in str(exc).lower():
@@ -47,6 +48,11 @@ def allowed_triggers(subject, actor) -> list[str]:
     """The triggers `actor` could fire from the current state (guards not evaluated)."""
     definition = store.definition_of(subject)
     return [t.trigger for t in definition.transitions_from(subject.state) if access.holds_any(actor, t.roles, subject)]
+
+
+def approval_statuses(subject) -> list[approvals.Status]:
+    """Where the joint transitions from the subject's state stand (none, and no query, elsewhere)."""
+    return approvals.statuses(subject, store.definition_of(subject), subject_label(subject))
 
 
 def fire(
@@ -84,9 +90,10 @@ def fire(
     now = clock.now()
     ctx = FireContext(subject, definition, spec, actor, comment, params or {}, now)
     from_state = subject.state
+    if spec.approvals is not None and not approvals.collect(ctx, subject_label(subject)):
+        return _record_approval(ctx)
     if not store.machine_for(definition).events[trigger].trigger(subject, ctx):
-        fields = {f: m for f, m in ctx.failures if f}
-        raise RuleRefused("; ".join(m for _, m in ctx.failures) or f"'{trigger}' was refused", fields=fields)
+        _refuse(ctx)
     if hasattr(subject, "state_entered_at") and subject.state != from_state:
         subject.state_entered_at = now
     if hasattr(subject, "updated_at"):
@@ -94,22 +101,66 @@ def fire(
     flush_or_conflict(subject)
     for name in spec.effects:
         EFFECTS[name](ctx)
+    if spec.approvals is not None:
+        approvals.close(subject_label(subject), [trigger], now, "fired")
     if subject.state != from_state:
+        _reset_approvals(subject, definition, from_state, trigger, now)
         tasks.close_tasks(subject, now)
         tasks.open_tasks(subject, definition, subject.state, now, actor=actor)
-    event = audit.record(
-        trigger,
-        actor=actor,
+    event = _audit(ctx, from_state)
+    flush_or_conflict(subject)
+    metrics.transition_fired(db.session, definition.name, trigger)
+    return event
+
+
+def _refuse(ctx: FireContext) -> None:
+    fields = {f: m for f, m in ctx.failures if f}
+    raise RuleRefused("; ".join(m for _, m in ctx.failures) or f"'{ctx.spec.trigger}' was refused", fields=fields)
+
+
+def _record_approval(ctx: FireContext) -> AuditEvent:
+    """One approval of a joint transition that others must still give: the guards are checked as if it
+    fired (an approval the transition could not follow is refused), the subject's version is raised
+    (a concurrent approval conflicts instead of going uncounted), the approval audited; no state change."""
+    subject = ctx.subject
+    for name in ctx.spec.guards:
+        answer = GUARDS[name](ctx)
+        if answer is not None:
+            ctx.failures.append(answer if isinstance(answer, tuple) else (None, answer))
+    if ctx.failures:
+        _refuse(ctx)
+    flag_modified(subject, "state")
+    if hasattr(subject, "updated_at"):
+        subject.updated_at = ctx.now
+    event = _audit(ctx, subject.state)
+    flush_or_conflict(subject)
+    return event
+
+
+def _audit(ctx: FireContext, from_state: str) -> AuditEvent:
+    subject = ctx.subject
+    return audit.record(
+        ctx.spec.trigger,
+        actor=ctx.actor,
         subject=subject_label(subject),
         mission_id=subject.mission.id,
         cycle_id=subject.id if subject.__tablename__ == "cycles" else subject.cycle_id,
         from_state=from_state,
         to_state=subject.state,
-        comment=comment,
+        comment=ctx.comment,
     )
-    flush_or_conflict(subject)
-    metrics.transition_fired(db.session, definition.name, trigger)
-    return event
+
+
+def _reset_approvals(subject, definition, from_state: str, fired: str, now) -> None:
+    """Left `from_state` another way: its joint transitions' approvals given so far are discarded
+    where the definition says so (only a state with joint transitions costs a statement)."""
+    reset = [
+        t.trigger
+        for t in definition.joint_transitions_from(from_state)
+        if t.trigger != fired and t.approvals.on_leave == "reset"
+    ]
+    if reset:
+        approvals.close(subject_label(subject), reset, now, "reset")
 
 
 def subject_label(subject) -> str:
