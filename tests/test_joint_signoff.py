@@ -39,7 +39,15 @@ def _approve_recommendations(api, cycle):
         ok(api(LEAD).post(f"/api/v1/recommendations/{rec['id']}/decision", json={"decision": "approve"}))
 
 
-def test_two_leaders_sign_off_and_the_cycle_moves_on_only_at_the_second_approval(api, deputy):
+def _published(app, cycle_id: int) -> bool:
+    from cpas_workflow.cycles.models import Cycle
+    from cpas_workflow.framework.queries import is_published
+
+    with app.app_context():
+        return is_published(db.session.get(Cycle, cycle_id))
+
+
+def test_two_leaders_sign_off_and_the_cycle_moves_on_only_at_the_second_approval(app, api, deputy):
     cycle = cycle_in(api, "leadership_signoff", workflow=JOINT)
     assert cycle["workflow"] == JOINT
     assert cycle["approvals"] == [
@@ -66,16 +74,18 @@ def test_two_leaders_sign_off_and_the_cycle_moves_on_only_at_the_second_approval
     assert "approve" not in first["allowed_triggers"]  # the lead has given theirs
     assert "approve" in ok(api(DEPUTY).get(f"/api/v1/cycles/{cycle['id']}"))["allowed_triggers"]
     assert ok(api(SPU).get("/api/v1/tasks")) == []  # follow-up has not started: no close task yet
+    assert not _published(app, cycle["id"])  # one approval of two publishes nothing
 
     second = ok(fire(api, DEPUTY, cycle["id"], "approve", expected_version=first["version"]))
     assert second["state"] == "followup"
     assert "approvals" not in second
+    assert _published(app, cycle["id"])
     approvals = [(e["actor"], e["from_state"], e["to_state"], e["comment"]) for e in _events(api, cycle["id"])]
     assert approvals[-2:] == [
         (LEAD, "leadership_signoff", "leadership_signoff", "Good assessment."),
         (DEPUTY, "leadership_signoff", "followup", None),
     ]
-    assert [e["action"] for e in _events(api, cycle["id"])][-2:] == ["approve", "approve"]
+    assert [e["action"] for e in _events(api, cycle["id"])][-2:] == ["approval", "approve"]
 
 
 def test_the_same_leader_approving_twice_counts_once_and_does_not_fire(api, deputy):
@@ -88,7 +98,7 @@ def test_the_same_leader_approving_twice_counts_once_and_does_not_fire(api, depu
     now = ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))
     assert now["state"] == "leadership_signoff"
     assert [a["email"] for a in now["approvals"][0]["approved"]] == [LEAD]
-    assert [e["actor"] for e in _events(api, cycle["id"]) if e["action"] == "approve"] == [LEAD]
+    assert [e["actor"] for e in _events(api, cycle["id"]) if e["action"] == "approval"] == [LEAD]
 
 
 def test_a_return_for_rework_discards_the_approvals_given(api, deputy):

@@ -17,6 +17,11 @@ from cpas_workflow.extensions import db
 from cpas_workflow.serving import metrics
 
 
+# The audit action of an approval that others must still join: never the trigger's own name, which the
+# trail keeps for transitions that happened (publication, for one, reads "approve" out of sign-off).
+PARTIAL_APPROVAL = "approval"
+
+
 def noun(subject) -> str:
     if subject.__tablename__ == "cycles":
         return f"cycle {subject.id}"
@@ -121,7 +126,8 @@ def _refuse(ctx: FireContext) -> None:
 def _record_approval(ctx: FireContext) -> AuditEvent:
     """One approval of a joint transition that others must still give: the guards are checked as if it
     fired (an approval the transition could not follow is refused), the subject's version is raised
-    (a concurrent approval conflicts instead of going uncounted), the approval audited; no state change."""
+    (a concurrent approval conflicts instead of going uncounted), the approval audited as
+    PARTIAL_APPROVAL; no state change."""
     subject = ctx.subject
     for name in ctx.spec.guards:
         answer = GUARDS[name](ctx)
@@ -132,15 +138,15 @@ def _record_approval(ctx: FireContext) -> AuditEvent:
     flag_modified(subject, "state")
     if hasattr(subject, "updated_at"):
         subject.updated_at = ctx.now
-    event = _audit(ctx, subject.state)
+    event = _audit(ctx, subject.state, action=PARTIAL_APPROVAL)
     flush_or_conflict(subject)
     return event
 
 
-def _audit(ctx: FireContext, from_state: str) -> AuditEvent:
+def _audit(ctx: FireContext, from_state: str, *, action: str | None = None) -> AuditEvent:
     subject = ctx.subject
     return audit.record(
-        ctx.spec.trigger,
+        action or ctx.spec.trigger,
         actor=ctx.actor,
         subject=subject_label(subject),
         mission_id=subject.mission.id,
