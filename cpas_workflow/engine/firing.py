@@ -16,7 +16,6 @@ from cpas_workflow.engine.registry import EFFECTS, GUARDS, FireContext
 from cpas_workflow.extensions import db
 from cpas_workflow.serving import metrics
 
-
 # The audit action of an approval that others must still join: never the trigger's own name, which the
 # trail keeps for transitions that happened (publication, for one, reads "approve" out of sign-off).
 PARTIAL_APPROVAL = "approval"
