@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import g, has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import joinedload
 
 from cpas_workflow.accounts.models import RoleAssignment, User
@@ -18,8 +20,14 @@ def with_roles() -> tuple:
     )
 
 
+@functools.cache
+def _user_by_id():
+    """Built once: a request's first statement is read by the id alone (building it cost more than running it)."""
+    return select(User).where(User.id == bindparam("user_id")).options(*with_roles())
+
+
 def get_user(user_id: int) -> User | None:
-    return db.session.scalars(select(User).where(User.id == user_id).options(*with_roles())).unique().first()
+    return db.session.scalars(_user_by_id(), {"user_id": user_id}).unique().first()
 
 
 def user_by_email(email: str) -> User | None:

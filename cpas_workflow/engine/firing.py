@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -35,17 +36,24 @@ def check_version(subject, expected_version: int | None) -> None:
         )
 
 
-def flush_or_conflict(subject) -> None:
-    """Flush; a concurrent change to the same row becomes a Conflict, never a half-applied write."""
-    label = noun(subject)  # named before the flush: a failed flush leaves the session unusable
+@contextmanager
+def conflicts_as(label: str):
+    """A concurrent change to the same row met while writing becomes a Conflict naming `label`
+    (named beforehand: a failed flush leaves the session unusable), never a half-applied write."""
     try:
-        db.session.flush()
+        yield
     except (StaleDataError, IntegrityError):  # IntegrityError: the same approval recorded by a twin request
         raise Conflict(f"{label} was changed by someone else at the same moment; reload it and try again") from None
     except OperationalError as exc:
         if "locked" in str(exc).lower():
             raise Conflict(f"{label} is being changed by someone else right now; reload it and try again") from None
         raise
+
+
+def flush_or_conflict(subject) -> None:
+    """Flush; a concurrent change to the same row becomes a Conflict, never a half-applied write."""
+    with conflicts_as(noun(subject)):
+        db.session.flush()
 
 
 def allowed_triggers(subject, actor) -> list[str]:
@@ -98,21 +106,25 @@ def fire(
         return _record_approval(ctx)
     if not store.machine_for(definition).events[trigger].trigger(subject, ctx):
         _refuse(ctx)
-    if hasattr(subject, "state_entered_at") and subject.state != from_state:
-        subject.state_entered_at = now
+    if subject.state != from_state:
+        subject.stamp_entry(now)
     if hasattr(subject, "updated_at"):
         subject.updated_at = now
-    flush_or_conflict(subject)
-    for name in spec.effects:
-        EFFECTS[name](ctx)
-    if spec.approvals is not None:
-        approvals.close(subject_label(subject), [trigger], now, "fired")
-    if subject.state != from_state:
-        _reset_approvals(subject, definition, from_state, trigger, now)
-        tasks.close_tasks(subject, now)
-        tasks.open_tasks(subject, definition, subject.state, now, actor=actor)
-    event = _audit(ctx, from_state)
-    flush_or_conflict(subject)
+    # One flush at the end writes the subject (its version checked) with the audit event; the tasks
+    # are closed and opened by plain statements before it. A stale version or a lock met on the way
+    # rolls the whole transaction back as a Conflict.
+    with conflicts_as(noun(subject)):
+        for name in spec.effects:
+            EFFECTS[name](ctx)
+        if spec.approvals is not None:
+            approvals.close(subject_label(subject), [trigger], now, "fired")
+        if subject.state != from_state:
+            _reset_approvals(subject, definition, from_state, trigger, now)
+            with db.session.no_autoflush:  # reading the addressees needs nothing of the subject's change
+                tasks.close_tasks(subject, now)
+                tasks.open_tasks(subject, definition, subject.state, now, actor=actor)
+        event = _audit(ctx, from_state)
+        db.session.flush()
     metrics.transition_fired(db.session, definition.name, trigger)
     return event
 
