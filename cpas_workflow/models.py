@@ -1,6 +1,14 @@
 """Imports every feature's models, so that the metadata knows every table."""
 
-from cpas_workflow.accounts.models import ApiToken, RoleAssignment, SignInAttempt, User, UserSession
+from cpas_workflow.accounts.models import (
+    ApiToken,
+    Delegation,
+    Handover,
+    RoleAssignment,
+    SignInAttempt,
+    User,
+    UserSession,
+)
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
@@ -15,6 +23,8 @@ from notifications.models import OutboxMessage
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Delegation",
+    "Handover",
     "OutboxMessage",
     "SchedulerHeartbeat",
     "Component",

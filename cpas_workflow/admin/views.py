@@ -256,7 +256,11 @@ def admin_revoke_role(user_id: int, assignment_id: int):
 @login_required
 def admin_audit():
     _admin()
-    query = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
+        .order_by(AuditEvent.id.desc())
+    )
     code = request.args.get("mission") or ""
     mission = db.session.scalar(select(Mission).where(Mission.code == code)) if code else None
     if mission is not None:
