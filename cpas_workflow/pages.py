@@ -217,7 +217,13 @@ def lang() -> str:
 
 def register_page_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
-        label=label, task_link=task_link, days_left=days_left, today_in=today_in, lang=lang, acting_name=acting_name
+        label=label,
+        task_link=task_link,
+        days_left=days_left,
+        today_in=today_in,
+        lang=lang,
+        acting_name=acting_name,
+        today_utc=clock.today,
     )
     app.jinja_env.filters["localtime"] = local_datetime
     app.jinja_env.globals["task_title"] = task_title  # a stored task title in the reader's language

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 
+from cpas_workflow.core import clock
 from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine.firing import allowed_triggers
 from cpas_workflow.submissions import indicator_hooks
@@ -26,6 +27,7 @@ def user(u) -> dict:
                 "component": a.component.code if a.component else None,
             }
             for a in u.roles
+            if a.is_current(clock.today())
         ],
     }
 

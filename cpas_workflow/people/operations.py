@@ -14,12 +14,13 @@ from cpas_workflow.accounts.models import Delegation, User
 from cpas_workflow.accounts.queries import with_roles
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Conflict, Forbidden, NotFound, RuleRefused
+from cpas_workflow.core.text import clean_text
 from cpas_workflow.extensions import db
 from cpas_workflow.tasks.models import Task
 from notifications.task_messages import enqueue_task_opened
 
 MAX_DELEGATION_DAYS = 366
-NOTE_MAX = 2000
+NOTE_MAX = 20000
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def create_delegation(delegator: User, data: DelegationDraft, actor) -> Delegati
             f"a delegation lasts at most {MAX_DELEGATION_DAYS} days; assign the role instead",
             fields={"ends": "too far"},
         )
-    note = (data.note or "").strip()[:NOTE_MAX] or None
+    note = clean_text(data.note, "note", max_length=NOTE_MAX) or None
     delegation = Delegation(
         delegator_id=delegator.id,
         delegate_id=delegate.id,

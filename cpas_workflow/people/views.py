@@ -13,10 +13,11 @@ from cpas_workflow.core.errors import DomainError, NotFound
 from cpas_workflow.core.redirects import safe_path
 from cpas_workflow.extensions import db
 from cpas_workflow.pages import refusal_status
+from cpas_workflow.people import handovers as handover_queries
 from cpas_workflow.people import operations, queries
 from cpas_workflow.views import bp
 from forms.notifications import ButtonForm
-from forms.people import AssignForm, DelegationForm
+from forms.people import AssignForm, DelegationForm, HandoverNotesForm
 
 
 def _person(user_id: int) -> User:
@@ -145,3 +146,83 @@ def task(task_id: int):
         button=ButtonForm(),
         assign_form=AssignForm(formdata=None),
     )
+
+
+# --- handovers ------------------------------------------------------------------------------------
+
+
+@bp.get("/handovers")
+@login_required
+def handovers():
+    """The handovers waiting for the caller (successor or SPU), newest first, paged."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, has_more = handover_queries.waiting_for(current_user, page=min(page, 100_000))
+    own = [a for a in current_user.roles if a.mission_id is not None and a.ended_at is None]
+    return render_template("people/handovers.html", rows=rows, has_more=has_more, page=page, own=own)
+
+
+def _handover_view(assignment_id: int, notes_form: HandoverNotesForm | None = None, status: int = 200):
+    assignment = handover_queries.get_assignment(assignment_id, current_user)
+    page = handover_queries.handover_page(assignment)
+    is_holder = assignment.user_id == current_user.id
+    return render_template(
+        "people/handover.html",
+        page=page,
+        a=assignment,
+        is_holder=is_holder,
+        has_acknowledged=any(h.acknowledged_by_id == current_user.id for h in page.acknowledgements),
+        notes_form=notes_form or HandoverNotesForm(formdata=None, notes=assignment.handover_notes),
+        button=ButtonForm(),
+    ), status
+
+
+@bp.get("/handovers/<int:assignment_id>")
+@login_required
+def handover(assignment_id: int):
+    return _handover_view(assignment_id)
+
+
+@bp.post("/handovers/<int:assignment_id>/notes")
+@login_required
+def handover_notes(assignment_id: int):
+    assignment = handover_queries.get_assignment(assignment_id, current_user)
+    form = HandoverNotesForm()
+    if not form.validate_on_submit():
+        return _handover_view(assignment_id, form, 422)
+    try:
+        handover_queries.write_handover_notes(assignment, {"notes": form.notes.data}, current_user)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return _handover_view(assignment_id, form, refusal_status(exc, form))
+    flash(_("Your handover notes are saved."), "success")
+    return redirect(url_for("web.handover", assignment_id=assignment_id))
+
+
+@bp.post("/handovers/<int:assignment_id>/acknowledge")
+@login_required
+def acknowledge_handover(assignment_id: int):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    assignment = handover_queries.get_assignment(assignment_id, current_user)
+    handover_queries.acknowledge_handover(assignment, {}, current_user)
+    db.session.commit()
+    flash(_("Handover acknowledged: it is recorded that you have read it."), "success")
+    return redirect(url_for("web.handover", assignment_id=assignment_id))
+
+
+# --- the people of a mission (for the SPU: delegate for someone, find a handover) -----------------
+
+
+@bp.get("/missions/<code>/people")
+@login_required
+def mission_people(code: str):
+    from cpas_workflow.core import access
+    from cpas_workflow.cycles.queries import get_mission
+
+    mission = get_mission(code, current_user)
+    if not (access.can(current_user, "assign_task", mission) or access.has_role(current_user, "admin")):
+        raise NotFound("not found")
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, has_more = queries.people_of(mission, page=min(page, 100_000))
+    return render_template("people/people.html", mission=mission, rows=rows, has_more=has_more, page=page)
