@@ -1,6 +1,14 @@
 """Imports every feature's models, so that the metadata knows every table."""
 
-from cpas_workflow.accounts.models import ApiToken, RoleAssignment, SignInAttempt, User, UserSession
+from cpas_workflow.accounts.models import (
+    ApiToken,
+    Delegation,
+    Handover,
+    RoleAssignment,
+    SignInAttempt,
+    User,
+    UserSession,
+)
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.approvals import Approval
@@ -17,6 +25,8 @@ __all__ = [
     "Approval",
     "ApiToken",
     "AuditEvent",
+    "Delegation",
+    "Handover",
     "OutboxMessage",
     "SchedulerHeartbeat",
     "Component",

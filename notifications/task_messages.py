@@ -39,8 +39,15 @@ def days_late(days: int) -> str:
     return ngettext("%(num)d day late", "%(num)d days late", days)
 
 
+def holder_name(person) -> str:
+    """A holder as an escalation lists them: "X (for Y)" for a delegate."""
+    return f"{person.name} ({person.for_name})" if person.for_name else person.name
+
+
 def task_snapshot(task, mission_code: str, today: dt.date, **extra) -> str:
-    """What a task e-mail says of its task, as JSON text: `task` is a Task or a row with the same columns."""
+    """What a task e-mail says of its task, as JSON text: `task` is a Task or a row with the same columns.
+    `acting_for`: the delegator a delegate hears of the task for; `by`, `by_for`: who opened it."""
+    extra = {k: v for k, v in extra.items() if v is not None}
     return json.dumps(
         {
             "title": task.title,
@@ -74,6 +81,9 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
             "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + context["path"],
             "days_left": days_left,
             "holders": context.get("holders"),
+            "acting_for": context.get("acting_for"),
+            "by": context.get("by"),
+            "by_for": context.get("by_for"),
         },
     )
 
@@ -103,8 +113,21 @@ def enqueue_task_opened(tasks: list, actor=None, mission: Mission | None = None)
         query = select(Mission.id, Mission.code, Mission.timezone).where(Mission.id.in_(mission_ids))
         missions = {row.id: row for row in db.session.execute(query)}
     rows = []
+    by = acting_names(actor)
     for task, users in told:
         mission = missions[task.mission_id]
-        snapshot = task_snapshot(task, mission.code, timezones.local_date(task.created_at, mission.timezone))
-        rows += [deferred_row(f"task-{task.id}:opened:user-{u.id}", "task_opened", u, snapshot) for u in users]
+        today = timezones.local_date(task.created_at, mission.timezone)
+        for u in users:
+            snapshot = task_snapshot(task, mission.code, today, acting_for=u.for_name, **by)
+            rows.append(deferred_row(f"task-{task.id}:opened:user-{u.id}", "task_opened", u, snapshot))
     return add_deferred(rows)
+
+
+def acting_names(actor) -> dict:
+    """Who did it, as a message names them: the actor, and whom they acted for (a delegation)."""
+    from cpas_workflow.core.access import acts_for
+
+    if actor is None or not hasattr(actor, "name"):
+        return {}
+    delegator = acts_for(actor)
+    return {"by": actor.name, "by_for": delegator.name if delegator is not None else None}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import current_app, url_for
 
+from cpas_workflow.core import clock
 from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine.approvals import still_open_to
 from cpas_workflow.engine.firing import allowed_triggers, approval_statuses
 from cpas_workflow.submissions import indicator_hooks
-from cpas_workflow.tasks.queries import is_overdue
+from cpas_workflow.tasks.queries import is_overdue, on_behalf_of
 
 
 def _date(value):
@@ -27,6 +28,7 @@ def user(u) -> dict:
                 "component": a.component.code if a.component else None,
             }
             for a in u.roles
+            if a.is_current(clock.today())
         ],
     }
 
@@ -151,6 +153,7 @@ def event(e) -> dict:
     return {
         "at": e.at.isoformat(),
         "actor": e.actor.email if e.actor else None,
+        "on_behalf_of": e.on_behalf_of.email if e.on_behalf_of else None,
         "action": e.action,
         "from_state": e.from_state,
         "to_state": e.to_state,
@@ -159,7 +162,8 @@ def event(e) -> dict:
     }
 
 
-def task(t) -> dict:
+def task(t, viewer=None) -> dict:
+    acting_for = on_behalf_of(viewer, t) if viewer is not None else None
     return {
         "id": t.id,
         "title": t.title,
@@ -170,6 +174,8 @@ def task(t) -> dict:
         "component": t.component.code if t.component else None,
         "role": t.role,
         "url": task_url(t),
+        "assignee": t.assignee.email if t.assignee else None,
+        "on_behalf_of": acting_for.email if acting_for else None,
     }
 
 

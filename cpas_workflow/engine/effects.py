@@ -32,6 +32,7 @@ def return_submission(ctx: FireContext) -> None:
 def start_followup(ctx: FireContext) -> None:
     """Approved and amended recommendations become open actions owned by the component head."""
     from cpas_workflow.accounts.models import RoleAssignment, User
+    from notifications.recipients import current_assignment
 
     for recommendation in ctx.subject.recommendations:
         if not recommendation.is_action:
@@ -44,6 +45,7 @@ def start_followup(ctx: FireContext) -> None:
                 .where(
                     RoleAssignment.role == "component_head",
                     RoleAssignment.component_id == recommendation.component_id,
+                    current_assignment(ctx.now.date()),
                     User.is_enabled.is_(True),
                 )
                 .order_by(User.id)

@@ -94,7 +94,7 @@ def fire(
             f"'{trigger}' is not possible while {noun(subject)} is {subject.state}"
             + (f"; possible now: {', '.join(possible)}" if possible else "; nothing can change it any more")
         )
-    if not by_effect and not access.holds_any(actor, spec.roles, subject):
+    if not by_effect and not access.authorize(actor, spec.roles, subject):
         raise Forbidden(f"'{trigger}' on {noun(subject)} is for the role(s) {', '.join(spec.roles)} only")
     comment = (comment or "").strip() or None
     if spec.is_comment_required and not comment:

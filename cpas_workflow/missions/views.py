@@ -41,7 +41,7 @@ def mission(code: str):
     timeline = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.mission_id == item.id, AuditEvent.cycle_id.is_not(None))
-        .options(joinedload(AuditEvent.actor))
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
         .order_by(AuditEvent.id.desc())
         .limit(TIMELINE_LENGTH)
     )
