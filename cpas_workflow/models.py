@@ -4,6 +4,7 @@ from cpas_workflow.accounts.models import ApiToken, RoleAssignment, SignInAttemp
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
+from cpas_workflow.evidence.models import Attachment
 from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, Result
 from cpas_workflow.missions.models import Component, Mission
 from cpas_workflow.recommendations.models import Recommendation, RecommendationUpdate
@@ -14,6 +15,7 @@ from notifications.models import OutboxMessage
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "OutboxMessage",
     "SchedulerHeartbeat",

@@ -64,6 +64,8 @@ LABELS: dict[str, dict[str, object]] = {
         "update_mission": _l("Mission edited"),
         "add_component": _l("Component added"),
         "comment_submission": _l("Comment on input"),
+        "attach_file": _l("File attached"),
+        "delete_attachment": _l("File removed"),
         "submit": _l("Submit"),
         "endorse": _l("Endorse"),
         "return": _l("Return with comment"),

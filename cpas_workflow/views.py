@@ -26,6 +26,7 @@ def register_views(app: Flask) -> None:
     # The web application (issue 3): tasks, missions, recommendations and admin pages, page helpers.
     from cpas_workflow.admin import views as _admin  # noqa: F401
     from cpas_workflow.cycles import views as _cycles  # noqa: F401
+    from cpas_workflow.evidence import views as _evidence  # noqa: F401
     from cpas_workflow.framework import values as framework_values
     from cpas_workflow.framework import views as _framework  # noqa: F401
     from cpas_workflow.missions import views as _missions  # noqa: F401

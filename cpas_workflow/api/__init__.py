@@ -65,6 +65,7 @@ def register_api(app: Flask) -> None:
     from cpas_workflow.accounts import api as _accounts  # noqa: F401
     from cpas_workflow.api import openapi as _openapi  # noqa: F401
     from cpas_workflow.cycles import api as _cycles  # noqa: F401
+    from cpas_workflow.evidence import api as _evidence  # noqa: F401
     from cpas_workflow.framework import api as _framework  # noqa: F401
     from cpas_workflow.missions import api as _missions  # noqa: F401
     from cpas_workflow.recommendations import api as _recommendations  # noqa: F401
