@@ -1,6 +1,7 @@
 """Imports every feature's models, so that the metadata knows every table."""
 
 from cpas_workflow.accounts.models import ApiToken, RoleAssignment, SignInAttempt, User, UserSession
+from cpas_workflow.comments.models import Comment
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
@@ -11,13 +12,16 @@ from cpas_workflow.recommendations.models import Recommendation, RecommendationU
 from cpas_workflow.submissions.models import Submission, SubmissionComment
 from cpas_workflow.tasks.models import Task
 from notifications.heartbeat import SchedulerHeartbeat
+from notifications.inbox import Notification
 from notifications.models import OutboxMessage
 
 __all__ = [
     "ApiToken",
     "Attachment",
     "AuditEvent",
+    "Comment",
     "OutboxMessage",
+    "Notification",
     "SchedulerHeartbeat",
     "Component",
     "Cycle",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from cpas_workflow.api import bp
+from cpas_workflow.api.openapi import INT, NS, PATHS, S, W, _file_op, _id, _obj, _op
 from cpas_workflow.api.parsing import commit, current_user
 from cpas_workflow.core.errors import BadRequest
 from cpas_workflow.core.listing import PAGE_SIZE, whole_arg
-from cpas_workflow.evidence import operations
+from cpas_workflow.evidence import content, operations
 from cpas_workflow.recommendations.operations import get_recommendation
 from cpas_workflow.submissions.operations import get_submission
 
@@ -97,3 +98,82 @@ def delete_attachment(attachment_id: int):
     operations.delete_attachment(attachment, obj, user)
     commit()
     return "", 204
+
+
+_PAGE = [
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 10**9}},
+]
+ATTACHMENT = _obj(
+    {
+        "id": INT,
+        "filename": S,
+        "size": INT,
+        "content_type": S,
+        "sha256": S,
+        "uploaded_by": NS,
+        "at": S,
+        "url": S,
+    },
+    ["id", "filename", "size", "content_type", "sha256", "uploaded_by", "at"],
+)
+_UPLOAD = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        }
+    },
+}
+
+
+def _attachments(who: str) -> dict:
+    return {
+        "parameters": [_id("id")],
+        "get": {
+            **_op(
+                "The files attached, oldest first (a page)",
+                "Attachments",
+                ATTACHMENT,
+                errors=("400", "401", "404"),
+                array=True,
+            ),
+            "parameters": _PAGE,
+        },
+        "post": {
+            **_op(
+                f"Attach a file ({who}); PDF, Office, CSV, text or images, checked by content",
+                "Attached",
+                ATTACHMENT,
+                status="201",
+                errors=W,
+            ),
+            "requestBody": _UPLOAD,
+        },
+    }
+
+
+PATHS.update(
+    {
+        "/submissions/{id}/attachments": _attachments("focal point, while the input is pending or returned"),
+        "/recommendations/{id}/attachments": _attachments("component head or spu, during follow-up"),
+        "/attachments/{id}": {
+            "parameters": [_id("id")],
+            "get": _file_op(
+                "The file, always as a download (Content-Disposition: attachment)",
+                " ".join(content.SERVED),
+                errors=("401", "404"),
+            ),
+            "delete": _op(
+                "Remove a file (its uploader, while the input is open)",
+                "Removed",
+                status="204",
+                errors=("401", "403", "404", "409", "422"),
+            ),
+        },
+    }
+)

@@ -31,6 +31,17 @@ OLD_OFFICE = {
     ".xls": "application/vnd.ms-excel",
     ".ppt": "application/vnd.ms-powerpoint",
 }
+# Every type a file is served as (the API document lists them).
+SERVED = (
+    "application/pdf",
+    *(kind for _, kind in IMAGES[:3]),
+    "image/webp",
+    *OOXML.values(),
+    *OLD_OFFICE.values(),
+    "application/vnd.ms-office",
+    "text/csv",
+    "text/plain",
+)
 # What people send by mistake, named so the refusal says what the file really is.
 KNOWN_OTHERS = (
     (b"MZ", "a Windows program"),

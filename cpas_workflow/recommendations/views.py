@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -111,12 +111,3 @@ def update_recommendation(recommendation_id: int):
     else:
         status = 422
     return render_followup(mission, status=status, update_forms={recommendation_id: form})
-
-
-@bp.get("/recommendations/<int:recommendation_id>")
-@login_required
-def recommendation(recommendation_id: int):
-    """One recommendation: its text, leadership's decision, the follow-up updates, its evidence and
-    its discussion."""
-    item = operations.get_recommendation(recommendation_id, current_user)
-    return render_template("recommendations/show.html", recommendation=item, cycle=item.cycle)
