@@ -29,6 +29,18 @@ def notifications():
     )
 
 
+@bp.get("/notifications/<int:notice_id>/open")
+@login_required
+def open_notification(notice_id: int):
+    """Follow a notice to what it is about, marking it read on the way (one's own notices only)."""
+    notice = inbox.notice_of(current_user, notice_id)
+    if notice is None:
+        abort(404)
+    inbox.mark_read(current_user, [notice.id])
+    db.session.commit()
+    return redirect(notice.url)
+
+
 @bp.post("/notifications/read")
 @login_required
 def read_notifications():

@@ -109,6 +109,13 @@ def notices_of(user, *, limit: int, offset: int = 0, unread_only: bool = False) 
     return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit).offset(offset)))
 
 
+def notice_of(user, notice_id: int) -> Notification | None:
+    """One of `user`'s notices (someone else's id finds nothing)."""
+    if not 0 < notice_id < 2**31:
+        return None
+    return db.session.scalar(select(Notification).where(Notification.id == notice_id, Notification.user_id == user.id))
+
+
 def mark_read(user, ids: Sequence[int] | None = None) -> int:
     """Mark some (or, with None, all) of the user's unread notices read; others' ids are ignored."""
     statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))

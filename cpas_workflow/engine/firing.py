@@ -14,6 +14,7 @@ from cpas_workflow.engine import store, tasks
 from cpas_workflow.engine.registry import EFFECTS, FireContext
 from cpas_workflow.extensions import db
 from cpas_workflow.serving import metrics
+from notifications import news
 
 
 def noun(subject) -> str:
@@ -97,6 +98,8 @@ def fire(
     if subject.state != from_state:
         tasks.close_tasks(subject, now)
         tasks.open_tasks(subject, definition, subject.state, now, actor=actor)
+        if subject.__tablename__ == "submissions":
+            news.tell_input_moved(subject, actor)  # returned or endorsed: its focal points hear of it
     event = audit.record(
         trigger,
         actor=actor,
