@@ -32,6 +32,7 @@ def load_config(instance_path: str) -> dict:
     """Build the Flask config mapping from the environment; `instance_path` anchors local files."""
     instance = Path(instance_path)
     session_hours = _env_int("CPAS_SESSION_MAX_HOURS", 12)
+    attachment_mb = _env_int("CPAS_MAX_ATTACHMENT_MB", 10)
     return {
         "SECRET_KEY": _env("CPAS_SECRET_KEY"),
         "CPAS_ENV": _env("CPAS_ENV", "development"),
@@ -44,7 +45,12 @@ def load_config(instance_path: str) -> dict:
         "CPAS_DEMO_HISTORY": _env_bool("CPAS_DEMO_HISTORY", True),
         "CPAS_TOKEN_HOURS": _env_int("CPAS_TOKEN_HOURS", 12),
         "CPAS_MAX_TEXT": _env_int("CPAS_MAX_TEXT", 20_000),
-        "MAX_CONTENT_LENGTH": _env_int("CPAS_MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
+        # A request body may hold the largest attachment and its form around it (the file itself is
+        # then refused by its own limit, with a message saying it).
+        "MAX_CONTENT_LENGTH": _env_int("CPAS_MAX_CONTENT_LENGTH", max(10, attachment_mb + 1) * 1024 * 1024),
+        # Evidence (cpas_workflow/evidence/): files attached to input and follow-up actions.
+        "CPAS_MAX_ATTACHMENT_MB": attachment_mb,
+        "CPAS_ATTACHMENT_DIR": _env("CPAS_ATTACHMENT_DIR", str(instance / "attachments")),
         # Input bounds (issue 11): JSON bodies, how far ahead a date may lie, framework sheets.
         "CPAS_MAX_JSON_BYTES": _env_int("CPAS_MAX_JSON_BYTES", 1024 * 1024),
         "CPAS_MAX_JSON_DEPTH": _env_int("CPAS_MAX_JSON_DEPTH", 16),

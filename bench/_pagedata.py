@@ -193,6 +193,7 @@ def populate(password_hash: str) -> dict:
                     tables["comments"].append(
                         {
                             "id": ids("comments"),
+                            "cycle_id": cyid,
                             "submission_id": sid,
                             "author_id": spu,
                             "body": f"Comment {k}: please *add* the figures for the northern sector.",

@@ -25,7 +25,9 @@ def register_views(app: Flask) -> None:
 
     # The web application (issue 3): tasks, missions, recommendations and admin pages, page helpers.
     from cpas_workflow.admin import views as _admin  # noqa: F401
+    from cpas_workflow.comments import views as _comments  # noqa: F401
     from cpas_workflow.cycles import views as _cycles  # noqa: F401
+    from cpas_workflow.evidence import views as _evidence  # noqa: F401
     from cpas_workflow.framework import values as framework_values
     from cpas_workflow.framework import views as _framework  # noqa: F401
     from cpas_workflow.missions import views as _missions  # noqa: F401
@@ -34,6 +36,7 @@ def register_views(app: Flask) -> None:
     from cpas_workflow.recommendations import views as _recommendations  # noqa: F401
     from cpas_workflow.submissions import views as _submissions  # noqa: F401
     from cpas_workflow.tasks import views as _tasks  # noqa: F401
+    from notifications import centre_views as _centre  # noqa: F401
     from notifications import views as _notifications  # noqa: F401
 
     register_page_helpers(app)

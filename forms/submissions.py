@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from forms.base import VERSION, BaseForm
+from forms.base import VERSION, BaseForm, WholeNumberIn
 
 
 class SubmissionForm(BaseForm):
@@ -25,3 +25,4 @@ class SubmissionTriggerForm(BaseForm):
 
 class CommentForm(BaseForm):
     body = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=20000)])
+    parent_id = IntegerField(validators=[Optional(), WholeNumberIn(1, 2**31 - 1)])  # a reply names its comment

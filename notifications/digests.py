@@ -31,12 +31,14 @@ from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.pages import local_day
 from cpas_workflow.tasks.models import Task
+from notifications.inbox import Notification
 from notifications.outbox import Deferred, add_deferred, deferred_row, renders, task_path
 from notifications.recipients import current_assignment
 
 HORIZON_DAYS = {"daily": 7, "weekly": 14}  # "due soon" reaches this far ahead
 PERIOD = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
 MAX_CHANGES = 30
+DIGEST_NOTICES = ("mention", "reply")  # what `immediate` readers are e-mailed at once
 
 
 @dataclass
@@ -170,7 +172,29 @@ def _changes(readers: list[Reader]) -> dict[int, list]:
     return by_mission
 
 
-def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) -> Deferred | None:
+def _notices(readers: list[Reader]) -> dict[int, list]:
+    """Each reader's unread mentions and replies (what comment e-mails would have told them at once)."""
+    if not readers:
+        return {}
+    rows = db.session.execute(
+        select(Notification.id, Notification.user_id, Notification.created_at)
+        .where(
+            Notification.user_id.in_([r.id for r in readers]),
+            Notification.kind.in_(DIGEST_NOTICES),
+            Notification.read_at.is_(None),
+            Notification.created_at > min(r.since for r in readers),
+        )
+        .order_by(Notification.id)
+    ).all()
+    by_user = defaultdict(list)
+    for row in rows:
+        by_user[row.user_id].append(row)
+    return by_user
+
+
+def build_digest(
+    reader: Reader, tasks: list, events: list, now: dt.datetime, notices: list | None = None
+) -> Deferred | None:
     """The outbox row of one reader's digest, or None when there is nothing to tell them. It holds the
     ids of the tasks and events to list; their titles and names are read when it is sent."""
     horizon = HORIZON_DAYS[reader.notify]
@@ -183,7 +207,8 @@ def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) ->
         elif (t.due - today).days <= horizon:
             due_soon.append(t.id)
     changes = [e.id for e in events if e.at > reader.since and e.actor_id != reader.id]
-    if not (overdue or due_soon or changes):
+    told = [n.id for n in notices or () if n.created_at > reader.since][-MAX_CHANGES:]
+    if not (overdue or due_soon or changes or told):
         return None
     local_day = timezones.local_date(reader.period_start, reader.tz)
     context = {
@@ -196,6 +221,7 @@ def build_digest(reader: Reader, tasks: list, events: list, now: dt.datetime) ->
         "due_soon": due_soon,
         "changes": changes[-MAX_CHANGES:],
         "more_changes": max(len(changes) - MAX_CHANGES, 0),
+        "notices": told,
     }
     key = f"digest:user-{reader.id}:{reader.notify}:{local_day.isoformat()}"
     return deferred_row(key, "digest", reader, json.dumps(context))
@@ -263,6 +289,15 @@ def _change_items(ids: list[int], tz: str) -> list[dict]:
     ]
 
 
+def _notice_items(ids: list[int]) -> list:
+    """The notices a digest lists: their sentence is made in the reader's language as it renders."""
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Notification).where(Notification.id.in_(ids)).order_by(Notification.id))
+    base = current_app.config["CPAS_BASE_URL"].rstrip("/")
+    return [{"notice": n, "url": base + n.url} for n in rows]
+
+
 @renders("digest")
 def render_digest(kind: str, context: dict) -> tuple[str, tuple, dict]:
     """A digest's template context: its tasks and events read by id (two queries), dates on the
@@ -286,6 +321,7 @@ def render_digest(kind: str, context: dict) -> tuple[str, tuple, dict]:
             "horizon": context["horizon"],
             "changes": _change_items(context["changes"], context["tz"]),
             "more_changes": context["more_changes"],
+            "notices": _notice_items(context.get("notices", [])),
             "tasks_url": current_app.config["CPAS_BASE_URL"].rstrip("/") + "/",
         },
     )
@@ -298,13 +334,14 @@ def send_digests(now: dt.datetime) -> int:
         return 0
     index = TaskIndex(_open_tasks(readers, now.date() + dt.timedelta(days=max(HORIZON_DAYS.values()) + 1)))
     changes = _changes(readers)
+    notices = _notices(readers)
     rows = []
     for reader in readers:
         events = sorted(
             {e.id: e for a in reader.assignments for e in changes.get(a.mission_id, ())}.values(),
             key=lambda e: (e.at, e.id),
         )
-        row = build_digest(reader, index.for_reader(reader), events, now)
+        row = build_digest(reader, index.for_reader(reader), events, now, notices.get(reader.id))
         if row is not None:
             rows.append(row)
     add_deferred(rows)

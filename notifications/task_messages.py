@@ -22,6 +22,7 @@ from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.recommendations.models import Recommendation
 from cpas_workflow.tasks.titles import task_title
+from notifications import inbox
 from notifications.outbox import add_deferred, deferred_row, renders, task_path
 from notifications.recipients import Directory
 
@@ -89,20 +90,33 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
 
 
 def enqueue_task_opened(tasks: list, actor=None, mission: Mission | None = None) -> int:
-    """Tell `immediate` users that a task is theirs now (called by the engine with the rows of the
-    tasks it has just inserted: the columns of `tasks`, their ids included);
-    not `actor`, whose own action opened them (they know, and will see the task in their list).
-    One read of the addressees of all the tasks, one insert; the tasks' missions are read too unless
-    the caller has `mission` at hand (the engine does: one transition's tasks share a cycle)."""
+    """Tell the people a task is addressed to that it is theirs now (called by the engine with the
+    rows of the tasks it has just inserted: the columns of `tasks`, their ids included): a notice in
+    the application for each, an e-mail for `immediate` users; not `actor`, whose own action opened
+    them (they know, and will see the task in their list).
+    One read of the addressees of all the tasks, one insert of notices, one of messages; the tasks'
+    missions are read too unless the caller has `mission` at hand (the engine does: one transition's
+    tasks share a cycle). The number of messages queued."""
     if not tasks:
         return 0
     directory = Directory(
         {t.mission_id for t in tasks},
         {t.assignee_id for t in tasks if t.assignee_id},
         roles={t.role for t in tasks},
-        notify={"immediate"},
+        notify=None,
     )
     told = [(t, [u for u in directory.addressees(t) if actor is None or u.id != actor.id]) for t in tasks]
+    told = [(t, users) for t, users in told if users]
+    if not told:
+        return 0
+    inbox.add_notices(
+        [
+            inbox.notice(f"task-{t.id}:opened:user-{u.id}", u.id, "task_opened", task_path(t), subject=t.title)
+            for t, users in told
+            for u in users
+        ]
+    )
+    told = [(t, [u for u in users if u.notify == "immediate"]) for t, users in told]
     told = [(t, users) for t, users in told if users]
     if not told:
         return 0

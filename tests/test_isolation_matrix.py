@@ -4,6 +4,8 @@ mission, on a mission whose cycle has reached follow-up. Another mission's objec
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from cpas_workflow.extensions import db
@@ -19,7 +21,7 @@ OTHERS = [
     ("civ.head@other.example", "component_head", "CIV"),
 ]
 SELF_ENDING = {"web.sign_out", "web.sign_out_everywhere", "api.delete_current_token"}
-OBJECT_PARAMETERS = {"code", "cycle_id", "submission_id", "recommendation_id"}
+OBJECT_PARAMETERS = {"code", "cycle_id", "submission_id", "recommendation_id", "attachment_id"}
 INSTANCE_ONLY = ("web.admin", "api.admin", "web.hq_comparison")
 # What must never appear in another mission's answers: names and titles of the mission's own data.
 MARKERS = ("Demo Mission", "Strengthen early warning", "DEMO 2026-Q4", "community alert networks")
@@ -28,6 +30,12 @@ MARKERS = ("Demo Mission", "Strengthen early warning", "DEMO 2026-Q4", "communit
 @pytest.fixture
 def world(app, api):
     cycle = cycle_in(api, "followup")
+    evidence = api("spu@demo.example").post(
+        f"/api/v1/recommendations/{cycle['recommendations'][0]['id']}/attachments",
+        data={"file": (io.BytesIO(b"%PDF-1.4 community alert networks"), "Demo Mission evidence.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert evidence.status_code == 201, evidence.get_json()
     with app.app_context():
         for email, role, component in OTHERS[1:]:
             user_of_other_mission(email, role, component)
@@ -40,6 +48,7 @@ def world(app, api):
         "user_id": 1,
         "assignment_id": 1,
         "message_id": 1,
+        "attachment_id": evidence.get_json()["id"],
     }
     return urls(app, ids)
 

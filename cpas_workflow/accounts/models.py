@@ -7,7 +7,7 @@ import datetime as dt
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime
 from cpas_workflow.extensions import db
@@ -34,6 +34,10 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     # SHA-256 of the secret in the user's calendar address: the address is shown once, when made.
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     last_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    # The unread notices (notifications/inbox.py), loaded with the signed-in user in the same statement
+    # (accounts/sessions.py); None where not asked for.
+    unread_notifications: Mapped[int | None] = query_expression()
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", lazy="raise_on_sql", cascade="all, delete-orphan"

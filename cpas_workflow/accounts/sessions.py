@@ -14,7 +14,7 @@ import secrets
 
 from flask import current_app
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
 from cpas_workflow.accounts.models import User, UserSession
 from cpas_workflow.accounts.queries import with_roles
@@ -69,8 +69,13 @@ def _expired(row: UserSession, now: dt.datetime) -> bool:
 def resume_session(key: str) -> UserSession | None:
     """The live session with this key, its user loaded, marked as seen now; None if there is none or
     it timed out (then it is deleted: the boundary commits)."""
+    from notifications.inbox import unread_of
+
     query = select(UserSession).where(UserSession.key_hash == digest(key))
-    row = db.session.scalars(query.options(joinedload(UserSession.user).options(*with_roles()))).unique().first()
+    user = joinedload(UserSession.user).options(
+        *with_roles(), with_expression(User.unread_notifications, unread_of(User))
+    )
+    row = db.session.scalars(query.options(user)).unique().first()
     if row is None:
         return None
     now = clock.now()

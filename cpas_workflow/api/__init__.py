@@ -64,13 +64,16 @@ def http_error(exc: HTTPException):
 def register_api(app: Flask) -> None:
     from cpas_workflow.accounts import api as _accounts  # noqa: F401
     from cpas_workflow.api import openapi as _openapi  # noqa: F401
+    from cpas_workflow.comments import api as _comments  # noqa: F401
     from cpas_workflow.cycles import api as _cycles  # noqa: F401
+    from cpas_workflow.evidence import api as _evidence  # noqa: F401
     from cpas_workflow.framework import api as _framework  # noqa: F401
     from cpas_workflow.missions import api as _missions  # noqa: F401
     from cpas_workflow.people import api as _people  # noqa: F401
     from cpas_workflow.recommendations import api as _recommendations  # noqa: F401
     from cpas_workflow.submissions import api as _submissions  # noqa: F401
     from notifications import api as _notifications  # noqa: F401
+    from notifications import centre_api as _centre  # noqa: F401
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

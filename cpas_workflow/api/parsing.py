@@ -20,6 +20,7 @@ TYPE_NAMES = {
     int: "a whole number",
     list: "a list",
     dict: "an object",
+    bool: "true or false",
     "date": "a date string YYYY-MM-DD",
 }
 VERSION_MAX = 2**31 - 1

@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "start_cycle": ("spu",),
     "edit_submission": ("focal_point",),
     "comment_submission": ("spu", "leadership", "focal_point", "component_head"),
+    "comment": ("spu", "leadership", "focal_point", "component_head"),  # on a cycle or a recommendation
     "draft_recommendation": ("spu",),
     "decide_recommendation": ("leadership",),
     "update_recommendation": ("component_head", "spu"),

@@ -16,6 +16,7 @@ from cpas_workflow.engine import approvals, store, tasks
 from cpas_workflow.engine.registry import EFFECTS, GUARDS, FireContext
 from cpas_workflow.extensions import db
 from cpas_workflow.serving import metrics
+from notifications import news
 
 # The audit action of an approval that others must still join: never the trigger's own name, which the
 # trail keeps for transitions that happened (publication, for one, reads "approve" out of sign-off).
@@ -123,6 +124,8 @@ def fire(
             with db.session.no_autoflush:  # reading the addressees needs nothing of the subject's change
                 tasks.close_tasks(subject, now)
                 tasks.open_tasks(subject, definition, subject.state, now, actor=actor)
+            if subject.__tablename__ == "submissions":
+                news.tell_input_moved(subject, actor)  # returned or endorsed: its focal points hear of it
         event = _audit(ctx, from_state)
         db.session.flush()
     metrics.transition_fired(db.session, definition.name, trigger)

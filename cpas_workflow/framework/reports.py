@@ -256,10 +256,30 @@ def assessment(cycle: Cycle) -> dict:
         "blocks": blocks,
         "submissions": list(cycle.submissions),
         "recommendations": list(cycle.recommendations),
+        "evidence": evidence(cycle),
         "summary": summary(all_rows, list(cycle.submissions)),
         "rating_labels": RATING_LABELS,
         "generated_at": clock.now(),
     }
+
+
+def evidence(cycle: Cycle) -> list[tuple[str, list]]:
+    """The files attached to the cycle's input and actions, by what they are attached to: the report
+    names them (the files themselves stay in the application)."""
+    from cpas_workflow.evidence.operations import attachments_of_cycle
+
+    components = {s.id: s.component for s in cycle.submissions}
+    recommendations = {r.id: r for r in cycle.recommendations}
+    groups: dict[str, list] = {}
+    for attachment in attachments_of_cycle(cycle.id):
+        if attachment.submission_id is not None:
+            component = components.get(attachment.submission_id)
+            where = f"{component.code} — {component.name}" if component else ""
+        else:
+            recommendation = recommendations.get(attachment.recommendation_id)
+            where = recommendation.title if recommendation else ""
+        groups.setdefault(where, []).append(attachment)
+    return list(groups.items())
 
 
 def summary(rows: list[IndicatorRow], submissions) -> dict:

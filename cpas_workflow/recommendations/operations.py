@@ -22,6 +22,7 @@ from cpas_workflow.recommendations.models import (
     Recommendation,
     RecommendationUpdate,
 )
+from notifications import news
 
 
 @dataclass
@@ -109,6 +110,7 @@ def decide_recommendation(
     recommendation.decided_at = clock.now()
     flush_or_conflict(cycle)
     _record(f"{decision}_recommendation", recommendation, actor, comment=comment, to_state=recommendation.decision)
+    news.tell_recommendation_decided(recommendation, actor)
     return recommendation
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cpas_workflow.comments.models import Comment
 from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Component
@@ -33,7 +34,9 @@ class Submission(CreatedAtMixin, db.Model):
 
     cycle: Mapped["Cycle"] = relationship(back_populates="submissions", lazy="raise_on_sql")  # noqa: F821, UP037
     component: Mapped[Component] = relationship(lazy="raise_on_sql")
-    comments: Mapped[list[SubmissionComment]] = relationship(order_by="SubmissionComment.id", lazy="raise_on_sql")
+    comments: Mapped[list[Comment]] = relationship(
+        primaryjoin="Submission.id == Comment.submission_id", order_by="Comment.id", lazy="raise_on_sql", viewonly=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -52,14 +55,5 @@ class Submission(CreatedAtMixin, db.Model):
         return f"<Submission {self.id} {self.state}>"
 
 
-class SubmissionComment(CreatedAtMixin, db.Model):
-    """A dated remark on one component's input (the joint review's discussion), kept with the input."""
-
-    __tablename__ = "submission_comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    body: Mapped[str] = mapped_column(Text)
-
-    author = relationship("User", lazy="raise_on_sql")
+# The comments on a submission are the generic thread comments (cpas_workflow/comments) on it.
+SubmissionComment = Comment

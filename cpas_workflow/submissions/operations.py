@@ -101,24 +101,14 @@ def fire_submission_trigger(
     return fire(submission, trigger, actor=actor, comment=comment, expected_version=expected_version)
 
 
-def comment_on_submission(submission: Submission, body: str, actor) -> SubmissionComment:
-    """A remark on a component's input (joint review discussion); anyone taking part may add one."""
+def comment_on_submission(
+    submission: Submission, body: str, actor, *, parent_id: int | None = None
+) -> SubmissionComment:
+    """A remark on a component's input (joint review discussion), or a reply to one; anyone taking part
+    may add one (the thread, its mentions and notices: cpas_workflow/comments)."""
+    from cpas_workflow.comments.operations import post_comment
+
     access.require(actor, "comment_submission", submission)
-    comment = SubmissionComment(
-        submission_id=submission.id,
-        author_id=actor.id,
-        body=clean_text(body, "body", required=True),
-        created_at=clock.now(),
-    )
-    db.session.add(comment)
-    db.session.flush()
+    comment = post_comment(submission, body, actor, parent_id=parent_id)
     db.session.refresh(submission, ["comments"])
-    audit.record(
-        "comment_submission",
-        actor=actor,
-        subject=subject_label(submission),
-        mission_id=submission.cycle.mission_id,
-        cycle_id=submission.cycle_id,
-        comment=comment.body,
-    )
     return comment

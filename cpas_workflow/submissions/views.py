@@ -162,7 +162,7 @@ def comment_submission(submission_id: int):
     form = CommentForm()
     if form.validate_on_submit():
         try:
-            operations.comment_on_submission(item, form.body.data, current_user)
+            operations.comment_on_submission(item, form.body.data, current_user, parent_id=form.parent_id.data)
             db.session.commit()
         except DomainError as exc:
             db.session.rollback()

@@ -1,0 +1,1 @@
+"""Conversation: comment threads with replies and @mentions on submissions, recommendations and cycles."""

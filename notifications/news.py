@@ -1,0 +1,69 @@
+"""Notices of decisions on someone's own input: their component's input returned or endorsed, a
+recommendation they drafted decided by leadership. In the application only (the e-mails of these
+events are the tasks they open and the digest's "what changed"); keyed by the object's version, so a
+rerun adds nothing and a second return is told again."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from cpas_workflow.accounts.models import RoleAssignment, User
+from cpas_workflow.core import clock
+from cpas_workflow.extensions import db
+from notifications import inbox
+from notifications.recipients import current_assignment
+
+INPUT_STATES_TOLD = {"returned": "returned", "endorsed": "decision"}
+
+
+def tell_input_moved(submission, actor) -> int:
+    """The component's focal points hear that their input was returned or endorsed."""
+    kind = INPUT_STATES_TOLD.get(submission.state)
+    if kind is None:
+        return 0
+    holders = db.session.scalars(
+        select(RoleAssignment.user_id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(
+            RoleAssignment.role == "focal_point",
+            RoleAssignment.component_id == submission.component_id,
+            current_assignment(clock.today()),
+            User.is_enabled.is_(True),
+        )
+    ).all()
+    subject = f"{submission.component.code} input, {submission.cycle.title}"
+    return inbox.add_notices(
+        [
+            inbox.notice(
+                f"{kind}:submission-{submission.id}:v{submission.version}:user-{uid}",
+                uid,
+                kind,
+                f"/submissions/{submission.id}",
+                actor=actor.name,
+                subject=subject,
+                detail_label=["state", submission.state],
+            )
+            for uid in sorted(set(holders))
+            if uid != actor.id
+        ]
+    )
+
+
+def tell_recommendation_decided(recommendation, actor) -> int:
+    """Whoever drafted the recommendation hears leadership's decision on it."""
+    drafter = recommendation.created_by_id
+    if drafter is None or drafter == actor.id:
+        return 0
+    return inbox.add_notices(
+        [
+            inbox.notice(
+                f"decision:recommendation-{recommendation.id}:v{recommendation.version}:user-{drafter}",
+                drafter,
+                "decision",
+                f"/recommendations/{recommendation.id}",
+                actor=actor.name,
+                subject=f"“{recommendation.title}”",
+                detail_label=["decision", recommendation.decision],
+            )
+        ]
+    )
