@@ -78,6 +78,25 @@ def parse_filter(args, mission, user) -> BoardFilter:
     )
 
 
+def lineage(path=None, *, co_owners_apart: bool = False) -> tuple:
+    """Options loading who proposed a recommendation, its co-owning components, and the earlier
+    recommendation and origin (each with its cycle) of a carried-over action; `path` is the loader
+    option leading to the recommendations (None: they are the query's own rows)."""
+
+    def joined(attribute):
+        return path.joinedload(attribute) if path is not None else joinedload(attribute)
+
+    co_owners = (
+        (path.selectinload if path is not None else selectinload) if co_owners_apart else joined
+    )  # joined: no statement of its own; apart: for paged lists, where a joined collection would break LIMIT
+    return (
+        joined(Recommendation.proposed_by),
+        joined(Recommendation.carried_from).joinedload(Recommendation.cycle),
+        joined(Recommendation.origin).joinedload(Recommendation.cycle),
+        co_owners(Recommendation.co_components),
+    )
+
+
 def _heads_only(user, mission) -> bool:
     """A component head with no mission-wide role: their own actions first."""
     held = access.roles_for(user, mission, mission_wide=True)

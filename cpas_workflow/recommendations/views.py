@@ -87,7 +87,7 @@ def decide_recommendation(recommendation_id: int):
 @login_required
 def update_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require(current_user, "update_recommendation", recommendation)
+    access.require_update_action(current_user, recommendation)
     form = UpdateForm(prefix=f"u{recommendation.id}")
     form.status.choices = [(s, s) for s in ("open", "in_progress", "done", "dropped", "carried_over")]
     mission = recommendation.cycle.mission
