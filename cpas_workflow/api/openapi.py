@@ -61,6 +61,7 @@ VERSION_IN = {"type": ["integer", "null"], "minimum": 0, "maximum": 2**31 - 1}
 ROW_ID = {"type": "integer", "minimum": 1, "maximum": DB_ID_MAX}
 PERIOD = {"type": "string", "pattern": "^\\d{4}(-Q[1-4]|-H[12]|-\\d{2})?$", "example": "2026-Q3"}
 CODE = {"type": "string", "minLength": 1, "maxLength": 20, "pattern": "^[A-Z0-9_-]+$"}
+CODES = {"type": "array", "items": CODE, "maxItems": 50}
 TRANSITION = _obj({"trigger": S, "comment": N_TEXT, "expected_version": VERSION_IN}, ["trigger"])
 
 SCHEMAS = {
@@ -317,7 +318,7 @@ PATHS = {
             "Drafted",
             _ref("Recommendation"),
             _obj(
-                {"title": LINE_REQUIRED, "body": TEXT_REQUIRED, "component": CODE, "due": D},
+                {"title": LINE_REQUIRED, "body": TEXT_REQUIRED, "component": CODE, "due": D, "co_owners": CODES},
                 ["title", "body", "component", "due"],
             ),
             status="201",
@@ -361,6 +362,7 @@ PATHS = {
                     "body": TEXT_REQUIRED,
                     "component": CODE,
                     "due": D,
+                    "co_owners": CODES,
                     "expected_version": VERSION_IN,
                 }
             ),

@@ -23,11 +23,12 @@ def create_recommendation(cycle_id: int):
             "body": Field(str, required=True),
             "component": Field(str, required=True),
             "due": Field("date", required=True),
+            "co_owners": Field(list, items=str, max_items=50),
         }
     )
     recommendation = operations.draft_recommendation(cycle, operations.RecommendationDraft(**data), user)
     commit()
-    return jsonify(serialize.recommendation(recommendation)), 201
+    return jsonify(serialize.recommendation(operations.get_recommendation(recommendation.id, user))), 201
 
 
 @bp.get("/recommendations/<int:recommendation_id>")
@@ -46,6 +47,7 @@ def edit_recommendation(recommendation_id: int):
             "body": Field(str),
             "component": Field(str),
             "due": Field("date"),
+            "co_owners": Field(list, items=str, max_items=50),
             "expected_version": Field(int),
         }
     )

@@ -32,6 +32,7 @@ class RecommendationDraft:
     body: str
     component: str
     due: dt.date
+    co_owners: list[str] | None = None  # other components sharing the action; `component` leads
 
 
 def get_recommendation(recommendation_id: int, user) -> Recommendation:
@@ -74,6 +75,25 @@ def _component(cycle: Cycle, code: str):
     return component
 
 
+def _co_owners(cycle: Cycle, codes: list[str], lead) -> list:
+    """The co-owning components named by `codes`: the mission's, each once, never the lead itself."""
+    found = []
+    for code in codes:
+        component = cycle.mission.component(code) if isinstance(code, str) else None
+        if component is None:
+            raise ValidationFailed(
+                f"{cycle.mission.code} has no component {code!r}", fields={"co_owners": "unknown component"}
+            )
+        if component.id == lead.id:
+            raise ValidationFailed(
+                f"{code} leads this recommendation; co-owners are the other components sharing it",
+                fields={"co_owners": "the lead component"},
+            )
+        if component not in found:
+            found.append(component)
+    return found
+
+
 def _due(cycle: Cycle, due: dt.date) -> dt.date:
     local_today = timezones.local_date(clock.now(), cycle.mission.timezone)
     if due < local_today:
@@ -85,9 +105,11 @@ def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Reco
     access.require(actor, "draft_recommendation", cycle)
     if cycle.state != "joint_review":
         raise Conflict(f"recommendations are drafted during the joint review; cycle {cycle.id} is {cycle.state}")
+    lead = _component(cycle, data.component)
     recommendation = Recommendation(
         cycle=cycle,
-        component=_component(cycle, data.component),
+        component=lead,
+        co_components=_co_owners(cycle, data.co_owners or [], lead),
         title=clean_line(data.title, "title", required=True),
         body=clean_text(data.body, "body", required=True),
         due=_due(cycle, data.due),
@@ -108,6 +130,7 @@ class RecommendationEdit:
     body: str | None = None
     component: str | None = None
     due: dt.date | None = None
+    co_owners: list[str] | None = None
     expected_version: int | None = None
 
 
@@ -142,6 +165,11 @@ def edit_recommendation(recommendation: Recommendation, data: RecommendationEdit
         component = _component(cycle, data.component)
         changed += ["component"] if component.id != recommendation.component_id else []
         recommendation.component = component
+    if data.co_owners is not None or data.component is not None:
+        codes = [c.code for c in recommendation.co_components] if data.co_owners is None else data.co_owners
+        co_owners = _co_owners(cycle, codes, recommendation.component)
+        changed += ["co_owners"] if co_owners != list(recommendation.co_components) else []
+        recommendation.co_components = co_owners
     if data.due is not None:
         due = _due(cycle, data.due)
         changed += ["due"] if due != recommendation.due else []
