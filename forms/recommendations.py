@@ -25,7 +25,11 @@ class RecommendationForm(BaseForm):
 
 class DecisionForm(BaseForm):
     decision = RadioField(_l("Decision"), choices=[], validators=[InputRequired(message=_l("Choose a decision."))])
-    comment = TextAreaField(_l("Comment (needed to reject)"), validators=[Optional(), Length(max=20000)])
+    comment = TextAreaField(
+        _l("Comment (optional)"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("Needed to reject: say why."),
+    )
     body = TextAreaField(_l("Amended text (only when amending)"), validators=[Optional(), Length(max=20000)])
     owner = SelectField(_l("Owner of the action"), choices=[], validators=[Optional()], validate_choice=False)
     due = DateField(_l("New due date (only when amending)"), validators=[Optional()])

@@ -203,3 +203,31 @@ def test_a_carried_over_action_keeps_its_origin_and_earlier_decision_and_the_reg
     assert [r["period"] for r in everything["items"]] == ["2027-Q1", "2026-Q4"] and everything["total"] == 2
     assert api("spu@other.example").get("/api/v1/missions/DEMO/recommendations").status_code == 404
     assert api(SPU).get("/api/v1/missions/DEMO/recommendations?fate=lost").status_code == 400
+
+
+def test_components_sharing_an_action_follow_it_up_with_the_lead(app, api):
+    cycle = cycle_in(api, "joint_review")
+    rec = _draft(api, cycle["id"], component="CIV", co_owners=["POL"])
+    assert rec["co_owners"] == ["POL"]
+    url = f"/api/v1/recommendations/{rec['id']}"
+    assert api(SPU).put(url, json={"co_owners": ["CIV"]}).get_json()["error"]["fields"] == {
+        "co_owners": "the lead component"
+    }
+    assert api(SPU).put(url, json={"co_owners": ["NAVY"]}).status_code == 422
+    ok(fire(api, SPU, cycle["id"], "submit_for_signoff"))
+    ok(api(LEAD).post(f"{url}/decision", json={"decision": "approve"}))
+    ok(fire(api, LEAD, cycle["id"], "approve"))
+    update = {"status": "in_progress", "note": "Joint patrols planned."}
+    ok(api(head("POL")).post(f"{url}/updates", json=update), 201)
+    assert api(head("MIL")).post(f"{url}/updates", json=update).status_code == 403
+    register = ok(api(SPU).get("/api/v1/missions/DEMO/recommendations?component=POL"))
+    assert [r["id"] for r in register["items"]] == [rec["id"]]
+
+
+def test_the_difference_of_an_amendment_is_escaped_word_by_word():
+    from cpas_workflow.recommendations.diff import word_diff
+
+    shown = str(word_diff("Patrol the <b>east</b>.", "Patrol the <script>x</script> **west**."))
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    assert '<del class="diff-del">&lt;b&gt;east&lt;/b&gt;.</del>' in shown and "west" in shown
+    assert shown.startswith("Patrol the ")

@@ -65,7 +65,7 @@ def test_a_french_speaking_user_gets_french_pages(app, api):
     lead = signed_in(app, "lead@demo.example")
     html = page(lead, f"/cycles/{cycle['id']}/sign-off")
     assert '<html lang="fr">' in html and "Évaluation consolidée" in html and "Approuver l&#39;évaluation" in html
-    assert "Enregistrer les décisions" in html and "Approbation par la direction" in html
+    assert "Enregistrer la décision" in html and "Approbation par la direction" in html
     assert "Mes tâches" in page(lead, "/")
 
 

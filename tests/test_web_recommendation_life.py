@@ -98,7 +98,9 @@ def test_leadership_decides_several_recommendations_in_one_form_and_refusals_com
     assert "Charlie, but &lt;script&gt;alert(1)&lt;/script&gt; faster.</textarea>" in html  # kept, escaped
     assert _rec(app, a["id"]).decision is None  # all or nothing
     post(lead, url, {**typed, f"r{b['id']}-comment": "Out of our mandate."})
-    assert "3 decisions recorded." in flashes(page(lead, f"/cycles/{cycle['id']}/sign-off"))[0]
+    assert flashes(page(lead, f"/cycles/{cycle['id']}/sign-off"))[0] == (
+        "“Alpha”: Approved. “Bravo”: Rejected. “Charlie”: Amended."
+    )
     assert [_rec(app, r["id"]).decision for r in (a, b, c)] == ["approved", "rejected", "amended"]
     signoff = page(lead, f"/cycles/{cycle['id']}/sign-off")
     assert '<del class="diff-del">' in signoff and '<ins class="diff-ins">' in signoff

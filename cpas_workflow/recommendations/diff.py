@@ -13,11 +13,15 @@ import re
 from markupsafe import Markup, escape
 
 _TOKENS = re.compile(r"\n|[^\S\n]+|[^\s]+")
+# Markdown's emphasis and heading marks are left out of the comparison: "**community**" and
+# "community" read as the same word, and the marks would clutter every struck-out word.
+_MARKS = re.compile(r"(?<!\\)[*_`]+|^#+")
 MAX_TOKENS = 20_000  # beyond this, difflib's quadratic worst case costs more than a page may wait
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKENS.findall(text.replace("\r\n", "\n"))
+    words = (_MARKS.sub("", w) for w in _TOKENS.findall(text.replace("\r\n", "\n")))
+    return [w for w in words if w]
 
 
 def _span(tag: str, words: list[str]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from cpas_workflow.core import access
@@ -132,6 +132,13 @@ def update_recommendation(recommendation_id: int):
     return render_followup(mission, status=status, update_forms={recommendation_id: form})
 
 
+SETTLED = {
+    "accept": _l("Proposal “%(title)s” accepted as a draft."),
+    "merge": _l("Proposal “%(title)s” merged into a draft."),
+    "decline": _l("Proposal “%(title)s” declined; the proposer sees your reason."),
+}
+
+
 def _back_to(recommendation) -> str:
     return url_for("web.joint_review", cycle_id=recommendation.cycle_id) + f"#rec-{recommendation.id}"
 
@@ -235,7 +242,7 @@ def decide_recommendations(cycle_id: int):
     if not BaseForm().validate_on_submit():  # the one CSRF token of the page's form
         flash(_("The form had expired. Nothing was recorded; please decide again."), "error")
         return redirect(url_for("web.signoff", cycle_id=cycle_id))
-    forms, refused, decided = {}, [], 0
+    forms, refused, decided = {}, [], []
     for recommendation in list(cycle.recommendations):
         form = DecisionForm(prefix=f"r{recommendation.id}", meta={"csrf": False})
         form.decision.choices = [(d, d) for d in DECISIONS]
@@ -247,7 +254,7 @@ def decide_recommendations(cycle_id: int):
             continue
         try:
             operations.decide_recommendation(recommendation, _decision_of(form), current_user)
-            decided += 1
+            decided.append(recommendation)
         except DomainError as exc:
             refusal_status(exc, form)
             refused.append(recommendation)
@@ -261,7 +268,12 @@ def decide_recommendations(cycle_id: int):
         cycle = get_cycle(cycle_id, current_user, options=LOADS["signoff"]())
         return render_page("signoff", cycle, status=422, decision_forms=forms, refused=refused)
     db.session.commit()
-    flash(ngettext("%(num)d decision recorded.", "%(num)d decisions recorded.", decided), "success")
+    flash(
+        " ".join(
+            _("“%(title)s”: %(decision)s.", title=r.title, decision=label("decision", r.decision)) for r in decided
+        ),
+        "success",
+    )
     return redirect(url_for("web.signoff", cycle_id=cycle_id) + "#recs-h")
 
 
@@ -306,10 +318,7 @@ def settle_proposal(recommendation_id: int):
         try:
             proposals.settle_proposal(proposal, settlement, current_user)
             db.session.commit()
-            flash(
-                _("Proposal “%(title)s”: %(fate)s.", title=proposal.title, fate=label("fate", proposal.fate)),
-                "success",
-            )
+            flash(SETTLED[settlement.decision] % {"title": proposal.title}, "success")
             return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
         except DomainError as exc:
             db.session.rollback()
