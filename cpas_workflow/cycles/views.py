@@ -8,16 +8,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from cpas_workflow.core import access
+from cpas_workflow import abilities
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.cycles import operations, queries
 from cpas_workflow.cycles.models import Cycle
-from cpas_workflow.engine import store
-from cpas_workflow.engine.firing import allowed_triggers
+from cpas_workflow.cycles.offers import needs_confirmation, offers
+from cpas_workflow.engine import guards, store
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.queries import is_published
-from cpas_workflow.pages import LABELS, choices, days_left, label, refusal_status
+from cpas_workflow.pages import LABELS, choices, days_left, label
 from cpas_workflow.recommendations.models import DECISIONS
+from cpas_workflow.refusals import commit, refusal_status
 from cpas_workflow.views import bp
 from forms.cycles import TransitionForm
 from forms.recommendations import DecisionForm, RecommendationForm
@@ -46,7 +47,7 @@ def steps(cycle: Cycle) -> list[dict]:
         {
             "state": s,
             "title": title(s),
-            "is_done": i < position or cycle.state == "closed",
+            "is_done": i < position or i == position == len(path) - 1,  # the last step reached is done
             "is_current": s == cycle.state,
         }
         for i, s in enumerate(path)
@@ -61,18 +62,11 @@ def progress(cycle: Cycle, counts: dict[str, int] | None = None) -> dict:
     if counts is None:
         counts = Counter(s.state for s in cycle.submissions)
     return {
-        "in": counts.get("submitted", 0) + counts.get("endorsed", 0),
-        "endorsed": counts.get("endorsed", 0),
+        "in": sum(counts.get(state, 0) for state in guards.CAME_IN),
+        "endorsed": counts.get(guards.CAME_IN[-1], 0),
         "total": sum(counts.values()),
-        "days_left": days_left(cycle.input_due, cycle.mission)
-        if cycle.state in ("draft_plan", "component_input")
-        else None,
+        "days_left": days_left(cycle.input_due, cycle.mission) if abilities.awaits_input(cycle) else None,
     }
-
-
-def _actions(cycle: Cycle) -> list:
-    definition = store.definition_of(cycle)
-    return [definition.transition(t, cycle.state) for t in allowed_triggers(cycle, current_user)]
 
 
 def _decision_form(recommendation, bound: DecisionForm | None = None) -> DecisionForm:
@@ -89,8 +83,10 @@ def render_page(
     action_form: TransitionForm | None = None,
     recommendation_form: RecommendationForm | None = None,
     decision_forms: dict | None = None,
+    confirming: str | None = None,
 ):
-    """Draw a cycle page; after a refusal, the bound form that was refused keeps what was typed."""
+    """Draw a cycle page; after a refusal, the bound form that was refused keeps what was typed;
+    `confirming`: the step whose confirmation is open."""
     before = request.args.get("events_before", type=int)
     before = before if before is not None and 0 < before < 2**63 else None  # anything else: the latest
     events = queries.audit_trail(cycle.id, limit=EVENTS_SHOWN + 1, before=before)
@@ -109,16 +105,16 @@ def render_page(
         is_published=is_published(cycle) if page == "cycle" else None,
         steps=steps(cycle),
         progress=progress(cycle),
-        actions=_actions(cycle),
+        offers=offers(cycle, current_user),
         action_form=action_form,
+        confirming=confirming,
         events=events,
         older_events=older,
         events_before=before,
         recommendation_form=recommendation_form,
         decision_forms=decisions,
-        is_late=days_left(cycle.input_due, cycle.mission) < 0,
-        can_draft=access.can(current_user, "draft_recommendation", cycle) and cycle.state == "joint_review",
-        can_decide=access.can(current_user, "decide_recommendation", cycle) and cycle.state == "leadership_signoff",
+        can_draft=abilities.can_draft_recommendation(current_user, cycle),
+        can_decide=abilities.can_decide_recommendation(current_user, cycle),
     ), status
 
 
@@ -152,6 +148,12 @@ def cycle_transition(cycle_id: int):
         )
     item = queries.get_cycle(cycle_id, current_user, for_update=True)
     trigger = form.trigger.data
+    is_current = form.expected_version.data in (None, item.version)  # a stale form is told so first
+    if is_current and needs_confirmation(item, trigger) and not form.confirmed.data:
+        # Asked for again, with what will happen: nothing is done until the person confirms.
+        db.session.rollback()
+        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
+        return render_page(page, item, action_form=form, confirming=trigger)
     try:
         operations.fire_cycle_trigger(
             item,
@@ -161,7 +163,7 @@ def cycle_transition(cycle_id: int):
             expected_version=form.expected_version.data,
             submission_id=form.submission.data,
         )
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())

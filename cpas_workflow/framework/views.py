@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access, clock
 from cpas_workflow.core.errors import DomainError, Forbidden, ValidationFailed
 from cpas_workflow.cycles import queries as cycle_queries
@@ -177,8 +178,7 @@ def submission_indicators(submission_id: int):
         submitted={code for code, v in saved.items() if submitted_at is not None and v.created_at <= submitted_at},
         needs_reason=queries.first_published_at(submission.cycle) is not None,
         history=reports.value_history([submission.id]),
-        can_edit=access.can(current_user, "edit_submission", submission)
-        and submission.state in ("pending", "returned"),
+        can_edit=bool(abilities.can_edit_submission(current_user, submission)),
     ), 422 if errors else 200
 
 

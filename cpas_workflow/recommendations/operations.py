@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock, timezones
-from cpas_workflow.core.errors import Conflict, ValidationFailed
+from cpas_workflow.core.errors import ValidationFailed
 from cpas_workflow.core.text import choice, clean_line, clean_text, not_too_far_ahead
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store, tasks
@@ -63,9 +64,7 @@ def _record(
 
 
 def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Recommendation:
-    access.require(actor, "draft_recommendation", cycle)
-    if cycle.state != "joint_review":
-        raise Conflict(f"recommendations are drafted during the joint review; cycle {cycle.id} is {cycle.state}")
+    abilities.require(abilities.can_draft_recommendation(actor, cycle))
     component = cycle.mission.component(data.component)
     if component is None:
         raise ValidationFailed(
@@ -94,10 +93,8 @@ def decide_recommendation(
     recommendation: Recommendation, decision: str, actor, *, comment: str | None = None, body: str | None = None
 ) -> Recommendation:
     """Leadership approves, rejects or amends (with a new text) a recommendation during sign-off."""
-    access.require(actor, "decide_recommendation", recommendation)
+    abilities.require(abilities.can_decide_recommendation(actor, recommendation))
     cycle = recommendation.cycle
-    if cycle.state != "leadership_signoff":
-        raise Conflict(f"recommendations are decided during leadership sign-off; cycle {cycle.id} is {cycle.state}")
     choice(decision, "decision", DECISIONS)
     comment = clean_text(comment, "comment") or None
     if decision == "amend":
@@ -114,14 +111,8 @@ def decide_recommendation(
 
 def add_update(recommendation: Recommendation, status: str, note: str, actor) -> RecommendationUpdate:
     """A dated progress update on a follow-up action; settling it closes its task."""
-    access.require(actor, "update_recommendation", recommendation)
+    abilities.require(abilities.can_update_recommendation(actor, recommendation))
     cycle = recommendation.cycle
-    if cycle.state != "followup":
-        raise Conflict(f"actions are followed up once the cycle is in follow-up; cycle {cycle.id} is {cycle.state}")
-    if not recommendation.is_action:
-        raise ValidationFailed(
-            f"recommendation {recommendation.id} was {recommendation.decision}: only approved or amended ones are followed up"
-        )
     allowed = ACTION_STATUSES + (
         ("carried_over",) if access.can(actor, "carry_over_recommendation", recommendation) else ()
     )

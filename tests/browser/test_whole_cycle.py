@@ -140,7 +140,8 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, sc
     lead.click("Record the decision")
     lead.expect_flash("Approved")
     lead.shot("09-sign-off")
-    lead.click("Approve the assessment")
+    lead.page.locator("summary", has_text="Approve the assessment").click()  # opens what approving will do
+    lead.click("Yes: Approve the assessment")
     lead.expect_flash("Follow-up")
 
     # The component head reports the action done on the follow-up board.
@@ -153,7 +154,8 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, sc
 
     # The SPU closes the cycle; the dashboard shows it closed.
     spu.goto(cycle_url)
-    spu.click("Close the cycle")
+    spu.page.locator("summary", has_text="Close the cycle").click()
+    spu.click("Yes: Close the cycle")
     spu.expect_flash("Closed")
     spu.shot("11-cycle-closed")
     spu.goto("/missions/DEMO")
