@@ -182,6 +182,12 @@ def awaits_input(cycle) -> bool:
     return cycle.state == definition.initial or definition.transition("start_review", cycle.state) is not None
 
 
+def is_called_off(cycle) -> bool:
+    """Whether the cycle was stopped for good (cancelled): a final state off its main path."""
+    definition = store.definition_of(cycle)
+    return definition.states[cycle.state].is_final and cycle.state not in definition.main_path()
+
+
 def trigger_answers(subject, user) -> list[tuple[object, Answer]]:
     """Every step `user` takes from the current state, with its answer (the rules checked): what a
     page offers, enabled or disabled with the reason."""

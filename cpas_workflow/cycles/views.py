@@ -63,7 +63,7 @@ def progress(cycle: Cycle, counts: dict[str, int] | None = None) -> dict:
         counts = Counter(s.state for s in cycle.submissions)
     return {
         "in": sum(counts.get(state, 0) for state in guards.CAME_IN),
-        "endorsed": counts.get(guards.CAME_IN[-1], 0),
+        "agreed": counts.get(guards.CAME_IN[-1], 0),  # endorsed by the component head
         "total": sum(counts.values()),
         "days_left": days_left(cycle.input_due, cycle.mission) if abilities.awaits_input(cycle) else None,
     }

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.errors import DomainError
@@ -118,7 +119,7 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
         groups.setdefault(rec.component, []).append(rec)
         if rec.component_id not in may_update:
             may_update[rec.component_id] = access.can(current_user, "update_recommendation", rec)
-        if rec.cycle.state == "followup" and may_update[rec.component_id]:
+        if may_update[rec.component_id] and abilities.can_update_recommendation(current_user, rec):
             editable.add(rec.id)
     forms = {}
     for rec_id, form in (update_forms or {}).items():
