@@ -106,3 +106,25 @@ def test_a_stale_cancel_is_a_409_on_the_page_with_the_reason_kept(app, api):
     cancel = _offer(html, "cancel")
     assert " open>" in cancel and "Mandate ends in March.</textarea>" in cancel  # still where it was typed
     assert _state(app, cycle["id"]) == "leadership_signoff"
+
+
+def test_the_audit_trail_speaks_in_peoples_words_and_folds_draft_saves(app, api):
+    from tests.cycle_helpers import fp
+
+    cycle = cycle_in(api, "component_input")
+    civ = cycle["submissions"][0]
+    for text in ("First go.", "Second go.", "Third go."):
+        body = {"narrative": text, "rating": "on_track"}
+        ok(api(fp("CIV")).put(f"/api/v1/submissions/{civ['id']}", json=body))
+    ok(api(fp("CIV")).post(f"/api/v1/submissions/{civ['id']}/transitions", json={"trigger": "submit"}))
+    html = page(signed_in(app, "viewer@demo.example"), f"/cycles/{cycle['id']}")
+    trail = html.split('id="audit-h"')[1]
+    assert trail.count("Input edited") == 1  # three saves in a row: one entry
+    assert 'Input edited: Civilian component input <span class="muted">(3 saves)</span>' in trail
+    assert "Submit: Civilian component input" in trail and "Pending → Submitted" in trail
+    assert "Taking part: Civilian component, Force, Police (UNPOL)" in trail
+    for internal in ("cycle:", "submission:", "quarterly_assessment v", "(pending)", "component_input"):
+        assert internal not in html, internal
+    mission = page(signed_in(app, "viewer@demo.example"), "/missions/DEMO")
+    assert "cycle:" not in mission and "submission:" not in mission and f">cycle {cycle['id']}<" not in mission
+    assert "Input edited: Civilian component input (3 saves)" in mission

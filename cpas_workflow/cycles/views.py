@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from cpas_workflow import abilities
 from cpas_workflow.core.errors import Conflict, DomainError
-from cpas_workflow.cycles import operations, queries
+from cpas_workflow.cycles import operations, queries, timeline
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.cycles.offers import needs_confirmation, offers
 from cpas_workflow.engine import guards, store
@@ -109,6 +109,7 @@ def render_page(
         action_form=action_form,
         confirming=confirming,
         events=events,
+        trail=timeline.entries(events, timeline.cycle_names(cycle)),
         older_events=older,
         events_before=before,
         recommendation_form=recommendation_form,

@@ -13,6 +13,8 @@ from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.errors import DomainError
 from cpas_workflow.cycles import operations as cycle_operations
+from cpas_workflow.cycles import timeline
+from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.cycles.queries import get_mission, mission_cycles, submission_counts
 from cpas_workflow.cycles.views import progress, steps
 from cpas_workflow.engine import store
@@ -39,20 +41,23 @@ def mission(code: str):
     cycles = mission_cycles(item, limit=CYCLES_SHOWN + 1, offset=(page - 1) * CYCLES_SHOWN)
     has_more, cycles = len(cycles) > CYCLES_SHOWN, cycles[:CYCLES_SHOWN]
     counts = submission_counts([c.id for c in cycles])
-    timeline = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.mission_id == item.id, AuditEvent.cycle_id.is_not(None))
+    rows = db.session.execute(
+        select(AuditEvent, Cycle.title)
+        .join(Cycle, Cycle.id == AuditEvent.cycle_id)
+        .where(AuditEvent.mission_id == item.id)
         .options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.id.desc())
         .limit(TIMELINE_LENGTH)
-    )
+    ).all()
+    names = timeline.Names(components={c.code: c.name for c in item.components}, recommendations={})
     return render_template(
         "missions/show.html",
         mission=item,
         cycles=[(c, progress(c, counts[c.id]), steps(c)) for c in cycles],
         page=page,
         has_more=has_more,
-        timeline=list(timeline),
+        timeline=timeline.entries([event for event, _title in rows], names),
+        cycle_titles={event.cycle_id: title for event, title in rows},
         can_start=access.can(current_user, "start_cycle", item),
         published=published_cycle_ids(item),
     )
