@@ -244,6 +244,26 @@ def can_return_submission(user, submission, **kw) -> Answer:
     return can_fire(user, submission, "return", **kw)
 
 
+def endorsable(user, cycle) -> list:
+    """The cycle's input `user` may endorse now."""
+    return [s for s in cycle.submissions if can_endorse(user, s)]
+
+
+def can_endorse_all(user, cycle) -> Answer:
+    """The SPU endorses, in one step, every input that came in while the components' heads have
+    not: offered to whoever may endorse the input of more than one component, while input is awaited."""
+    if not access.can_view(user, cycle):
+        return NOT_VISIBLE
+    mine = [s for s in cycle.submissions if can_endorse(user, s, check_state=False)]
+    if len(mine) < 2:
+        return _not_yours(_("Each component head endorses their own component's input."))
+    if not awaits_input(cycle):
+        return _not_at_this_step(_("Input is endorsed while the cycle waits for it."))
+    if not endorsable(user, cycle):
+        return _not_yet(_("No input is waiting for endorsement."))
+    return YES
+
+
 # Component input --------------------------------------------------------------------------------
 
 

@@ -128,3 +128,29 @@ def test_the_audit_trail_speaks_in_peoples_words_and_folds_draft_saves(app, api)
     mission = page(signed_in(app, "viewer@demo.example"), "/missions/DEMO")
     assert "cycle:" not in mission and "submission:" not in mission and f">cycle {cycle['id']}<" not in mission
     assert "Input edited: Civilian component input (3 saves)" in mission
+
+
+def test_the_spu_endorses_all_submitted_input_once_confirmed(app, api):
+    from tests.cycle_helpers import head
+
+    cycle = cycle_in(api, "component_input")
+    for submission in cycle["submissions"][:2]:
+        fill_and_submit(api, submission, endorse=False)
+    spu = signed_in(app, SPU)
+    offer = _offer(page(spu, f"/cycles/{cycle['id']}"), "endorse_all")
+    assert (
+        "Endorse all submitted input…</summary>" in offer
+        and "the input of Civilian component, Force is agreed" in offer
+    )
+    assert "offer-endorse_all" not in page(signed_in(app, head("CIV")), f"/cycles/{cycle['id']}")  # one component
+    version = ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["version"]
+    form = {"trigger": "endorse_all", "expected_version": version, "page": "cycle"}
+    html = post(spu, f"/cycles/{cycle['id']}/endorse-all", form, status=200)
+    assert "Please confirm: nothing has been done yet." in _offer(html, "endorse_all")
+    states = lambda: [s["state"] for s in ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["submissions"]]  # noqa: E731
+    assert states() == ["submitted", "submitted", "pending"]
+    post(spu, f"/cycles/{cycle['id']}/endorse-all", {**form, "confirmed": "y"})
+    assert states() == ["endorsed", "endorsed", "pending"]
+    assert "Endorsed: Civilian component, Force." in flashes(page(spu, f"/cycles/{cycle['id']}"))[0]
+    offer = _offer(page(spu, f"/cycles/{cycle['id']}"), "endorse_all")
+    assert "disabled" in offer and "No input is waiting for endorsement." in offer

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -29,6 +30,7 @@ class Offer:
     choice_label: str
     confirm: str | None  # what will happen, asked before the step is taken; None: no confirmation
     is_danger: bool  # ends the cycle for good: drawn apart, in the danger zone
+    url: str  # where the step's form is sent
 
 
 def _approve_summary(cycle) -> str:
@@ -111,9 +113,41 @@ def offers(cycle, user) -> list[Offer]:
                 else _("Component input to send back"),
                 confirm=summary(cycle) if summary else None,
                 is_danger=is_exit,
+                url=url_for("web.cycle_transition", cycle_id=cycle.id),
             )
         )
+    endorse_all = _endorse_all(cycle, user)
+    if endorse_all is not None:
+        found.insert(0, endorse_all)
     return found
+
+
+ENDORSE_ALL = "endorse_all"
+
+
+def _endorse_all(cycle, user) -> Offer | None:
+    answer = abilities.can_endorse_all(user, cycle)
+    if not answer.is_shown:
+        return None
+    names = ", ".join(s.component.name for s in abilities.endorsable(user, cycle)) if answer else ""
+    return Offer(
+        trigger=ENDORSE_ALL,
+        title=_("Endorse all submitted input"),
+        answer=answer,
+        needs_comment=False,
+        comment_label="",
+        choices=(),
+        choice_label="",
+        confirm=_(
+            "Endorsing records, in the component heads' place, that the input of %(components)s is agreed as it "
+            "stands now; their endorsement tasks close. It can still be sent back during the review.",
+            components=names,
+        )
+        if answer
+        else None,
+        is_danger=False,
+        url=url_for("web.endorse_all", cycle_id=cycle.id),
+    )
 
 
 def needs_confirmation(cycle, trigger: str) -> bool:

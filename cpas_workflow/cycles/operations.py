@@ -180,3 +180,14 @@ def fire_cycle_trigger(
     if comment is not None:
         comment = clean_text(comment, "comment")
     return fire(cycle, trigger, actor=actor, comment=comment, expected_version=expected_version, params=params)
+
+
+def endorse_all(cycle: Cycle, actor) -> list[Submission]:
+    """Endorse every input of the cycle waiting for it that `actor` may endorse; the endorsed inputs."""
+    from cpas_workflow.submissions.operations import fire_submission_trigger
+
+    abilities.require(abilities.can_endorse_all(actor, cycle))
+    endorsed = abilities.endorsable(actor, cycle)
+    for submission in endorsed:
+        fire_submission_trigger(submission, "endorse", actor)
+    return endorsed

@@ -12,7 +12,7 @@ from cpas_workflow import abilities
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.cycles import operations, queries, timeline
 from cpas_workflow.cycles.models import Cycle
-from cpas_workflow.cycles.offers import needs_confirmation, offers
+from cpas_workflow.cycles.offers import ENDORSE_ALL, needs_confirmation, offers
 from cpas_workflow.engine import guards, store
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.queries import is_published
@@ -188,4 +188,35 @@ def cycle_transition(cycle_id: int):
         ),
         "success",
     )
+    return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id))
+
+
+@bp.post("/cycles/<int:cycle_id>/endorse-all")
+@login_required
+def endorse_all(cycle_id: int):
+    """The SPU endorses every input waiting for it, once confirmed."""
+    form = TransitionForm()
+    form.trigger.data = ENDORSE_ALL
+    page = request.form.get("page", "cycle")
+    page = page if page in PAGES else "cycle"
+    item = queries.get_cycle(cycle_id, current_user, for_update=True, options=LOADS[page]())
+    abilities.require(abilities.can_endorse_all(current_user, item))  # 403 before any form error
+    if not form.validate_on_submit():
+        return render_page(page, item, status=422, action_form=form)
+    stale = form.expected_version.data not in (None, item.version)
+    if stale or not form.confirmed.data:
+        db.session.rollback()
+        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
+        if stale:
+            form.form_errors.append(_("Someone else changed this cycle since you opened the page: check it again."))
+            form.expected_version.data = item.version
+        return render_page(page, item, status=409 if stale else 200, action_form=form, confirming=ENDORSE_ALL)
+    try:
+        endorsed = operations.endorse_all(item, current_user)
+        commit()
+    except DomainError as exc:
+        db.session.rollback()
+        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
+        return render_page(page, item, status=refusal_status(exc, form), action_form=form)
+    flash(_("Endorsed: %(components)s.", components=", ".join(s.component.name for s in endorsed)), "success")
     return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id))
