@@ -31,6 +31,7 @@ class Offer:
     confirm: str | None  # what will happen, asked before the step is taken; None: no confirmation
     is_danger: bool  # ends the cycle for good: drawn apart, in the danger zone
     url: str  # where the step's form is sent
+    is_forward: bool = False  # the next step along the main path: the page's primary button
 
 
 def _approve_summary(cycle) -> str:
@@ -93,6 +94,7 @@ def offers(cycle, user) -> list[Offer]:
     """The steps `user` takes from the cycle's current state, each with its answer."""
     definition = store.definition_of(cycle)
     path = definition.main_path()
+    here = path.index(cycle.state) if cycle.state in path else -1  # off the path (a correction): any way back on
     found = []
     for spec, answer in abilities.trigger_answers(cycle, user):
         is_exit = definition.states[spec.dest].is_final and spec.dest not in path
@@ -114,6 +116,7 @@ def offers(cycle, user) -> list[Offer]:
                 confirm=summary(cycle) if summary else None,
                 is_danger=is_exit,
                 url=url_for("web.cycle_transition", cycle_id=cycle.id),
+                is_forward=spec.dest in path and path.index(spec.dest) > here,
             )
         )
     endorse_all = _endorse_all(cycle, user)
