@@ -119,15 +119,16 @@ def test_the_audit_trail_speaks_in_peoples_words_and_folds_draft_saves(app, api)
     ok(api(fp("CIV")).post(f"/api/v1/submissions/{civ['id']}/transitions", json={"trigger": "submit"}))
     html = page(signed_in(app, "viewer@demo.example"), f"/cycles/{cycle['id']}")
     trail = html.split('id="audit-h"')[1]
-    assert trail.count("Input edited") == 1  # three saves in a row: one entry
-    assert 'Input edited: Civilian component input <span class="muted">(3 saves)</span>' in trail
-    assert "Submit: Civilian component input" in trail and "Pending → Submitted" in trail
+    assert trail.count("Edited: Civilian component input") == 1  # three saves in a row: one entry
+    assert 'Edited: Civilian component input <span class="muted">(3 saves)</span>' in trail
+    assert "Submitted: Civilian component input" in trail and "Pending → Submitted" in trail
+    assert "Component input opened" in trail
     assert "Taking part: Civilian component, Force, Police (UNPOL)" in trail
     for internal in ("cycle:", "submission:", "quarterly_assessment v", "(pending)", "component_input"):
         assert internal not in html, internal
     mission = page(signed_in(app, "viewer@demo.example"), "/missions/DEMO")
     assert "cycle:" not in mission and "submission:" not in mission and f">cycle {cycle['id']}<" not in mission
-    assert "Input edited: Civilian component input (3 saves)" in mission
+    assert "Edited: Civilian component input (3 saves)" in mission
 
 
 def test_the_spu_endorses_all_submitted_input_once_confirmed(app, api):

@@ -10,10 +10,29 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from cpas_workflow.pages import label
 
+# What happened, said after the fact (buttons say it before: "Approve the assessment"); others: their label.
+PAST = {
+    "open_input": _l("Component input opened"),
+    "start_review": _l("Joint review started"),
+    "return_to_component": _l("Sent back to the component"),
+    "submit_for_signoff": _l("Submitted for leadership sign-off"),
+    "approve": _l("Assessment approved"),
+    "return_for_rework": _l("Returned for rework"),
+    "close": _l("Cycle closed"),
+    "reopen_for_correction": _l("Reopened for correction"),
+    "cancel": _l("Cycle cancelled"),
+    "publish": _l("Plan published"),
+    "submit": _l("Submitted"),
+    "endorse": _l("Endorsed"),
+    "return": _l("Returned for revision"),
+    "edit_submission": _l("Edited"),
+    "comment_submission": _l("Commented"),
+}
 FOLDED = {"edit_submission"}  # saves of a draft: one entry per run of saves by the same person
 STARTED = re.compile(r"^\S+ v\d+; components: (?P<codes>.*)$")  # start_cycle's stored comment
 
@@ -57,7 +76,7 @@ def subject_words(subject: str, names: Names) -> str:
         return _("%(component)s input", component=names.components.get(code, code))
     if kind == "recommendation":
         title = names.recommendations.get(_number(rest))
-        return _("recommendation “%(title)s”", title=title) if title else _("a recommendation")
+        return f"“{title}”" if title else _("a recommendation")
     if kind == "framework":
         return _("results framework, version %(number)s", number=rest.rpartition(":v")[2])
     return ""
@@ -69,6 +88,8 @@ def _comment(event, names: Names) -> str:
     if started:
         codes = [c.strip() for c in started["codes"].split(",")]
         return _("Taking part: %(components)s", components=", ".join(names.components.get(c, c) for c in codes))
+    if event.action == "draft_recommendation" and event.subject.startswith("recommendation:"):
+        return ""  # the stored comment is the title, already named as the subject
     return comment
 
 
@@ -94,7 +115,7 @@ def entries(events, names: Names) -> list[Entry]:
             Entry(
                 at=event.at,
                 actor=event.actor.name if event.actor else _("system"),
-                action=label("trigger", event.action),
+                action=str(PAST[event.action]) if event.action in PAST else label("trigger", event.action),
                 subject=subject_words(event.subject, names),
                 change=_change(event),
                 comment=_comment(event, names),
