@@ -15,25 +15,8 @@ VIEWS = {"desktop": (1200, "en"), "phone": (390, "en"), "french": (1200, "fr")}
 
 def _person(browser, base, api, email: str, width: int, language: str, shots) -> Person:
     ok(api(email).put("/api/v1/me/preferences", json={"language": language}))
-    person = Person(browser, base, email, shots) if language == "en" else _signed_in_fr(browser, base, email, shots)
+    person = Person(browser, base, email, shots, locale=f"{language}-GB" if language == "en" else "fr-FR")
     person.page.set_viewport_size({"width": width, "height": 900})
-    return person
-
-
-def _signed_in_fr(browser, base, email, shots) -> Person:
-    """Person signs in expecting the English flash; in French the page says it otherwise."""
-    from tests.conftest import PASSWORD
-
-    person = Person.__new__(Person)
-    person.context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="fr-FR")
-    person.context.set_default_timeout(5000)
-    person.page = person.context.new_page()
-    person.base, person.email, person.shots = base, email, shots
-    person.page.goto(f"{base}/sign-in")
-    person.page.locator("input[name='email']").fill(email)
-    person.page.locator("input[name='password']").fill(PASSWORD)
-    person.page.locator("form button[type='submit']").last.click()
-    person.page.wait_for_load_state()
     return person
 
 

@@ -15,16 +15,16 @@ pytestmark = pytest.mark.browser
 class Person:
     """One person in their own browser context (own cookies), signed in."""
 
-    def __init__(self, browser, base: str, email: str, shots) -> None:
-        self.context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    def __init__(self, browser, base: str, email: str, shots, locale: str = "en-GB") -> None:
+        self.context = browser.new_context(viewport={"width": 1200, "height": 900}, locale=locale)
         self.context.set_default_timeout(5000)
         self.page = self.context.new_page()
         self.base, self.email, self.shots = base, email, shots
         self.page.goto(f"{base}/sign-in")
-        self.page.get_by_label("E-mail").fill(email)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.expect_flash("Signed in as")
+        self.page.locator("input[name='email']").fill(email)
+        self.page.locator("input[name='password']").fill(PASSWORD)
+        self.page.locator("main form button[type='submit']").last.click()
+        self.page.locator(".flash").first.wait_for()  # "Signed in as …", in the person's language
 
     def goto(self, path: str) -> None:
         self.page.goto(self.base + path)
