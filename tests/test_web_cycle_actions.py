@@ -155,3 +155,24 @@ def test_the_spu_endorses_all_submitted_input_once_confirmed(app, api):
     assert "Endorsed: Civilian component, Force." in flashes(page(spu, f"/cycles/{cycle['id']}"))[0]
     offer = _offer(page(spu, f"/cycles/{cycle['id']}"), "endorse_all")
     assert "disabled" in offer and "No input is waiting for endorsement." in offer
+
+
+def test_a_change_that_loses_a_race_at_commit_is_a_409_on_the_page_too(app, api, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    cycle = cycle_in(api, "joint_review")
+    spu = signed_in(app, SPU)
+    version = ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["version"]
+    form = {"trigger": "cancel", "comment": "Mandate ends.", "expected_version": version, "confirmed": "y"}
+    form["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', page(spu, f"/cycles/{cycle['id']}")).group(1)
+
+    def lost_race():
+        raise StaleDataError("UPDATE statement on table 'cycles' expected to update 1 row(s); 0 were matched.")
+
+    monkeypatch.setattr(db.session, "commit", lost_race)  # the page commits through the API's helper
+    response = spu.post(f"/cycles/{cycle['id']}/transitions", data=form)
+    monkeypatch.undo()
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Someone else changed this at the same moment: nothing was saved." in html
+    assert "Mandate ends.</textarea>" in html and _state(app, cycle["id"]) == "joint_review"

@@ -14,6 +14,7 @@ from cpas_workflow.cycles import queries as cycle_queries
 from cpas_workflow.cycles.operations import PERIOD
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import documents, entries, operations, queries, reports, values
+from cpas_workflow.refusals import commit
 from cpas_workflow.submissions.operations import SubmissionChanges, get_submission, update_submission
 from cpas_workflow.views import bp
 from forms.framework import FrameworkImportForm, IndicatorValuesForm
@@ -107,7 +108,7 @@ def mission_framework_import(code: str):
     upload = form.file.data
     try:
         version = operations.import_framework(mission, upload.filename or "", upload.read(), current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         return render_template(
@@ -158,7 +159,7 @@ def submission_indicators(submission_id: int):
                     current_user,
                     expected_version=form.expected_version.data,
                 )
-                db.session.commit()
+                commit()
                 flash(_("Indicator values saved."), "success")
                 return redirect(url_for("web.submission_indicators", submission_id=submission.id))
             except DomainError as exc:

@@ -24,6 +24,7 @@ from cpas_workflow.framework.queries import published_cycle_ids
 from cpas_workflow.pages import choices, refusal_status, today_in
 from cpas_workflow.recommendations.models import ACTION_STATUSES, SETTLED_STATUSES
 from cpas_workflow.recommendations.queries import PAGE_SIZE, STATUSES, board_page, board_rows, parse_filter
+from cpas_workflow.refusals import commit
 from cpas_workflow.views import bp
 from forms.cycles import StartCycleForm
 
@@ -99,7 +100,7 @@ def start_cycle(code: str):
     )
     try:
         cycle = cycle_operations.start_cycle(item, draft, current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         status = refusal_status(exc, form)

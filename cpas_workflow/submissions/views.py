@@ -15,6 +15,7 @@ from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
 from cpas_workflow.pages import choices, label, refusal_status
+from cpas_workflow.refusals import commit
 from cpas_workflow.submissions import operations
 from cpas_workflow.submissions.models import RATINGS
 from cpas_workflow.submissions.operations import get_submission
@@ -80,7 +81,7 @@ def save_submission(submission_id: int):
         operations.update_submission(item, changes, current_user, expected_version=form.expected_version.data)
         if action == "submit":
             operations.fire_submission_trigger(item, "submit", current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         item = get_submission(submission_id, current_user)
@@ -123,7 +124,7 @@ def submission_transition(submission_id: int):
             comment=form.comment.data,
             expected_version=form.expected_version.data,
         )
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         item = get_submission(submission_id, current_user)
@@ -158,7 +159,7 @@ def comment_submission(submission_id: int):
     if form.validate_on_submit():
         try:
             operations.comment_on_submission(item, form.body.data, current_user)
-            db.session.commit()
+            commit()
         except DomainError as exc:
             db.session.rollback()
             return render_submission(
