@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock, timezones
 from cpas_workflow.core.errors import Conflict, ValidationFailed
 from cpas_workflow.core.text import choice, clean_line, clean_text, not_too_far_ahead
@@ -103,9 +104,7 @@ def _due(cycle: Cycle, due: dt.date) -> dt.date:
 
 
 def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Recommendation:
-    access.require(actor, "draft_recommendation", cycle)
-    if cycle.state != "joint_review":
-        raise Conflict(f"recommendations are drafted during the joint review; cycle {cycle.id} is {cycle.state}")
+    abilities.require(abilities.can_draft_recommendation(actor, cycle))
     lead = _component(cycle, data.component)
     recommendation = Recommendation(
         cycle=cycle,
@@ -222,7 +221,7 @@ def decide_recommendation(
     """Leadership approves, rejects (saying why) or amends (a new text, perhaps a new owner and due
     date; the original text is kept) a recommendation during sign-off."""
     data = decision if isinstance(decision, Decision) else Decision(decision, comment=comment, body=body)
-    access.require(actor, "decide_recommendation", recommendation)
+    abilities.require(abilities.can_decide_recommendation(actor, recommendation))
     cycle = recommendation.cycle
     if not access.can_decide_recommendation(actor, recommendation):
         raise Conflict(f"recommendations are decided during leadership sign-off; cycle {cycle.id} is {cycle.state}")
@@ -264,7 +263,7 @@ def add_update(recommendation: Recommendation, status: str, note: str, actor) ->
     """A dated progress update on a follow-up action; settling it closes its task."""
     access.require_update_action(actor, recommendation)
     cycle = recommendation.cycle
-    if cycle.state != "followup":
+    if cycle.state not in abilities.FOLLOWUP_STATES:
         raise Conflict(f"actions are followed up once the cycle is in follow-up; cycle {cycle.id} is {cycle.state}")
     if not recommendation.is_action:
         raise ValidationFailed(

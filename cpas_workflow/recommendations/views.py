@@ -18,6 +18,7 @@ from cpas_workflow.missions.views import render_followup
 from cpas_workflow.pages import label, refusal_status
 from cpas_workflow.recommendations import operations, owners, proposals, register
 from cpas_workflow.recommendations.models import DECISIONS, FATES
+from cpas_workflow.refusals import commit
 from cpas_workflow.views import bp
 from forms.base import BaseForm
 from forms.recommendations import (
@@ -51,7 +52,7 @@ def draft_recommendation(cycle_id: int):
     )
     try:
         operations.draft_recommendation(cycle, draft, current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         status = refusal_status(exc, form)
@@ -78,7 +79,7 @@ def decide_recommendation(recommendation_id: int):
                 comment=form.comment.data,
                 body=form.body.data if form.decision.data == "amend" else None,
             )
-            db.session.commit()
+            commit()
             flash(
                 _(
                     "“%(title)s”: %(decision)s.",
@@ -113,7 +114,7 @@ def update_recommendation(recommendation_id: int):
     if form.validate_on_submit():
         try:
             operations.add_update(recommendation, form.status.data, form.note.data, current_user)
-            db.session.commit()
+            commit()
             flash(
                 _(
                     "Update recorded on “%(title)s”: %(status)s.",
