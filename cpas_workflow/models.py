@@ -2,6 +2,7 @@
 
 from cpas_workflow.accounts.models import ApiToken, RoleAssignment, SignInAttempt, User, UserSession
 from cpas_workflow.core.audit import AuditEvent
+from cpas_workflow.core.stash import FormStash
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
 from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, Result
@@ -29,6 +30,7 @@ __all__ = [
     "UserSession",
     "SignInAttempt",
     "WorkflowDefinition",
+    "FormStash",
     "FrameworkVersion",
     "Indicator",
     "IndicatorValue",

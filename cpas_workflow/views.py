@@ -36,7 +36,6 @@ def register_views(app: Flask) -> None:
     from notifications import views as _notifications  # noqa: F401
 
     register_page_helpers(app)
-    app.jinja_env.globals["indicator_summary"] = _framework.indicator_summary
     app.jinja_env.globals["indicator_value"] = framework_values.display
     app.jinja_env.globals["number_for_editing"] = framework_values.for_editing
     app.jinja_env.globals["value_hint"] = lambda i: framework_values.hint(i.kind, i.minimum, i.maximum)

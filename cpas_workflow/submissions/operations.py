@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -49,6 +50,18 @@ def update_submission(
     submission: Submission, changes: SubmissionChanges, actor, *, expected_version: int | None = None
 ) -> Submission:
     """Save the focal point's draft of the component's input (only while pending or returned)."""
+    _require_editable(submission, actor, expected_version)
+    if changes.narrative is not UNSET:
+        submission.narrative = clean_text(changes.narrative, "narrative")
+    if changes.rating is not UNSET:
+        submission.rating = None if changes.rating is None else choice(changes.rating, "rating", RATINGS)
+    if changes.indicator_values is not UNSET:
+        indicator_hooks.save_values(submission, changes.indicator_values, actor)
+    _edited(submission, actor)
+    return submission
+
+
+def _require_editable(submission: Submission, actor, expected_version: int | None) -> None:
     access.require(actor, "edit_submission", submission)
     check_version(submission, expected_version)
     if submission.state not in EDITABLE_STATES:
@@ -57,12 +70,9 @@ def update_submission(
         )
     if submission.cycle.state not in ("draft_plan", "draft", *INPUT_STATES):
         raise Conflict(f"the cycle is {submission.cycle.state}: input can no longer be changed")
-    if changes.narrative is not UNSET:
-        submission.narrative = clean_text(changes.narrative, "narrative")
-    if changes.rating is not UNSET:
-        submission.rating = None if changes.rating is None else choice(changes.rating, "rating", RATINGS)
-    if changes.indicator_values is not UNSET:
-        indicator_hooks.save_values(submission, changes.indicator_values, actor)
+
+
+def _edited(submission: Submission, actor) -> None:
     submission.updated_at = clock.now()
     flush_or_conflict(submission)
     audit.record(
@@ -74,7 +84,49 @@ def update_submission(
         from_state=submission.state,
         to_state=submission.state,
     )
-    return submission
+
+
+@dataclass
+class TypedInput:
+    """The focal point's page: everything of the input in one form."""
+
+    narrative: str
+    rating: str | None
+    indicator_values: list[dict]
+
+
+def save_input(
+    submission: Submission, typed: TypedInput, actor, *, submit: bool = False, expected_version: int | None = None
+) -> dict[str, str]:
+    """Save what the focal point typed as the draft (whatever can be kept: a value that cannot be
+    read keeps what was saved before), then submit it if asked and nothing is missing. Answers every
+    problem at once by field; none means saved (and submitted, if asked)."""
+    _require_editable(submission, actor, expected_version)
+    submission.narrative = clean_text(typed.narrative, "narrative")
+    submission.rating = None if not typed.rating else choice(typed.rating, "rating", RATINGS)
+    problems = indicator_hooks.save_values(submission, typed.indicator_values, actor, partial=True)
+    _edited(submission, actor)
+    if submit and not problems:
+        problems = missing_before_submit(submission)
+    if submit and not problems:
+        fire_submission_trigger(submission, "submit", actor)
+    return problems
+
+
+def missing_before_submit(submission: Submission) -> dict[str, str]:
+    """What submitting still needs, every item at once (the definition's guards refuse the first)."""
+    from cpas_workflow.framework.entries import missing_indicators
+
+    missing: dict[str, str] = {}
+    if not (submission.narrative or "").strip():
+        missing["narrative"] = _("Before submitting, write the narrative.")
+    if submission.rating is None:
+        missing["rating"] = _("Before submitting, choose a progress rating.")
+    for code in missing_indicators(submission):
+        missing[f"indicator_values.{code}.value"] = _(
+            "%(code)s: give a value, or tick “No data this period” and say why.", code=code
+        )
+    return missing
 
 
 def fire_submission_trigger(
