@@ -25,6 +25,7 @@ def register_views(app: Flask) -> None:
 
     # The web application (issue 3): tasks, missions, recommendations and admin pages, page helpers.
     from cpas_workflow.admin import views as _admin  # noqa: F401
+    from cpas_workflow.cycles import administration_views as _administration
     from cpas_workflow.cycles import views as _cycles  # noqa: F401
     from cpas_workflow.framework import values as framework_values
     from cpas_workflow.framework import views as _framework  # noqa: F401
@@ -40,6 +41,7 @@ def register_views(app: Flask) -> None:
     app.jinja_env.globals["number_for_editing"] = framework_values.for_editing
     app.jinja_env.globals["value_hint"] = lambda i: framework_values.hint(i.kind, i.minimum, i.maximum)
     app.jinja_env.globals["indicator_level"] = _framework.reports.shown_level
+    app.jinja_env.globals["administration_forms"] = _administration.administration_forms
 
     @app.errorhandler(CSRFError)
     def csrf_refused(exc):

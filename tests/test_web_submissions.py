@@ -222,3 +222,19 @@ def test_the_page_after_a_refusal_submits_once_the_problem_is_fixed(app, api):
     )
     assert response.status_code == 302 and "kept" not in response.headers["Location"]
     assert _stored(app, sub["id"])["state"] == "submitted"
+
+
+def test_the_returned_input_shows_why_who_when_and_the_revisions_own_due_date_above_the_form(app, api):
+    from tests.cycle_helpers import fire_submission, head
+
+    sub = _civ(cycle_in(api, "component_input"))
+    fill_and_submit(api, sub, endorse=False)
+    ok(fire_submission(api, head("CIV"), sub["id"], "return", comment="Add the **west**."))
+    html = page(signed_in(app, fp("CIV")), f"/submissions/{sub['id']}")
+    returned = html.split('class="returned"')[1].split("</section>")[0]
+    assert "Add the <strong>west</strong>." in returned and "2026-10-01" in returned
+    assert html.index('class="returned"') < html.index('class="submission"')  # above the form
+    assert html.index('id="comments-') < html.index('class="submission"')  # with the discussion
+    assert "Revision due Oct 6, 2026" in html  # as My tasks says (returned + 5 days), not the input deadline
+    tasks = ok(api(fp("CIV")).get("/api/v1/tasks"))
+    assert [t["due"] for t in tasks if "Revise" in t["title"]] == ["2026-10-06"]

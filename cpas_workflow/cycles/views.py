@@ -15,7 +15,7 @@ from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store
 from cpas_workflow.engine.firing import allowed_triggers
 from cpas_workflow.extensions import db
-from cpas_workflow.framework.queries import is_published
+from cpas_workflow.framework.queries import is_published, values_of_submissions
 from cpas_workflow.pages import LABELS, choices, days_left, label, refusal_status
 from cpas_workflow.recommendations.models import DECISIONS
 from cpas_workflow.views import bp
@@ -93,10 +93,14 @@ def render_page(
     """Draw a cycle page; after a refusal, the bound form that was refused keeps what was typed."""
     before = request.args.get("events_before", type=int)
     before = before if before is not None and 0 < before < 2**63 else None  # anything else: the latest
-    events = queries.audit_trail(cycle.id, limit=EVENTS_SHOWN + 1, before=before)
-    has_older = len(events) > EVENTS_SHOWN  # one more was read than is shown: the trail goes further back
-    events = events[-EVENTS_SHOWN:]
-    older = events[0].id if has_older else None
+    events, older, values = [], None, {}
+    if page == "cycle":  # only the overview shows the audit trail
+        events = queries.audit_trail(cycle.id, limit=EVENTS_SHOWN + 1, before=before)
+        has_older = len(events) > EVENTS_SHOWN  # one more was read than is shown: the trail goes further back
+        events = events[-EVENTS_SHOWN:]
+        older = events[0].id if has_older else None
+    else:  # the joint review and the sign-off show each component's indicator values
+        values = values_of_submissions([s.id for s in cycle.submissions])
     if recommendation_form is None:
         recommendation_form = RecommendationForm(formdata=None)
     recommendation_form.component.choices = [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components]
@@ -116,6 +120,7 @@ def render_page(
         events_before=before,
         recommendation_form=recommendation_form,
         decision_forms=decisions,
+        values=values,
         is_late=days_left(cycle.input_due, cycle.mission) < 0,
         can_draft=access.can(current_user, "draft_recommendation", cycle) and cycle.state == "joint_review",
         can_decide=access.can(current_user, "decide_recommendation", cycle) and cycle.state == "leadership_signoff",

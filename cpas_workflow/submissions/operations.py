@@ -16,6 +16,7 @@ from cpas_workflow.engine import fire
 from cpas_workflow.engine.firing import check_version, flush_or_conflict, subject_label
 from cpas_workflow.engine.guards import INPUT_STATES
 from cpas_workflow.extensions import db
+from cpas_workflow.framework import entries
 from cpas_workflow.submissions import indicator_hooks
 from cpas_workflow.submissions.models import RATINGS, Submission, SubmissionComment
 
@@ -102,12 +103,19 @@ def save_input(
     read keeps what was saved before), then submit it if asked and nothing is missing. Answers every
     problem at once by field; none means saved (and submitted, if asked)."""
     _require_editable(submission, actor, expected_version)
-    submission.narrative = clean_text(typed.narrative, "narrative")
+    # a browser sends a textarea's line breaks as CRLF: stored as the API stores them
+    submission.narrative = clean_text((typed.narrative or "").replace("\r\n", "\n"), "narrative")
     submission.rating = None if not typed.rating else choice(typed.rating, "rating", RATINGS)
     problems = indicator_hooks.save_values(submission, typed.indicator_values, actor, partial=True)
     _edited(submission, actor)
-    if submit and not problems:
-        problems = missing_before_submit(submission)
+    if submit:  # what is missing too, all at once; an indicator refused above is named once
+        refused = {entries.code_of(name) for name in problems if name.startswith(entries.PREFIX)}
+        missing = missing_before_submit(submission)
+        problems.update(
+            (name, message)
+            for name, message in missing.items()
+            if not (name.startswith(entries.PREFIX) and entries.code_of(name) in refused)
+        )
     if submit and not problems:
         fire_submission_trigger(submission, "submit", actor)
     return problems
@@ -115,14 +123,12 @@ def save_input(
 
 def missing_before_submit(submission: Submission) -> dict[str, str]:
     """What submitting still needs, every item at once (the definition's guards refuse the first)."""
-    from cpas_workflow.framework.entries import missing_indicators
-
     missing: dict[str, str] = {}
     if not (submission.narrative or "").strip():
         missing["narrative"] = _("Before submitting, write the narrative.")
     if submission.rating is None:
         missing["rating"] = _("Before submitting, choose a progress rating.")
-    for code in missing_indicators(submission):
+    for code in entries.missing_indicators(submission):
         missing[f"indicator_values.{code}.value"] = _(
             "%(code)s: give a value, or tick “No data this period” and say why.", code=code
         )

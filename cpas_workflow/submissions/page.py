@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import entries, queries, reports
 from cpas_workflow.framework.models import Indicator, IndicatorValue
+from cpas_workflow.tasks.models import Task
 
 # A refused field's name in the operation (left) and the id of its box on the page (right).
 FIELD_IDS = {"value": "value-", "indicator": "value-", "no_data_reason": "reason-", "note": "note-"}
@@ -67,6 +68,16 @@ def latest_return(submission) -> AuditEvent | None:
         .options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.id.desc())
         .limit(1)
+    )
+
+
+def open_task_due(submission):
+    """When the focal point's open task on this input is due (the revision's own date once it was
+    returned: My tasks shows the same), or None."""
+    return db.session.scalar(
+        select(func.min(Task.due)).where(
+            Task.submission_id == submission.id, Task.closed_at.is_(None), Task.role == "focal_point"
+        )
     )
 
 

@@ -25,7 +25,7 @@ from cpas_workflow.pages import choices, label, refusal_status
 from cpas_workflow.submissions import operations
 from cpas_workflow.submissions.models import RATINGS
 from cpas_workflow.submissions.operations import get_submission
-from cpas_workflow.submissions.page import field_id, indicators_shown, latest_return
+from cpas_workflow.submissions.page import field_id, indicators_shown, latest_return, open_task_due
 from cpas_workflow.views import bp
 from forms.submissions import CommentForm, SubmissionForm, SubmissionTriggerForm
 
@@ -107,6 +107,7 @@ def submission(submission_id: int):
         field_errors={box: message for box, message in errors},
         shown=indicators_shown(item, editing=editing),
         returned=latest_return(item) if item.state == "returned" else None,
+        revision_due=open_task_due(item) if item.state == "returned" else None,
         head_actions=head_actions,
         trigger_form=_bound(SubmissionTriggerForm, kept, "trigger"),
         comment_form=_bound(CommentForm, kept, "comment"),
