@@ -11,6 +11,7 @@ from cpas_workflow.accounts.models import (
 )
 from cpas_workflow.comments.models import Comment
 from cpas_workflow.core.audit import AuditEvent
+from cpas_workflow.core.stash import FormStash
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.approvals import Approval
 from cpas_workflow.engine.models import WorkflowDefinition
@@ -47,6 +48,7 @@ __all__ = [
     "UserSession",
     "SignInAttempt",
     "WorkflowDefinition",
+    "FormStash",
     "FrameworkVersion",
     "Indicator",
     "IndicatorValue",

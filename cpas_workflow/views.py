@@ -18,6 +18,7 @@ def register_views(app: Flask) -> None:
     # The web application (issue 3): tasks, missions, recommendations and admin pages, page helpers.
     from cpas_workflow.admin import views as _admin  # noqa: F401
     from cpas_workflow.comments import views as _comments  # noqa: F401
+    from cpas_workflow.cycles import administration_views as _administration  # noqa: F401
     from cpas_workflow.cycles import views as _cycles  # noqa: F401
     from cpas_workflow.evidence import views as _evidence  # noqa: F401
     from cpas_workflow.framework import values as framework_values
@@ -32,11 +33,11 @@ def register_views(app: Flask) -> None:
     from notifications import views as _notifications  # noqa: F401
 
     register_page_helpers(app)
-    app.jinja_env.globals["indicator_summary"] = _framework.indicator_summary
     app.jinja_env.globals["indicator_value"] = framework_values.display
     app.jinja_env.globals["number_for_editing"] = framework_values.for_editing
     app.jinja_env.globals["value_hint"] = lambda i: framework_values.hint(i.kind, i.minimum, i.maximum)
     app.jinja_env.globals["indicator_level"] = _framework.reports.shown_level
+    app.jinja_env.globals["administration_forms"] = _administration.administration_forms
 
     login_manager.login_view = "web.sign_in"
     login_manager.login_message = None

@@ -45,3 +45,38 @@ class StartCycleForm(BaseForm):
         choices=[],
         validators=[DataRequired(message=_l("Choose at least one component."))],
     )
+
+
+class DeadlineForm(BaseForm):
+    """The SPU moves a running cycle's input deadline."""
+
+    expected_version = IntegerField(validators=[Optional(), VERSION])
+    input_due = DateField(
+        _l("New input deadline"), validators=[InputRequired(message=_l("Give the deadline as a date."))]
+    )
+    reason = TextAreaField(
+        _l("Reason (kept in the audit trail)"),
+        validators=[DataRequired(message=_l("Give the reason.")), Length(max=20000)],
+    )
+
+
+class CycleComponentForm(BaseForm):
+    """The SPU adds a component to a running cycle, or excuses one."""
+
+    expected_version = IntegerField(validators=[Optional(), VERSION])
+    component = SelectField(_l("Component"), choices=[])
+    reason = TextAreaField(
+        _l("Reason (kept in the audit trail)"),
+        validators=[DataRequired(message=_l("Give the reason.")), Length(max=20000)],
+    )
+
+
+class GuidanceForm(BaseForm):
+    """What the SPU asks of the components this cycle, shown on each submission page."""
+
+    expected_version = IntegerField(validators=[Optional(), VERSION])
+    guidance = TextAreaField(
+        _l("Guidance to the components"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("Markdown. Shown at the top of each component's submission page."),
+    )

@@ -14,7 +14,7 @@ class SubmissionForm(BaseForm):
         validators=[Optional(), Length(max=20000)],
         description=_l("Markdown: **bold**, *italic*, lists with -, links."),
     )
-    rating = SelectField(_l("Progress rating"), choices=[], validate_choice=True)
+    rating = SelectField(_l("Progress rating"), choices=[], validate_choice=True, default="")
 
 
 class SubmissionTriggerForm(BaseForm):

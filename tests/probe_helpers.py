@@ -16,7 +16,7 @@ SECRET_ROUTES = {"static", "web.calendar_feed", "web.unsubscribe", "api.openapi"
 # Probes for the load balancer and the monitoring: no mission data, and 503 is their way to say "not ready".
 SECRET_ROUTES |= {"serving.healthz", "serving.readyz", "metrics.metrics"}
 # Tables that change on every signed-in request (sessions, tokens, sign-in bookkeeping): not stored data.
-BOOKKEEPING = re.compile(r"session|token|throttl|attempt|sign_?in|login")
+BOOKKEEPING = re.compile(r"session|token|throttl|attempt|sign_?in|login|stash")  # stash: refused forms kept
 
 
 def urls(app, ids: dict[str, object]) -> list[tuple[str, str, str]]:

@@ -152,15 +152,16 @@ def test_the_focal_point_enters_values_on_the_page_and_sees_what_is_wrong(api, c
     from tests.conftest import csrf_token, sign_in
 
     sign_in(client, fp("CIV"))
-    url = f"/submissions/{submissions['CIV']}/indicators"
+    url = f"/submissions/{submissions['CIV']}"
     token = csrf_token(client, url)
     response = client.post(
         url, data={"csrf_token": token, "value-CIV-1": "maybe", "value-CIV-2": "High", "note-CIV-2": "survey"}
     )
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
+    assert response.status_code == 302  # post/redirect/get: the refusal is shown on the page it leads to
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "CIV-1 (Mechanism endorsed) is a yes/no indicator" in page and 'value="survey"' in page
-    assert ok(api(fp("CIV")).get(f"/api/v1/submissions/{submissions['CIV']}"))["indicator_values"] == []
+    values = ok(api(fp("CIV")).get(f"/api/v1/submissions/{submissions['CIV']}"))["indicator_values"]
+    assert [v["indicator"] for v in values] == ["CIV-2"]  # the readable value is saved as the draft
     response = client.post(
         url, data={"csrf_token": token, "value-CIV-1": "yes", "value-CIV-2": "High", "note-CIV-2": "survey"}
     )

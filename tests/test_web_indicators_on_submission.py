@@ -1,4 +1,4 @@
-"""The submission page shows the component's indicator values and leads to where they are entered."""
+"""The submission page holds the component's indicator values in the input's one form."""
 
 from cpas_workflow.demo_history import load as load_history
 from cpas_workflow.extensions import db
@@ -18,8 +18,10 @@ def test_the_submission_page_lists_indicators_and_what_is_missing(app, client, a
     assert indicators  # a published framework exists
     sign_in(client, "mil.fp@demo.example")
     page = client.get(f"/submissions/{mil['id']}").get_data(as_text=True)
-    assert "MIL-1" in page and "not reported" in page
-    assert f'href="/submissions/{mil["id"]}/indicators"' in page and "Enter indicator values" in page
+    assert "MIL-1" in page and "Last period (2026-Q3):" in page  # last quarter beside each field
+    assert 'name="value-MIL-1"' in page and 'name="narrative"' in page  # one form: nothing to leave the page for
     assert "indicators still need a value" in page
+    old = client.get(f"/submissions/{mil['id']}/indicators")  # the former separate page leads to the form
+    assert old.status_code == 302 and old.headers["Location"].endswith(f"/submissions/{mil['id']}#indicators")
     cycle_page = client.get(f"/cycles/{cycle['id']}").get_data(as_text=True)
     assert f'href="/cycles/{cycle["id"]}/assessment"' in cycle_page

@@ -3,7 +3,7 @@
 from cpas_workflow.extensions import db
 from cpas_workflow.submissions.models import Submission
 from tests.cycle_helpers import cycle_in, fill_and_submit, fp, ok
-from tests.web_helpers import flashes, page, post, signed_in
+from tests.web_helpers import flashes, page, post, post_then_get, signed_in, token
 
 
 def _stored(app, submission_id):
@@ -27,7 +27,7 @@ def test_the_focal_point_sees_the_form_with_a_place_for_indicator_values(app, ap
 def test_the_preview_is_rendered_and_sanitized_on_the_server_and_nothing_is_saved(app, api):
     sub = _civ(cycle_in(api, "component_input"))
     client = signed_in(app, fp("CIV"))
-    html = post(
+    html = post_then_get(
         client,
         f"/submissions/{sub['id']}",
         {
@@ -36,7 +36,6 @@ def test_the_preview_is_rendered_and_sanitized_on_the_server_and_nothing_is_save
             "rating": "",
             "expected_version": sub["version"],
         },
-        status=200,
     )
     assert "<strong>Bold</strong>" in html and "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in html  # what was typed stays in the box
@@ -62,42 +61,64 @@ def test_a_draft_is_saved_and_then_submitted(app, api):
     assert _stored(app, sub["id"])["state"] == "submitted"
 
 
-def test_submitting_without_a_rating_is_refused_next_to_the_rating_and_the_text_is_kept(app, api):
+def test_submitting_without_a_rating_is_refused_next_to_the_rating_and_the_text_is_kept_as_a_draft(app, api):
     sub = _civ(cycle_in(api, "component_input"))
-    html = post(
-        signed_in(app, fp("CIV")),
+    client = signed_in(app, fp("CIV"))
+    response = client.post(
         f"/submissions/{sub['id']}",
-        {"action": "submit", "narrative": "My careful text.", "rating": "", "expected_version": sub["version"]},
-        status=422,
+        data={
+            "csrf_token": token(client),
+            "action": "submit",
+            "narrative": "My careful text.",
+            "rating": "",
+            "expected_version": sub["version"],
+        },
     )
+    assert response.status_code == 302  # a reload of the page never sends the form again
+    assert response.headers["Location"].endswith(f"/submissions/{sub['id']}?kept=1#error-summary")
+    html = page(client, response.headers["Location"])
     assert "choose a progress rating" in html and "My careful text.</textarea>" in html
+    assert 'class="error-summary"' in html and 'href="#rating"' in html
     assert _stored(app, sub["id"]) | {"version": 0} == {
         "state": "pending",
-        "narrative": "",
+        "narrative": "My careful text.",
         "rating": None,
         "version": 0,
     }
+    assert "error-summary" not in page(client, f"/submissions/{sub['id']}")  # the plain page: no old errors
 
 
-def test_an_unknown_rating_is_refused(app, api):
+def test_every_problem_of_a_refused_submit_is_listed_at_once(app, api):
     sub = _civ(cycle_in(api, "component_input"))
-    html = post(
+    html = post_then_get(
+        signed_in(app, fp("CIV")),
+        f"/submissions/{sub['id']}",
+        {"action": "submit", "narrative": "", "rating": "", "expected_version": sub["version"]},
+    )
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert "write the narrative" in summary and "choose a progress rating" in summary
+    assert 'href="#narrative"' in summary and 'href="#rating"' in summary
+    assert html.count('class="error"') == 2  # and each beside its field
+
+
+def test_an_unknown_rating_is_refused_and_what_was_typed_comes_back(app, api):
+    sub = _civ(cycle_in(api, "component_input"))
+    html = post_then_get(
         signed_in(app, fp("CIV")),
         f"/submissions/{sub['id']}",
         {"action": "save", "narrative": "x", "rating": "brilliant", "expected_version": sub["version"]},
-        status=422,
     )
-    assert "Not a valid choice" in html
+    assert "Not a valid choice" in html and "x</textarea>" in html
+    assert _stored(app, sub["id"])["narrative"] == ""  # input no record can hold: nothing saved
 
 
 def test_a_stale_submission_form_keeps_what_was_typed_and_shows_the_saved_text(app, api):
     sub = _civ(cycle_in(api, "component_input"))
     ok(api(fp("CIV")).put(f"/api/v1/submissions/{sub['id']}", json={"narrative": "Saved by a colleague."}))
-    html = post(
+    html = post_then_get(
         signed_in(app, fp("CIV")),
         f"/submissions/{sub['id']}",
         {"action": "save", "narrative": "My version.", "rating": "", "expected_version": sub["version"]},
-        status=409,
     )
     assert (
         "Someone else saved this submission" in html
@@ -127,13 +148,10 @@ def test_the_head_returns_with_a_comment_and_endorses(app, api):
     html = page(head, f"/submissions/{sub['id']}")
     assert "Endorse</button>" in html and "Return with comment</button>" in html
     version = _stored(app, sub["id"])["version"]
-    html = post(
-        head,
-        f"/submissions/{sub['id']}/transitions",
-        {"trigger": "return", "comment": "", "expected_version": version},
-        status=422,
+    html = post_then_get(
+        head, f"/submissions/{sub['id']}/transitions", {"trigger": "return", "comment": "", "expected_version": version}
     )
-    assert "needs a comment" in html
+    assert "needs a comment" in html and 'id="trigger-errors"' in html
     post(
         head,
         f"/submissions/{sub['id']}/transitions",
@@ -161,7 +179,7 @@ def test_comments_on_an_input_are_added_from_the_joint_review_and_shown_with_it(
     cycle = cycle_in(api, "joint_review")
     sub = _civ(cycle)
     spu = signed_in(app, "spu@demo.example")
-    html = post(spu, f"/submissions/{sub['id']}/comments", {"body": "", "back": "review"}, status=422)
+    html = post_then_get(spu, f"/submissions/{sub['id']}/comments", {"body": "", "back": "review"})
     assert "This field is required." in html
     post(spu, f"/submissions/{sub['id']}/comments", {"body": "Where do the **figures** come from?", "back": "review"})
     review = page(spu, f"/cycles/{cycle['id']}/review")
@@ -176,3 +194,47 @@ def test_a_viewer_reads_comments_but_may_not_add_any(app, api):
     assert 'name="body"' not in page(viewer, f"/submissions/{sub['id']}")
     post(viewer, f"/submissions/{sub['id']}/comments", {"body": "Hello"}, status=403)
     post(signed_in(app, "spu@other.example"), f"/submissions/{sub['id']}/comments", {"body": "Hello"}, status=404)
+
+
+def test_the_page_after_a_refusal_submits_once_the_problem_is_fixed(app, api):
+    import re
+
+    sub = _civ(cycle_in(api, "component_input"))
+    client = signed_in(app, fp("CIV"))
+    html = post_then_get(
+        client,
+        f"/submissions/{sub['id']}",
+        {"action": "submit", "narrative": "Kept.", "rating": "", "expected_version": sub["version"]},
+    )
+    form = html.split('class="submission"')[1].split("</form>")[0]
+    version = re.search(r'name="expected_version" type="hidden" value="(\d+)"', form).group(1)
+    assert int(version) == _stored(app, sub["id"])["version"]  # goes on from the draft saved now
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    response = client.post(
+        f"/submissions/{sub['id']}",
+        data={
+            "csrf_token": csrf,
+            "action": "submit",
+            "narrative": "Kept.",
+            "rating": "on_track",
+            "expected_version": version,
+        },
+    )
+    assert response.status_code == 302 and "kept" not in response.headers["Location"]
+    assert _stored(app, sub["id"])["state"] == "submitted"
+
+
+def test_the_returned_input_shows_why_who_when_and_the_revisions_own_due_date_above_the_form(app, api):
+    from tests.cycle_helpers import fire_submission, head
+
+    sub = _civ(cycle_in(api, "component_input"))
+    fill_and_submit(api, sub, endorse=False)
+    ok(fire_submission(api, head("CIV"), sub["id"], "return", comment="Add the **west**."))
+    html = page(signed_in(app, fp("CIV")), f"/submissions/{sub['id']}")
+    returned = html.split('class="returned"')[1].split("</section>")[0]
+    assert "Add the <strong>west</strong>." in returned and "2026-10-01" in returned
+    assert html.index('class="returned"') < html.index('class="submission"')  # above the form
+    assert html.index('id="comments-') < html.index('class="submission"')  # with the discussion
+    assert "Revision due Oct 6, 2026" in html  # as My tasks says (returned + 5 days), not the input deadline
+    tasks = ok(api(fp("CIV")).get("/api/v1/tasks"))
+    assert [t["due"] for t in tasks if "Revise" in t["title"]] == ["2026-10-06"]

@@ -41,5 +41,13 @@ def post(client, url: str, data: dict, *, status: int = 302, csrf: str | None = 
     return text(response)
 
 
+def post_then_get(client, url: str, data: dict, **kwargs) -> str:
+    """Post a form as a browser does: the answer is a redirect (post/redirect/get); the page it
+    leads to is returned (a refused form shows what was typed and every error there)."""
+    response = client.post(url, data={"csrf_token": token(client), **data}, **kwargs)
+    assert response.status_code in (302, 303), (url, response.status_code, text(response)[:3000])
+    return page(client, response.headers["Location"])
+
+
 def flashes(html: str) -> list[str]:
     return re.findall(r'<p class="flash flash-\w+"[^>]*>(.*?)</p>', html, re.S)

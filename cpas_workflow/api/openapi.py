@@ -94,7 +94,15 @@ SCHEMAS = {
     "Workflow": {"type": "object", "properties": {"name": S, "version": INT, "title": S, "subject": S}},
     "SubmissionBrief": {
         "type": "object",
-        "properties": {"id": INT, "component": S, "state": S, "due": D, "rating": NS, "version": INT},
+        "properties": {
+            "id": INT,
+            "component": S,
+            "state": S,
+            "due": D,
+            "rating": NS,
+            "version": INT,
+            "is_required": B,
+        },
     },
     "Recommendation": {
         "type": "object",
@@ -155,6 +163,8 @@ SCHEMAS = {
             "allowed_triggers": {"type": "array", "items": S},
             "submissions": {"type": "array", "items": _ref("SubmissionBrief")},
             "recommendations": {"type": "array", "items": _ref("Recommendation")},
+            "guidance": S,
+            "guidance_html": S,
             "approvals": {
                 "description": "Only while the cycle is in a state whose transition needs several approvals "
                 "(a joint sign-off): one entry per such trigger. Firing it answers 200 with the cycle still in "
@@ -361,6 +371,47 @@ PATHS = {
                 },
                 ["trigger"],
             ),
+            errors=W,
+        ),
+    },
+    "/cycles/{id}/input-deadline": {
+        "parameters": [_id("id")],
+        "put": _op(
+            "Move the input deadline (spu, until the joint review; open tasks follow)",
+            "The cycle",
+            _ref("Cycle"),
+            _obj({"input_due": D, "reason": N_TEXT, "expected_version": VERSION_IN}, ["input_due"]),
+            errors=W,
+        ),
+    },
+    "/cycles/{id}/components": {
+        "parameters": [_id("id")],
+        "post": _op(
+            "Ask one more component for input (spu, until the joint review)",
+            "The cycle",
+            _ref("Cycle"),
+            _obj({"component": CODE, "reason": N_TEXT, "expected_version": VERSION_IN}, ["component"]),
+            status="201",
+            errors=W,
+        ),
+    },
+    "/cycles/{id}/components/{code}/excuse": {
+        "parameters": [_id("id"), _id("code", CODE)],
+        "post": _op(
+            "Excuse a component from this cycle's input (spu, until the joint review)",
+            "The cycle",
+            _ref("Cycle"),
+            _obj({"reason": N_TEXT, "expected_version": VERSION_IN}),
+            errors=W,
+        ),
+    },
+    "/cycles/{id}/guidance": {
+        "parameters": [_id("id")],
+        "put": _op(
+            "Set the guidance the components read on their submission page (spu, Markdown)",
+            "The cycle",
+            _ref("Cycle"),
+            _obj({"guidance": N_TEXT, "expected_version": VERSION_IN}, ["guidance"]),
             errors=W,
         ),
     },

@@ -134,6 +134,7 @@ def submission_brief(s) -> dict:
         "due": _date(s.due),
         "rating": s.rating,
         "version": s.version,
+        "is_required": s.is_required,  # False: excused by the SPU, it no longer holds up the joint review
     }
 
 
@@ -145,6 +146,8 @@ def cycle(c, viewer) -> dict:
         "allowed_triggers": still_open_to(joint, viewer, allowed_triggers(c, viewer)),
         "submissions": [submission_brief(s) for s in c.submissions],
         "recommendations": [recommendation(r) for r in c.recommendations],
+        "guidance": c.guidance,
+        "guidance_html": render_markdown(c.guidance) if c.guidance else "",
     }
     if joint:  # a joint sign-off under way: who approved, whose approval is awaited
         body["approvals"] = [approvals(status) for status in joint]

@@ -21,6 +21,7 @@ from cpas_workflow.core.errors import Forbidden, NotFound
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "view": ("spu", "leadership", "viewer", "focal_point", "component_head", "hq", "admin"),
     "start_cycle": ("spu",),
+    "administer_cycle": ("spu",),  # move the input deadline, add or excuse a component, set guidance
     "edit_submission": ("focal_point",),
     "comment_submission": ("spu", "leadership", "focal_point", "component_head"),
     "comment": ("spu", "leadership", "focal_point", "component_head"),  # on a cycle or a recommendation

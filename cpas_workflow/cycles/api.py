@@ -9,9 +9,10 @@ from cpas_workflow.api.parsing import Field, commit, current_user, read
 from cpas_workflow.core import access
 from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.core.listing import whole_arg
-from cpas_workflow.cycles import operations, queries
+from cpas_workflow.cycles import administration, operations, queries
 from cpas_workflow.tasks.queries import open_tasks_for
 
+VERSIONED = {"expected_version": Field(int, nullable=True)}
 TRANSITION = {
     "trigger": Field(str, required=True),
     "comment": Field(str, nullable=True),
@@ -79,3 +80,59 @@ def my_tasks():
     limit, offset = whole_arg(request.args, "limit", 1, 1000), whole_arg(request.args, "offset", 0, 10**9) or 0
     user = current_user()
     return jsonify([serialize.task(t, user) for t in open_tasks_for(user, limit=limit, offset=offset)])
+
+
+def _administered(cycle_id: int, user):
+    """The cycle, loaded for a change by its SPU (404 for another mission's, 403 for anyone else's
+    attempt, both before any 400 or 422; the operation checks again)."""
+    cycle = queries.get_cycle(cycle_id, user, for_update=True, options=queries.for_api())
+    access.require(user, "administer_cycle", cycle)
+    return cycle
+
+
+@bp.put("/cycles/<int:cycle_id>/input-deadline")
+def change_input_deadline(cycle_id: int):
+    """The SPU moves the input deadline: `{"input_due": "YYYY-MM-DD", "reason", "expected_version"?}`."""
+    user = current_user()
+    cycle = _administered(cycle_id, user)
+    data = read({"input_due": Field("date", required=True), "reason": Field(str, nullable=True), **VERSIONED})
+    expected = data.pop("expected_version", None)
+    administration.change_input_deadline(cycle, administration.DeadlineChange(**data), user, expected_version=expected)
+    commit()
+    return jsonify(serialize.cycle(cycle, user))
+
+
+@bp.post("/cycles/<int:cycle_id>/components")
+def add_cycle_component(cycle_id: int):
+    """The SPU asks one more component for input: `{"component": "POL", "reason"}`; 201 with the cycle."""
+    user = current_user()
+    cycle = _administered(cycle_id, user)
+    data = read({"component": Field(str, required=True), "reason": Field(str, nullable=True), **VERSIONED})
+    expected = data.pop("expected_version", None)
+    administration.add_component(cycle, administration.ComponentChange(**data), user, expected_version=expected)
+    commit()
+    return jsonify(serialize.cycle(cycle, user)), 201
+
+
+@bp.post("/cycles/<int:cycle_id>/components/<code>/excuse")
+def excuse_cycle_component(cycle_id: int, code: str):
+    """The SPU lets a component off this cycle's input: `{"reason"}`; its input no longer holds up the review."""
+    user = current_user()
+    cycle = _administered(cycle_id, user)
+    data = read({"reason": Field(str, nullable=True), **VERSIONED})
+    expected = data.pop("expected_version", None)
+    change = administration.ComponentChange(component=code, reason=data.get("reason"))
+    administration.excuse_component(cycle, change, user, expected_version=expected)
+    commit()
+    return jsonify(serialize.cycle(cycle, user))
+
+
+@bp.put("/cycles/<int:cycle_id>/guidance")
+def set_cycle_guidance(cycle_id: int):
+    """The SPU's guidance to the components (Markdown): `{"guidance"}`; answers carry `guidance_html`."""
+    user = current_user()
+    cycle = _administered(cycle_id, user)
+    data = read({"guidance": Field(str, required=True, nullable=True), **VERSIONED})
+    administration.set_guidance(cycle, data.get("guidance"), user, expected_version=data.get("expected_version"))
+    commit()
+    return jsonify(serialize.cycle(cycle, user))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime
@@ -34,6 +34,8 @@ class Cycle(CreatedAtMixin, db.Model):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # The published results framework the cycle started with (its indicators are the ones reported).
     framework_version_id: Mapped[int | None] = mapped_column(ForeignKey("framework_versions.id"))
+    # What the SPU asks of the components this cycle (Markdown), shown at the top of each submission page.
+    guidance: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     mission: Mapped[Mission] = relationship(lazy="raise_on_sql")
     definition: Mapped[WorkflowDefinition] = relationship(foreign_keys=[definition_id], lazy="raise_on_sql")

@@ -17,7 +17,7 @@ from cpas_workflow.cycles.offers import ENDORSE_ALL, needs_confirmation, offers
 from cpas_workflow.engine import guards, store
 from cpas_workflow.engine.firing import approval_statuses
 from cpas_workflow.extensions import db
-from cpas_workflow.framework.queries import is_published
+from cpas_workflow.framework.queries import is_published, values_of_submissions
 from cpas_workflow.pages import LABELS, choices, days_left, label
 from cpas_workflow.recommendations import owners
 from cpas_workflow.recommendations.diff import word_diff
@@ -129,10 +129,14 @@ def render_page(
     `confirming`: the step whose confirmation is open."""
     before = request.args.get("events_before", type=int)
     before = before if before is not None and 0 < before < 2**63 else None  # anything else: the latest
-    events = queries.audit_trail(cycle.id, limit=EVENTS_SHOWN + 1, before=before)
-    has_older = len(events) > EVENTS_SHOWN  # one more was read than is shown: the trail goes further back
-    events = events[-EVENTS_SHOWN:]
-    older = events[0].id if has_older else None
+    events, older, values = [], None, {}
+    if page == "cycle":  # only the overview shows the audit trail
+        events = queries.audit_trail(cycle.id, limit=EVENTS_SHOWN + 1, before=before)
+        has_older = len(events) > EVENTS_SHOWN  # one more was read than is shown: the trail goes further back
+        events = events[-EVENTS_SHOWN:]
+        older = events[0].id if has_older else None
+    else:  # the joint review and the sign-off show each component's indicator values
+        values = values_of_submissions([s.id for s in cycle.submissions])
     if recommendation_form is None:
         recommendation_form = RecommendationForm(formdata=None)
     recommendation_form.component.choices = [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components]
@@ -162,6 +166,7 @@ def render_page(
         events_before=before,
         recommendation_form=recommendation_form,
         decision_forms=decisions,
+        values=values,
         can_draft=abilities.can_draft_recommendation(current_user, cycle),
         can_decide=can_decide,
         refused=refused or [],

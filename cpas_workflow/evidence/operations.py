@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cpas_workflow.core.listing import PAGE_SIZE
+from cpas_workflow.engine import store
 from cpas_workflow.engine.firing import subject_label
 from cpas_workflow.evidence import content, storage
 from cpas_workflow.evidence.models import Attachment
@@ -68,9 +69,8 @@ def _label(obj) -> str:
 def _input_open(submission: Submission) -> None:
     """The component's input can still change (as `update_submission` requires)."""
     from cpas_workflow.engine.guards import INPUT_STATES
-    from cpas_workflow.submissions.operations import EDITABLE_STATES
 
-    if submission.state not in EDITABLE_STATES:
+    if not any(t.trigger == "submit" for t in store.definition_of(submission).transitions_from(submission.state)):
         raise Conflict(
             f"the {submission.component.code} submission is {submission.state}: "
             "files can be attached or removed only while it is pending or returned"

@@ -4,6 +4,8 @@ source note, or "no data" with a reason."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from cpas_workflow.core import audit, clock
 from cpas_workflow.core.errors import ValidationFailed
 from cpas_workflow.engine.firing import subject_label
@@ -12,6 +14,14 @@ from cpas_workflow.framework import queries, values
 from cpas_workflow.framework.models import IndicatorValue, IndicatorValueChange
 
 ITEM_KEYS = ("indicator", "value", "note", "no_data_reason", "change_reason")
+PREFIX = "indicator_values."  # a problem with one indicator is named indicator_values.CODE.field
+
+
+def code_of(key: str) -> str:
+    """The indicator code in a problem's name (a code may itself hold dots)."""
+    return key[len(PREFIX) :].rsplit(".", 1)[0]
+
+
 MAX_NOTE = 2000
 
 
@@ -49,7 +59,7 @@ def _check_item(index: int, item, indicators: dict, seen: set, problems: dict) -
     why = (why or "").strip() or None
     if raw is None:
         if reason is None:
-            problems[f"{where}.no_data_reason"] = f"{code} has no value: say why there is no data"
+            problems[f"{where}.no_data_reason"] = _("%(code)s has no value: say why there is no data", code=code)
             return None
         return {
             "indicator": indicator,
@@ -60,7 +70,9 @@ def _check_item(index: int, item, indicators: dict, seen: set, problems: dict) -
             "why": why,
         }
     if reason is not None:
-        problems[f"{where}.no_data_reason"] = f"{code} has a value: a no-data reason is given only without one"
+        problems[f"{where}.no_data_reason"] = _(
+            "%(code)s has a value: a no-data reason is given only without one", code=code
+        )
         return None
     try:
         number, text = values.parse(indicator.kind, indicator.allowed_levels, raw, indicator.minimum, indicator.maximum)
@@ -77,21 +89,39 @@ def _check_item(index: int, item, indicators: dict, seen: set, problems: dict) -
     }
 
 
-def save_values(submission, items, actor) -> None:
-    """Make the submission's values exactly `items` (access was checked by the calling operation)."""
+def check_values(submission, items) -> tuple[list[dict], dict[str, str]]:
+    """Each item checked against its indicator: the entries that are right, and the problems of the
+    others by field (`indicator_values.CODE.value`...), all of them at once."""
     if not isinstance(items, list):
         raise ValidationFailed("indicator_values must be a list", fields={"indicator_values": "not a list"})
     indicators = {i.code: i for i in queries.indicators_of(submission)}
     problems: dict[str, str] = {}
     seen: set[str] = set()
     checked = [_check_item(n, item, indicators, seen, problems) for n, item in enumerate(items)]
-    if problems:
+    return [entry for entry in checked if entry is not None], problems
+
+
+def save_values(submission, items, actor, *, partial: bool = False) -> dict[str, str]:
+    """Make the submission's values exactly `items` (access was checked by the calling operation).
+    Any problem refuses them all; with `partial` (a page's draft), the right ones are saved, an
+    indicator with a problem keeps what it had, and the problems are returned."""
+    checked, problems = check_values(submission, items)
+    if problems and not partial:
         raise ValidationFailed("indicator values refused: " + "; ".join(problems.values()), fields=problems)
+    refused = {code_of(key) for key in problems if key.startswith(PREFIX)}
     existing = {v.indicator.code: v for v in queries.values_of_submission(submission)}
     now = clock.now()
-    _keep_history(submission, existing, {e["indicator"].code: e for e in checked}, actor, now)
-    for entry in checked:
-        row = existing.pop(entry["indicator"].code, None)
+    entries = {e["indicator"].code: e for e in checked if e["indicator"].code not in refused}
+    history_problems = _keep_history(submission, existing, entries, actor, now, refused=refused, partial=partial)
+    if history_problems and not partial:
+        raise ValidationFailed(
+            "indicator values refused: " + "; ".join(history_problems.values()), fields=history_problems
+        )
+    refused |= {code_of(key) for key in history_problems}
+    for code, entry in entries.items():
+        if code in refused:
+            continue
+        row = existing.pop(code, None)
         if row is None:
             row = IndicatorValue(
                 submission_id=submission.id,
@@ -103,40 +133,47 @@ def save_values(submission, items, actor) -> None:
             db.session.add(row)
         row.value_number, row.value_text = entry["number"], entry["text"]
         row.note, row.no_data_reason, row.updated_at = entry["note"], entry["reason"], now
-    for row in existing.values():
-        db.session.delete(row)
+    for code, row in existing.items():
+        if code not in refused:
+            db.session.delete(row)
     db.session.flush()
+    return {**problems, **history_problems}
 
 
 def _stored(row: IndicatorValue | None) -> tuple:
     return (None, None, None) if row is None else (row.value_number, row.value_text, row.no_data_reason)
 
 
-def _keep_history(submission, existing: dict, entries: dict, actor, now) -> None:
+def _keep_history(
+    submission, existing: dict, entries: dict, actor, now, *, refused: set[str], partial: bool
+) -> dict[str, str]:
     """Every change of a value that was submitted is kept (who, when, old → new, why) and audited.
-    Once the cycle has been approved, a change needs its reason: the value may have been published."""
+    Once the cycle has been approved, a change needs its reason: the value may have been published.
+    Answers the changes refused for want of a reason (then nothing is kept, unless `partial`)."""
     submitted_at = queries.last_submitted_at(submission)
     if submitted_at is None:
-        return
+        return {}
     needs_reason = queries.first_published_at(submission.cycle) is not None
     problems: dict[str, str] = {}
     changes = []
     for code, row in existing.items():
-        if row.created_at > submitted_at:
-            continue  # added since the last submission: not submitted yet
+        if row.created_at > submitted_at or code in refused:
+            continue  # added since the last submission (not submitted yet), or kept as it is
         entry = entries.get(code)
         new = (None, None, None) if entry is None else (entry["number"], entry["text"], entry["reason"])
         if new == _stored(row):
             continue
         why = entry["why"] if entry else None
         if needs_reason and not why:
-            problems[f"indicator_values.{code}.change_reason"] = (
-                f"{code} was approved by leadership: say why its value changes"
+            problems[f"indicator_values.{code}.change_reason"] = _(
+                "%(code)s was approved by leadership: say why its value changes", code=code
             )
         changes.append((row, new, why))
-    if problems:
-        raise ValidationFailed("indicator values refused: " + "; ".join(problems.values()), fields=problems)
+    if problems and not partial:
+        return problems
     for row, new, why in changes:
+        if f"indicator_values.{row.indicator.code}.change_reason" in problems:
+            continue
         change = IndicatorValueChange(
             submission_id=submission.id,
             indicator_id=row.indicator_id,
@@ -160,6 +197,7 @@ def _keep_history(submission, existing: dict, entries: dict, actor, now) -> None
             comment=f"{row.indicator.code} {submission.cycle.period}: {shown_change(row.indicator, change)}"
             + (f" — {why}" if why else ""),
         )
+    return problems
 
 
 def shown_change(indicator, change: IndicatorValueChange) -> str:

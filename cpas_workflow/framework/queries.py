@@ -54,17 +54,21 @@ def version_for_cycle(cycle: Cycle) -> FrameworkVersion | None:
     return published_version(cycle.mission)
 
 
+def _version_id(cycle: Cycle) -> int | None:
+    """The framework version whose indicators the cycle reports on (None: none, or a planning cycle)."""
+    if cycle.workflow in PLANNING_WORKFLOWS:
+        return None
+    if cycle.framework_version_id is not None:
+        return cycle.framework_version_id
+    version = published_version(cycle.mission, tree=False)
+    return None if version is None else version.id
+
+
 def indicators_of(submission: Submission) -> list[Indicator]:
     """The indicators a component reports on in this cycle (none in a planning cycle)."""
-    cycle = submission.cycle
-    if cycle.workflow in PLANNING_WORKFLOWS:
-        return []
-    version_id = cycle.framework_version_id
+    version_id = _version_id(submission.cycle)
     if version_id is None:
-        version = published_version(cycle.mission, tree=False)
-        if version is None:
-            return []
-        version_id = version.id
+        return []
     return list(
         db.session.scalars(
             select(Indicator)
@@ -112,6 +116,23 @@ def _missing_query(has_version: bool):
         .where(Indicator.version_id == version_id, Indicator.component_id == bindparam("component_id"), ~has_value)
         .order_by(Indicator.position, Indicator.id)
     )
+
+
+def indicators_with_values(submission: Submission) -> list[tuple[Indicator, IndicatorValue | None]]:
+    """The component's indicators, each with the submission's value or None: one statement."""
+    version_id = _version_id(submission.cycle)
+    if version_id is None:
+        return []
+    rows = db.session.execute(
+        select(Indicator, IndicatorValue)
+        .outerjoin(
+            IndicatorValue,
+            and_(IndicatorValue.indicator_id == Indicator.id, IndicatorValue.submission_id == submission.id),
+        )
+        .where(Indicator.version_id == version_id, Indicator.component_id == submission.component_id)
+        .order_by(Indicator.position, Indicator.id)
+    )
+    return [(indicator, value) for indicator, value in rows]
 
 
 def values_of_submission(submission: Submission) -> list[IndicatorValue]:
@@ -334,3 +355,57 @@ def versions_by_id(ids: set[int]) -> dict[int, FrameworkVersion]:
         return {}
     query = select(FrameworkVersion).where(FrameworkVersion.id.in_(ids)).options(*version_tree())
     return {v.id: v for v in db.session.scalars(query).unique()}
+
+
+def values_with_previous(submission: Submission) -> tuple[list[IndicatorValue], str | None, dict[str, IndicatorValue]]:
+    """The submission's values, and the component's values of the period before (the latest earlier
+    period it reported in, cancelled cycles left out) by indicator code: one statement for both."""
+    earlier = (
+        select(func.max(IndicatorValue.period))
+        .join(Submission, IndicatorValue.submission_id == Submission.id)
+        .join(Cycle, Submission.cycle_id == Cycle.id)
+        .where(
+            IndicatorValue.component_id == submission.component_id,
+            IndicatorValue.period < submission.cycle.period,
+            Cycle.state != "cancelled",
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.scalars(
+        select(IndicatorValue)
+        .join(Indicator, IndicatorValue.indicator_id == Indicator.id)
+        .join(Submission, IndicatorValue.submission_id == Submission.id)
+        .join(Cycle, Submission.cycle_id == Cycle.id)
+        .where(
+            or_(
+                IndicatorValue.submission_id == submission.id,
+                and_(
+                    IndicatorValue.component_id == submission.component_id,
+                    IndicatorValue.period == earlier,
+                    Cycle.state != "cancelled",
+                ),
+            )
+        )
+        .options(contains_eager(IndicatorValue.indicator))
+        .order_by(Indicator.position, Indicator.code, IndicatorValue.id)
+    ).all()
+    saved = [v for v in rows if v.submission_id == submission.id]
+    previous = [v for v in rows if v.submission_id != submission.id]
+    return saved, (previous[0].period if previous else None), {v.indicator.code: v for v in previous}
+
+
+def values_of_submissions(submission_ids: list[int]) -> dict[int, list[IndicatorValue]]:
+    """The values of several submissions (a cycle's joint review, its sign-off), by submission: one statement."""
+    found: dict[int, list[IndicatorValue]] = {i: [] for i in submission_ids}
+    if not submission_ids:
+        return found
+    rows = db.session.scalars(
+        select(IndicatorValue)
+        .join(Indicator, IndicatorValue.indicator_id == Indicator.id)
+        .where(IndicatorValue.submission_id.in_(submission_ids))
+        .options(contains_eager(IndicatorValue.indicator))
+        .order_by(Indicator.position, Indicator.code)
+    )
+    for value in rows:
+        found[value.submission_id].append(value)
+    return found

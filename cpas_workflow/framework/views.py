@@ -7,17 +7,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from cpas_workflow import abilities
 from cpas_workflow.core import access, clock
 from cpas_workflow.core.errors import DomainError, Forbidden, ValidationFailed
 from cpas_workflow.cycles import queries as cycle_queries
 from cpas_workflow.cycles.operations import PERIOD
 from cpas_workflow.extensions import db
-from cpas_workflow.framework import documents, entries, operations, queries, reports, values
+from cpas_workflow.framework import documents, operations, queries, reports
 from cpas_workflow.refusals import commit
-from cpas_workflow.submissions.operations import SubmissionChanges, get_submission, update_submission
+from cpas_workflow.submissions.operations import get_submission
 from cpas_workflow.views import bp
-from forms.framework import FrameworkImportForm, IndicatorValuesForm
+from forms.framework import FrameworkImportForm
 
 
 def _period(default: str | None = None) -> str | None:
@@ -135,56 +134,9 @@ def hq_comparison():
     return render_template("framework/hq.html", rows=rows, period=period, rating_labels=reports.RATING_LABELS)
 
 
-@bp.route("/submissions/<int:submission_id>/indicators", methods=["GET", "POST"])
+@bp.get("/submissions/<int:submission_id>/indicators")
 @login_required
 def submission_indicators(submission_id: int):
-    """The focal point enters the component's indicator values for the period."""
+    """Indicator values are entered in the submission's one form now: old links lead there."""
     submission = get_submission(submission_id, current_user)
-    if request.method == "POST":
-        access.require(current_user, "edit_submission", submission)
-    indicators = queries.indicators_of(submission)
-    form = IndicatorValuesForm(expected_version=submission.version)
-    typed, errors = None, {}
-    if request.method == "POST":
-        typed = request.form
-        if not form.validate_on_submit():
-            errors = {"form": _("The form expired; reload the page and try again.")}
-        else:
-            try:
-                update_submission(
-                    submission,
-                    SubmissionChanges(
-                        indicator_values=entries.items_from_form(request.form, indicators, values.locale_name())
-                    ),
-                    current_user,
-                    expected_version=form.expected_version.data,
-                )
-                commit()
-                flash(_("Indicator values saved."), "success")
-                return redirect(url_for("web.submission_indicators", submission_id=submission.id))
-            except DomainError as exc:
-                db.session.rollback()
-                errors = exc.fields or {"form": exc.message}
-        submission = get_submission(submission_id, current_user)
-    saved = {v.indicator.code: v for v in queries.values_of_submission(submission)}
-    submitted_at = queries.last_submitted_at(submission)
-    return render_template(
-        "framework/indicator_values.html",
-        submission=submission,
-        indicators=indicators,
-        saved=saved,
-        typed=typed,
-        errors=errors,
-        form=form,
-        submitted={code for code, v in saved.items() if submitted_at is not None and v.created_at <= submitted_at},
-        needs_reason=queries.first_published_at(submission.cycle) is not None,
-        history=reports.value_history([submission.id]),
-        can_edit=bool(abilities.can_edit_submission(current_user, submission)),
-    ), 422 if errors else 200
-
-
-def indicator_summary(submission) -> dict:
-    """For the submission page: the component's indicators, what is saved, what is still missing."""
-    indicators = queries.indicators_of(submission)
-    saved = {v.indicator.code: v for v in queries.values_of_submission(submission)}
-    return {"indicators": indicators, "saved": saved, "missing": [i for i in indicators if i.code not in saved]}
+    return redirect(url_for("web.submission", submission_id=submission.id) + "#indicators")

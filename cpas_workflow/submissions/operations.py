@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -15,6 +16,7 @@ from cpas_workflow.core.text import choice, clean_text
 from cpas_workflow.engine import fire
 from cpas_workflow.engine.firing import check_version, flush_or_conflict, subject_label
 from cpas_workflow.extensions import db
+from cpas_workflow.framework import entries
 from cpas_workflow.submissions import indicator_hooks
 from cpas_workflow.submissions.models import RATINGS, Submission, SubmissionComment
 
@@ -63,15 +65,24 @@ def update_submission(
     submission: Submission, changes: SubmissionChanges, actor, *, expected_version: int | None = None
 ) -> Submission:
     """Save the focal point's draft of the component's input (only while pending or returned)."""
-    abilities.require(abilities.can_edit_submission(actor, submission, check_state=False))
-    check_version(submission, expected_version)
-    abilities.require(abilities.can_edit_submission(actor, submission))
+    _require_editable(submission, actor, expected_version)
     if changes.narrative is not UNSET:
         submission.narrative = clean_text(changes.narrative, "narrative")
     if changes.rating is not UNSET:
         submission.rating = None if changes.rating is None else choice(changes.rating, "rating", RATINGS)
     if changes.indicator_values is not UNSET:
         indicator_hooks.save_values(submission, changes.indicator_values, actor)
+    _edited(submission, actor)
+    return submission
+
+
+def _require_editable(submission: Submission, actor, expected_version: int | None) -> None:
+    abilities.require(abilities.can_edit_submission(actor, submission, check_state=False))
+    check_version(submission, expected_version)
+    abilities.require(abilities.can_edit_submission(actor, submission))
+
+
+def _edited(submission: Submission, actor) -> None:
     submission.updated_at = clock.now()
     flush_or_conflict(submission)
     audit.record(
@@ -83,7 +94,54 @@ def update_submission(
         from_state=submission.state,
         to_state=submission.state,
     )
-    return submission
+
+
+@dataclass
+class TypedInput:
+    """The focal point's page: everything of the input in one form."""
+
+    narrative: str
+    rating: str | None
+    indicator_values: list[dict]
+
+
+def save_input(
+    submission: Submission, typed: TypedInput, actor, *, submit: bool = False, expected_version: int | None = None
+) -> dict[str, str]:
+    """Save what the focal point typed as the draft (whatever can be kept: a value that cannot be
+    read keeps what was saved before), then submit it if asked and nothing is missing. Answers every
+    problem at once by field; none means saved (and submitted, if asked)."""
+    _require_editable(submission, actor, expected_version)
+    # a browser sends a textarea's line breaks as CRLF: stored as the API stores them
+    submission.narrative = clean_text((typed.narrative or "").replace("\r\n", "\n"), "narrative")
+    submission.rating = None if not typed.rating else choice(typed.rating, "rating", RATINGS)
+    problems = indicator_hooks.save_values(submission, typed.indicator_values, actor, partial=True)
+    _edited(submission, actor)
+    if submit:  # what is missing too, all at once; an indicator refused above is named once
+        refused = {entries.code_of(name) for name in problems if name.startswith(entries.PREFIX)}
+        missing = missing_before_submit(submission)
+        problems.update(
+            (name, message)
+            for name, message in missing.items()
+            if not (name.startswith(entries.PREFIX) and entries.code_of(name) in refused)
+        )
+    if submit and not problems:
+        fire_submission_trigger(submission, "submit", actor)
+    return problems
+
+
+def missing_before_submit(submission: Submission) -> dict[str, str]:
+    """What submitting still needs, every item at once (the definition's guards refuse the first)."""
+    missing: dict[str, str] = {}
+    if not (submission.narrative or "").strip():
+        missing["narrative"] = _("Before submitting, write the narrative.")
+    if submission.rating is None:
+        missing["rating"] = _("Before submitting, choose a progress rating.")
+    for code in entries.missing_indicators(submission):
+        missing[f"indicator_values.{code}.value"] = _(
+            "%(code)s: give a value, or tick “No data this period” and say why.", code=code
+        )
+    return missing
 
 
 def fire_submission_trigger(

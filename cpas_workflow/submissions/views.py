@@ -1,101 +1,180 @@
-"""Pages: one component submission — the focal point's form (preview, save, submit) and the head's
-endorse / return."""
+"""Pages: one component submission — the focal point's single form (narrative, rating, every
+indicator value: preview, save, submit) and the head's endorse / return.
+
+Every form here answers with a redirect (a reload never sends it again). A refused form keeps what
+was typed: the input is saved as a draft as far as it can be, and what could not be saved (a value
+that cannot be read, a form someone else changed meanwhile) is kept with the errors in the form
+stash (core/stash.py) and shown again after the redirect, every error at once."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from cpas_workflow import abilities
 from cpas_workflow.abilities import allowed_triggers
-from cpas_workflow.core import access
+from cpas_workflow.core import access, stash
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
+from cpas_workflow.framework import entries, queries, values
 from cpas_workflow.pages import choices, label, refusal_status
 from cpas_workflow.refusals import commit
 from cpas_workflow.submissions import operations
 from cpas_workflow.submissions.models import RATINGS
 from cpas_workflow.submissions.operations import get_submission
+from cpas_workflow.submissions.page import field_id, indicators_shown, latest_return, open_task_due
 from cpas_workflow.views import bp
 from forms.submissions import CommentForm, SubmissionForm, SubmissionTriggerForm
+
+NOT_TYPED = ("csrf_token", "action")  # sent with the form, not typed into it
 
 
 def _editable(submission) -> bool:
     return bool(abilities.can_edit_submission(current_user, submission))
 
 
-def _form(submission, bound: SubmissionForm | None = None) -> SubmissionForm:
-    form = bound or SubmissionForm(formdata=None, obj=submission, expected_version=submission.version)
+def _key(submission_id: int) -> str:
+    return f"submission:{submission_id}"
+
+
+def _form(submission, typed: dict | None = None, *, posted: bool = False) -> SubmissionForm:
+    if posted:
+        form = SubmissionForm()
+    elif typed is None:
+        form = SubmissionForm(formdata=None, obj=submission, expected_version=submission.version)
+    else:  # a field the refused form did not send shows what is saved
+        saved = {
+            "narrative": submission.narrative,
+            "rating": submission.rating or "",
+            "expected_version": submission.version,
+        }
+        form = SubmissionForm(formdata=MultiDict({**saved, **typed}), meta={"csrf": False})
     form.rating.choices = [("", _("— choose a rating —"))] + choices("rating", RATINGS)
     return form
 
 
-def render_submission(
-    submission,
-    *,
-    status: int = 200,
-    form: SubmissionForm | None = None,
-    trigger_form: SubmissionTriggerForm | None = None,
-    preview: str | None = None,
-    comment_form: CommentForm | None = None,
-):
-    definition = store.definition_of(submission)
-    head_actions = [
-        definition.transition(t, submission.state) for t in allowed_triggers(submission, current_user) if t != "submit"
-    ]
-    return render_template(
-        "submissions/show.html",
-        submission=submission,
-        is_editable=_editable(submission),
-        form=_form(submission, form),
-        head_actions=head_actions,
-        trigger_form=trigger_form,
-        preview=preview,
-        comment_form=comment_form,
-    ), status
+def _bound(form_class, kept: dict | None, which: str):
+    """The head's or the commenter's form as it was refused (None: it was not)."""
+    if not kept or kept.get("form") != which:
+        return None
+    form = form_class(formdata=MultiDict(kept["typed"]), meta={"csrf": False})
+    for name, messages in kept["errors"].items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(messages)
+        else:
+            form.form_errors.extend(messages)
+    return form
+
+
+def _summary(kept: dict | None, form: SubmissionForm) -> list[tuple[str, str]]:
+    """Every error of the refused input, in the order of the page: (id of its box, message)."""
+    if not kept or kept.get("form") != "input":
+        return []
+    errors = kept["errors"]
+    form.form_errors.extend(errors.get("", []))
+    for name in ("narrative", "rating"):
+        getattr(form, name).errors = list(errors.get(name, []))
+    order = ["", "narrative", "rating", *(n for n in errors if n not in ("", "narrative", "rating"))]
+    return [(field_id(name) if name else "", m) for name in order for m in errors.get(name, [])]
 
 
 @bp.get("/submissions/<int:submission_id>")
 @login_required
 def submission(submission_id: int):
-    return render_submission(get_submission(submission_id, current_user))
+    item = get_submission(submission_id, current_user)
+    kept = stash.kept(current_user, _key(item.id)) if request.args.get("kept") else None
+    editing = _editable(item)
+    typed = kept["typed"] if kept and kept.get("form") == "input" and editing else None
+    form = _form(item, typed)
+    errors = _summary(kept, form) if editing else []
+    definition = store.definition_of(item)
+    head_actions = [definition.transition(t, item.state) for t in allowed_triggers(item, current_user) if t != "submit"]
+    return render_template(
+        "submissions/show.html",
+        submission=item,
+        is_editable=editing,
+        form=form,
+        typed=typed,
+        errors=errors,
+        field_errors={box: message for box, message in errors},
+        shown=indicators_shown(item, editing=editing),
+        returned=latest_return(item) if item.state == "returned" else None,
+        revision_due=open_task_due(item) if item.state == "returned" else None,
+        head_actions=head_actions,
+        trigger_form=_bound(SubmissionTriggerForm, kept, "trigger"),
+        comment_form=_bound(CommentForm, kept, "comment"),
+        preview=render_markdown(typed.get("narrative") or "") if kept and kept.get("preview") and typed else None,
+        is_stale=bool(kept and kept.get("stale")),
+    )
+
+
+def _back(submission_id: int, *, refused: bool = False, anchor: str = ""):
+    if refused:
+        return redirect(url_for("web.submission", submission_id=submission_id, kept=1) + (anchor or "#error-summary"))
+    return redirect(url_for("web.submission", submission_id=submission_id) + anchor)
+
+
+def _typed() -> dict:
+    return {k: v for k, v in request.form.items() if k not in NOT_TYPED}
+
+
+def _keep(submission_id: int, which: str, errors: dict[str, list[str]], typed: dict | None = None, **extra) -> None:
+    errors = {name: [str(m) for m in messages] for name, messages in errors.items() if messages}
+    kept = {"form": which, "typed": _typed() if typed is None else typed, "errors": errors, **extra}
+    stash.keep(current_user, _key(submission_id), kept)
 
 
 @bp.post("/submissions/<int:submission_id>")
 @login_required
 def save_submission(submission_id: int):
-    """One form, three buttons: preview (nothing saved), save as draft, save and submit."""
+    """One form, three buttons: preview (nothing saved), save as draft, save and submit. A submit
+    refused for what is missing, or a value that cannot be read, saves the rest as the draft; every
+    problem is listed at once, and what was typed comes back on the page."""
     item = get_submission(submission_id, current_user)
     access.require(current_user, "edit_submission", item)
-    form = _form(item, SubmissionForm())
+    form = _form(item, posted=True)
     action = request.form.get("action", "save")
-    if not form.validate_on_submit():
-        return render_submission(item, status=422, form=form)
-    if action == "preview":
-        return render_submission(item, form=form, preview=render_markdown(form.narrative.data))
-    changes = operations.SubmissionChanges(narrative=form.narrative.data or "", rating=form.rating.data or None)
+    form.validate_on_submit()
+    errors = {name: list(messages) for name, messages in form.errors.items() if name != "csrf_token"}
+    if "csrf_token" in form.errors:
+        errors[""] = [_("This form has expired. Nothing was saved; what you typed is kept below: save it again.")]
+    if action == "preview" or errors:  # a preview, or input no record can hold: kept as typed, nothing saved
+        _keep(item.id, "input", errors, preview=action == "preview")
+        db.session.commit()
+        return _back(item.id, refused=True, anchor="" if errors else "#preview")
+    sent = request.form  # a field not sent (a values-only form) keeps what is saved
+    typed = operations.TypedInput(
+        narrative=form.narrative.data or "" if "narrative" in sent else item.narrative,
+        rating=form.rating.data or None if "rating" in sent else item.rating,
+        indicator_values=entries.items_from_form(request.form, queries.indicators_of(item), values.locale_name()),
+    )
     try:
-        operations.update_submission(item, changes, current_user, expected_version=form.expected_version.data)
-        if action == "submit":
-            operations.fire_submission_trigger(item, "submit", current_user)
-        commit()
+        problems = operations.save_input(
+            item,
+            typed,
+            current_user,
+            submit=action == "submit",
+            expected_version=form.expected_version.data,
+        )
     except DomainError as exc:
         db.session.rollback()
-        item = get_submission(submission_id, current_user)
-        if isinstance(exc, Conflict) and form.expected_version.data not in (None, item.version):
-            form.form_errors.append(
-                _(
-                    "Someone else saved this submission since you opened it (it is now “%(state)s”). Nothing was saved; "
-                    "what you typed is kept below. The saved text is shown beside it: compare, then save again.",
-                    state=label("state", item.state),
-                )
-            )
-            form.expected_version.data = item.version
-            return render_submission(item, status=409, form=form)
-        return render_submission(item, status=refusal_status(exc, form), form=form)
+        return _refused(submission_id, exc, form)
+    for name, message in problems.items():
+        errors.setdefault(name, []).append(message)
+    if errors:  # the draft was saved: the form goes on from the version saved now
+        _keep(item.id, "input", errors, typed=dict(_typed(), expected_version=str(item.version)))
+        db.session.commit()
+        return _back(item.id, refused=True)
+    stash.drop(current_user, _key(item.id))
+    try:
+        commit()
+    except DomainError as exc:
+        return _refused(submission_id, exc, form)
     if action == "submit":
         flash(
             _(
@@ -106,7 +185,55 @@ def save_submission(submission_id: int):
         )
     else:
         flash(_("Draft saved."), "success")
-    return redirect(url_for("web.submission", submission_id=submission_id))
+    return _back(item.id)
+
+
+# The former values-only page's address: what old pages and scripts post there is saved the same way.
+bp.add_url_rule(
+    "/submissions/<int:submission_id>/indicators", "save_submission_values", save_submission, methods=["POST"]
+)
+
+
+def _refused(submission_id: int, exc: DomainError, form) -> object:
+    """Nothing could be saved (someone else saved meanwhile, the input is no longer editable): what
+    was typed is kept for the page, with the reason."""
+    item = get_submission(submission_id, current_user)
+    if isinstance(exc, Conflict) and form.expected_version.data not in (None, item.version):
+        message = _(
+            "Someone else saved this submission since you opened it (it is now “%(state)s”). Nothing was saved; "
+            "what you typed is kept below. The saved text is shown beside it: compare, then save again.",
+            state=label("state", item.state),
+        )
+        # the next save overwrites the colleague's version, knowingly: the page shows both texts
+        _keep(item.id, "input", {"": [message]}, typed=dict(_typed(), expected_version=str(item.version)), stale=True)
+    else:
+        refusal_status(exc, form)
+        _keep(
+            item.id, "input", {**{n: list(f.errors) for n, f in form._fields.items() if f.errors}, "": form.form_errors}
+        )
+    db.session.commit()
+    return _back(submission_id, refused=True)
+
+
+def _fire_refused(submission_id: int, which: str, form, exc: DomainError | None) -> object:
+    if exc is not None:
+        item = get_submission(submission_id, current_user)
+        if isinstance(exc, Conflict) and form.expected_version.data not in (None, item.version):
+            form.form_errors.append(
+                _(
+                    "Someone else changed this submission meanwhile (it is now “%(state)s”). Nothing was done.",
+                    state=label("state", item.state),
+                )
+            )
+        else:
+            refusal_status(exc, form)
+    errors = {n: list(f.errors) for n, f in form._fields.items() if f.errors and n != "csrf_token"}
+    errors[""] = list(form.form_errors) + (list(form.csrf_token.errors) if form.csrf_token.errors else [])
+    _keep(submission_id, which, errors)
+    db.session.commit()
+    return _back(
+        submission_id, refused=True, anchor="#trigger-errors" if which == "trigger" else f"#comments-{submission_id}"
+    )
 
 
 @bp.post("/submissions/<int:submission_id>/transitions")
@@ -115,7 +242,7 @@ def submission_transition(submission_id: int):
     item = get_submission(submission_id, current_user)
     form = SubmissionTriggerForm()
     if not form.validate_on_submit():
-        return render_submission(item, status=422, trigger_form=form)
+        return _fire_refused(submission_id, "trigger", form, None)
     try:
         operations.fire_submission_trigger(
             item,
@@ -127,17 +254,7 @@ def submission_transition(submission_id: int):
         commit()
     except DomainError as exc:
         db.session.rollback()
-        item = get_submission(submission_id, current_user)
-        if isinstance(exc, Conflict) and form.expected_version.data not in (None, item.version):
-            form.form_errors.append(
-                _(
-                    "Someone else changed this submission meanwhile (it is now “%(state)s”). Nothing was done.",
-                    state=label("state", item.state),
-                )
-            )
-            form.expected_version.data = item.version
-            return render_submission(item, status=409, trigger_form=form)
-        return render_submission(item, status=refusal_status(exc, form), trigger_form=form)
+        return _fire_refused(submission_id, "trigger", form, exc)
     flash(
         _(
             "Done: %(action)s. The %(component)s input is now “%(state)s”.",
@@ -147,7 +264,7 @@ def submission_transition(submission_id: int):
         ),
         "success",
     )
-    return redirect(url_for("web.submission", submission_id=submission_id))
+    return _back(submission_id)
 
 
 @bp.post("/submissions/<int:submission_id>/comments")
@@ -156,17 +273,15 @@ def comment_submission(submission_id: int):
     item = get_submission(submission_id, current_user)
     access.require(current_user, "comment_submission", item)
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            operations.comment_on_submission(item, form.body.data, current_user, parent_id=form.parent_id.data)
-            commit()
-        except DomainError as exc:
-            db.session.rollback()
-            return render_submission(
-                get_submission(submission_id, current_user), status=refusal_status(exc, form), comment_form=form
-            )
-        flash(_("Comment added to the %(component)s input.", component=item.component.code), "success")
-        if request.form.get("back") == "review":
-            return redirect(url_for("web.joint_review", cycle_id=item.cycle_id) + f"#sub-{item.id}")
-        return redirect(url_for("web.submission", submission_id=submission_id))
-    return render_submission(item, status=422, comment_form=form)
+    if not form.validate_on_submit():  # refused from the joint review too: kept on the input's own page
+        return _fire_refused(submission_id, "comment", form, None)
+    try:
+        operations.comment_on_submission(item, form.body.data, current_user, parent_id=form.parent_id.data)
+        commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return _fire_refused(submission_id, "comment", form, exc)
+    flash(_("Comment added to the %(component)s input.", component=item.component.code), "success")
+    if request.form.get("back") == "review":
+        return redirect(url_for("web.joint_review", cycle_id=item.cycle_id) + f"#sub-{item.id}")
+    return _back(submission_id, anchor=f"#comments-{submission_id}")

@@ -1,0 +1,137 @@
+"""Pages: the SPU's administration of a running cycle on its overview page — move the input deadline,
+add or excuse a component, write the guidance components read. Each form posts, then redirects back
+to the cycle (a reload never sends it again); a refused one comes back with what was typed and every
+error, kept in the form stash."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from cpas_workflow.core import access, stash
+from cpas_workflow.core.errors import DomainError
+from cpas_workflow.cycles import administration, queries
+from cpas_workflow.extensions import db
+from cpas_workflow.pages import refusal_status
+from cpas_workflow.views import bp
+from forms.cycles import CycleComponentForm, DeadlineForm, GuidanceForm
+
+FORMS = {"deadline": DeadlineForm, "add": CycleComponentForm, "excuse": CycleComponentForm, "guidance": GuidanceForm}
+
+
+def _key(cycle_id: int) -> str:
+    return f"cycle:{cycle_id}:administration"
+
+
+def _choices(cycle, which: str) -> list[tuple[str, str]]:
+    taking_part = {s.component_id for s in cycle.submissions}
+    if which == "add":
+        return [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components if c.id not in taking_part]
+    if which == "excuse":
+        return [
+            (s.component.code, f"{s.component.code} — {s.component.name}")
+            for s in cycle.submissions
+            if s.is_required and s.state != "endorsed"
+        ]
+    return []
+
+
+def administration_forms(cycle) -> dict | None:
+    """The forms the cycle page offers its SPU (None: nothing to administer now); after a refusal,
+    the refused one holds what was typed and its errors."""
+    if not access.can(current_user, "administer_cycle", cycle):
+        return None
+    kept = stash.kept(current_user, _key(cycle.id)) if request.args.get("kept") else None
+    forms = {}
+    for which, form_class in FORMS.items():
+        if which == "guidance" and cycle.state not in administration.GUIDANCE_STATES:
+            continue
+        if which != "guidance" and cycle.state not in administration.INPUT_OPEN:
+            continue
+        if kept and kept["form"] == which:
+            form = form_class(formdata=MultiDict(kept["typed"]), meta={"csrf": False}, prefix=which)
+            for name, messages in kept["errors"].items():
+                target = getattr(form, name, None) if name else None
+                if target is not None:
+                    target.errors = list(messages)
+                else:
+                    form.form_errors.extend(messages)
+        else:
+            form = form_class(formdata=None, prefix=which, guidance=cycle.guidance, input_due=cycle.input_due)
+        form.expected_version.data = cycle.version  # the SPU's change applies to the cycle as it is now
+        if hasattr(form, "component"):
+            form.component.choices = _choices(cycle, which)
+        forms[which] = form
+    return forms or None
+
+
+def _administer(cycle_id: int, which: str, change) -> object:
+    """Check the posted form, make the change, redirect back: refused, with what was typed kept."""
+    cycle = queries.get_cycle(cycle_id, current_user, for_update=True)
+    access.require(current_user, "administer_cycle", cycle)
+    form = FORMS[which](prefix=which)  # a prefix each: two forms on one page have a `component`
+    if hasattr(form, "component"):
+        form.component.choices = _choices(cycle, which)
+    if form.validate_on_submit():
+        try:
+            message = change(cycle, form)
+            stash.drop(current_user, _key(cycle_id))
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("web.cycle", cycle_id=cycle_id) + f"#admin-{which}")
+        except DomainError as exc:
+            db.session.rollback()
+            refusal_status(exc, form)
+    errors = {name: [str(m) for m in field.errors] for name, field in form._fields.items() if field.errors}
+    errors[""] = [str(m) for m in form.form_errors]
+    typed = {k: v for k, v in request.form.items() if not k.endswith("csrf_token")}
+    stash.keep(current_user, _key(cycle_id), {"form": which, "typed": typed, "errors": errors})
+    db.session.commit()
+    return redirect(url_for("web.cycle", cycle_id=cycle_id, kept=1) + f"#admin-{which}-errors")
+
+
+@bp.post("/cycles/<int:cycle_id>/input-deadline")
+@login_required
+def change_input_deadline(cycle_id: int):
+    def change(cycle, form):
+        data = administration.DeadlineChange(input_due=form.input_due.data, reason=form.reason.data)
+        administration.change_input_deadline(cycle, data, current_user, expected_version=form.expected_version.data)
+        return _("The input deadline is now %(day)s; the open tasks follow it.", day=form.input_due.data.isoformat())
+
+    return _administer(cycle_id, "deadline", change)
+
+
+@bp.post("/cycles/<int:cycle_id>/components")
+@login_required
+def add_cycle_component(cycle_id: int):
+    def change(cycle, form):
+        data = administration.ComponentChange(component=form.component.data, reason=form.reason.data)
+        administration.add_component(cycle, data, current_user, expected_version=form.expected_version.data)
+        return _("%(code)s now takes part in this cycle.", code=form.component.data)
+
+    return _administer(cycle_id, "add", change)
+
+
+@bp.post("/cycles/<int:cycle_id>/components/excuse")
+@login_required
+def excuse_cycle_component(cycle_id: int):
+    def change(cycle, form):
+        data = administration.ComponentChange(component=form.component.data, reason=form.reason.data)
+        administration.excuse_component(cycle, data, current_user, expected_version=form.expected_version.data)
+        return _("%(code)s is excused from this cycle's input.", code=form.component.data)
+
+    return _administer(cycle_id, "excuse", change)
+
+
+@bp.post("/cycles/<int:cycle_id>/guidance")
+@login_required
+def set_cycle_guidance(cycle_id: int):
+    def change(cycle, form):
+        administration.set_guidance(
+            cycle, form.guidance.data, current_user, expected_version=form.expected_version.data
+        )
+        return _("The guidance is saved: components see it on their submission page.")
+
+    return _administer(cycle_id, "guidance", change)
