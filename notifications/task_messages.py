@@ -110,9 +110,21 @@ def enqueue_task_opened(tasks: list, actor=None, mission: Mission | None = None)
     told = [(t, users) for t, users in told if users]
     if not told:
         return 0
+    mission_ids = {t.mission_id for t, _ in told}
+    if mission is not None and mission_ids == {mission.id}:
+        missions = {mission.id: mission}
+    else:
+        query = select(Mission.id, Mission.code, Mission.timezone).where(Mission.id.in_(mission_ids))
+        missions = {row.id: row for row in db.session.execute(query)}
     inbox.add_notices(
         [
-            inbox.notice(f"task-{t.id}:opened:user-{u.id}", u.id, "task_opened", task_path(t), subject=t.title)
+            inbox.notice(
+                f"task-{t.id}:opened:user-{u.id}",
+                u.id,
+                "task_opened",
+                task_path(t, missions[t.mission_id].code),
+                subject=t.title,
+            )
             for t, users in told
             for u in users
         ]
@@ -121,12 +133,6 @@ def enqueue_task_opened(tasks: list, actor=None, mission: Mission | None = None)
     told = [(t, users) for t, users in told if users]
     if not told:
         return 0
-    mission_ids = {t.mission_id for t, _ in told}
-    if mission is not None and mission_ids == {mission.id}:
-        missions = {mission.id: mission}
-    else:
-        query = select(Mission.id, Mission.code, Mission.timezone).where(Mission.id.in_(mission_ids))
-        missions = {row.id: row for row in db.session.execute(query)}
     rows = []
     by = acting_names(actor)
     for task, users in told:
