@@ -164,6 +164,7 @@ def _carry_over_actions(cycle: Cycle, actor) -> None:
                 title=old.title,
                 body=old.body,
                 due=old.due,
+                stage="current",
                 carried_from=old,  # its history and origin go along, as does its owner
                 origin=old.origin or old,
                 owner=old.owner,

@@ -109,6 +109,7 @@ def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Reco
     recommendation = Recommendation(
         cycle=cycle,
         component=lead,
+        stage="current",
         co_components=_co_owners(cycle, data.co_owners or [], lead),
         title=clean_line(data.title, "title", required=True),
         body=clean_text(data.body, "body", required=True),
