@@ -296,7 +296,7 @@ def test_the_focal_point_corrects_a_value_on_the_page_giving_the_reason_and_sees
     page = client.get(url).get_data(as_text=True)
     assert 'name="change_reason-MIL-1"' in page and "required if you change it" in page
     form = {
-        "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1),
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
         "expected_version": re.search(r'name="expected_version" type="hidden" value="(\d+)"', page).group(1),
         "value-MIL-1": "412",
         "value-MIL-2": "55",

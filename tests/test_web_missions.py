@@ -117,7 +117,8 @@ def test_starting_a_cycle_opens_its_page_and_says_so(app, demo):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "DEMO 2026-Q4 quarterly performance assessment" in html
-    assert "started" in flashes(html)[0] and "MIL — Force" not in html
+    components = html.split('id="subs-h"')[1].split("</table>")[0]  # the input asked for: CIV and POL
+    assert "started" in flashes(html)[0] and "CIV — " in components and "MIL — Force" not in components
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(app, demo):
