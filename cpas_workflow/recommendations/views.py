@@ -183,7 +183,7 @@ def edit_recommendation(recommendation_id: int):
             )
             try:
                 operations.edit_recommendation(recommendation, edit, current_user)
-                db.session.commit()
+                commit()
                 flash(_("Recommendation “%(title)s” saved.", title=recommendation.title), "success")
                 return redirect(_back_to(recommendation))
             except DomainError as exc:
@@ -209,7 +209,7 @@ def withdraw_recommendation(recommendation_id: int):
         if form.validate_on_submit():
             try:
                 operations.withdraw_recommendation(recommendation, current_user, reason=form.reason.data)
-                db.session.commit()
+                commit()
                 flash(_("Recommendation “%(title)s” withdrawn.", title=recommendation.title), "success")
                 return redirect(url_for("web.joint_review", cycle_id=recommendation.cycle_id))
             except DomainError as exc:
@@ -268,7 +268,7 @@ def decide_recommendations(cycle_id: int):
             return redirect(url_for("web.signoff", cycle_id=cycle_id))
         cycle = get_cycle(cycle_id, current_user, options=LOADS["signoff"]())
         return render_page("signoff", cycle, status=422, decision_forms=forms, refused=refused)
-    db.session.commit()
+    commit()
     flash(
         " ".join(
             _("“%(title)s”: %(decision)s.", title=r.title, decision=label("decision", r.decision)) for r in decided
@@ -292,7 +292,7 @@ def propose_recommendation(cycle_id: int):
         )
         try:
             proposals.propose_recommendation(cycle, proposal, current_user)
-            db.session.commit()
+            commit()
             flash(_("Proposal “%(title)s” sent to the SPU.", title=proposal.title.strip()), "success")
             return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
         except DomainError as exc:
@@ -318,7 +318,7 @@ def settle_proposal(recommendation_id: int):
         settlement = proposals.Settlement(decision=form.decision.data, reason=form.reason.data, into=into)
         try:
             proposals.settle_proposal(proposal, settlement, current_user)
-            db.session.commit()
+            commit()
             flash(SETTLED[settlement.decision] % {"title": proposal.title}, "success")
             return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
         except DomainError as exc:
@@ -349,7 +349,7 @@ def change_owner(recommendation_id: int):
                 owners.change_owner(
                     recommendation, owners.OwnerChange(owner=form.owner.data, reason=form.reason.data), current_user
                 )
-                db.session.commit()
+                commit()
                 flash(
                     _(
                         "“%(title)s” is now owned by %(name)s.",
