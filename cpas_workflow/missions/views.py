@@ -136,7 +136,9 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
             may_update[rec.component_id] or rec.owner_id == current_user.id
         ):
             editable.add(rec.id)
-    _add_shared(mission, [r for r in actions if r.cycle.state in abilities.FOLLOWUP_STATES and r.id not in editable], editable)
+    _add_shared(
+        mission, [r for r in actions if r.cycle.state in abilities.FOLLOWUP_STATES and r.id not in editable], editable
+    )
     forms = {}
     for rec_id, form in (update_forms or {}).items():
         form.status.choices = statuses

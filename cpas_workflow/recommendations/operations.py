@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock, timezones
 from cpas_workflow.core.errors import Conflict, ValidationFailed
 from cpas_workflow.core.text import choice, clean_line, clean_text, not_too_far_ahead
