@@ -85,7 +85,8 @@ def test_a_trigger_from_the_wrong_state_is_a_conflict_that_names_what_is_possibl
     response = fire(api, user, cycle["id"], trigger)
     assert response.status_code == 409
     message = response.get_json()["error"]["message"]
-    assert f"'{trigger}' is not possible while cycle {cycle['id']} is {state}" in message
+    shown = {"leadership_signoff": "leadership sign-off"}.get(state, state.replace("_", " "))  # the state in words
+    assert f"'{trigger}' is not possible while cycle {cycle['id']} is {shown}" in message
     assert ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["state"] == state
 
 
@@ -181,7 +182,7 @@ def test_input_cannot_be_submitted_before_the_cycle_opens_it(api):
         )
     )
     response = fire_submission(api, fp(sub["component"]), sub["id"], "submit")
-    assert response.status_code == 422 and "draft_plan" in response.get_json()["error"]["message"]
+    assert response.status_code == 422 and "draft plan" in response.get_json()["error"]["message"]
 
 
 def test_an_endorsed_submission_can_no_longer_be_edited(api):

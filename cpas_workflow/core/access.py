@@ -7,6 +7,8 @@ the API ask `can` to decide which actions to offer.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from cpas_workflow.core.errors import Forbidden, NotFound
 
 # action -> roles that may take it, within the object's mission (and component, where it has one).
@@ -76,14 +78,20 @@ def can(user, action: str, obj) -> bool:
 def ensure_visible(user, obj):
     """Another mission's objects do not exist for the caller: NotFound, never Forbidden."""
     if obj is None or not can_view(user, obj):
-        raise NotFound("not found, or not visible to you")
+        raise NotFound(_l("not found, or not visible to you"))
     return obj
 
 
 def require(user, action: str, obj) -> None:
     ensure_visible(user, obj)
     if not can(user, action, obj):
-        raise Forbidden(f"you may not {action.replace('_', ' ')} here (needs: {', '.join(PERMISSIONS[action])})")
+        raise Forbidden(
+            _l(
+                "you may not %(action)s here (needs: %(roles)s)",
+                action=action.replace("_", " "),
+                roles=", ".join(PERMISSIONS[action]),
+            )
+        )
 
 
 def visible_mission_ids(user) -> set[int] | None:
@@ -106,4 +114,10 @@ def require_instance(user, action: str) -> None:
     """Instance-wide actions (managing missions, users): only a global role named in PERMISSIONS."""
     held = {a.role for a in getattr(user, "roles", ()) if a.role in GLOBAL}
     if not getattr(user, "is_authenticated", False) or not held & set(PERMISSIONS[action]):
-        raise Forbidden(f"you may not {action.replace('_', ' ')} (needs: {', '.join(PERMISSIONS[action])})")
+        raise Forbidden(
+            _l(
+                "you may not %(action)s (needs: %(roles)s)",
+                action=action.replace("_", " "),
+                roles=", ".join(PERMISSIONS[action]),
+            )
+        )

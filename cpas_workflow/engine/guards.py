@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from cpas_workflow.core import timezones
+from cpas_workflow.core.errors import Joined, Word
 from cpas_workflow.engine.registry import FireContext, guard
 
 INPUT_STATES = ("component_input", "joint_review", "correction")  # cycle states that take component input
 
 
-def _listing(submissions) -> str:
-    return ", ".join(f"{s.component.code} ({s.state})" for s in submissions)
+def _listing(submissions) -> Joined:
+    return Joined(
+        ", ",
+        (
+            _l("%(component)s (%(state)s)", component=s.component.code, state=Word("state", s.state))
+            for s in submissions
+        ),
+    )
 
 
 @guard("input_endorsed_or_late_with_reason")
@@ -20,15 +29,20 @@ def input_endorsed_or_late_with_reason(ctx: FireContext):
         return None
     local_today = timezones.local_date(ctx.now, cycle.mission.timezone)
     if local_today <= cycle.input_due:
-        return (
-            f"not every submission is endorsed ({_listing(missing)}) and the input deadline "
-            f"{cycle.input_due.isoformat()} has not passed yet"
+        return _l(
+            "not every submission is endorsed (%(missing)s) and the input deadline %(due)s has not passed yet",
+            missing=_listing(missing),
+            due=cycle.input_due.isoformat(),
         )
     if not ctx.comment:
         return (
             "comment",
-            f"the input deadline {cycle.input_due.isoformat()} has passed without every submission endorsed "
-            f"({_listing(missing)}): give the reason for going ahead without them as a comment",
+            _l(
+                "the input deadline %(due)s has passed without every submission endorsed (%(missing)s): "
+                "give the reason for going ahead without them as a comment",
+                due=cycle.input_due.isoformat(),
+                missing=_listing(missing),
+            ),
         )
     return None
 
@@ -37,14 +51,18 @@ def input_endorsed_or_late_with_reason(ctx: FireContext):
 def submission_can_be_returned(ctx: FireContext):
     raw = ctx.params.get("submission")
     if raw is None:
-        return ("submission", "name the submission to return (its id)")
+        return ("submission", _l("name the submission to return (its id)"))
     submission = next((s for s in ctx.subject.submissions if s.id == raw), None)
     if submission is None:
-        return ("submission", f"submission {raw} is not part of this cycle")
+        return ("submission", _l("submission %(id)s is not part of this cycle", id=raw))
     if submission.state not in ("submitted", "endorsed"):
         return (
             "submission",
-            f"the {submission.component.code} submission is {submission.state}: only submitted or endorsed input can be returned",
+            _l(
+                "the %(component)s submission is %(state)s: only submitted or endorsed input can be returned",
+                component=submission.component.code,
+                state=Word("state", submission.state),
+            ),
         )
     return None
 
@@ -53,7 +71,7 @@ def submission_can_be_returned(ctx: FireContext):
 def no_submission_in_revision(ctx: FireContext):
     returned = [s for s in ctx.subject.submissions if s.state == "returned"]
     if returned:
-        return f"input returned for revision is not back yet: {_listing(returned)}"
+        return _l("input returned for revision is not back yet: %(returned)s", returned=_listing(returned))
     return None
 
 
@@ -61,8 +79,10 @@ def no_submission_in_revision(ctx: FireContext):
 def every_recommendation_decided(ctx: FireContext):
     undecided = [r for r in ctx.subject.recommendations if r.decision is None]
     if undecided:
-        return f"{len(undecided)} recommendation(s) still need a decision: " + ", ".join(
-            f"#{r.id} {r.title}" for r in undecided
+        return _l(
+            "%(count)s recommendation(s) still need a decision: %(titles)s",
+            count=len(undecided),
+            titles=Joined(", ", (f"#{r.id} {r.title}" for r in undecided)),
         )
     return None
 
@@ -73,8 +93,16 @@ def every_action_settled(ctx: FireContext):
 
     unsettled = [r for r in ctx.subject.recommendations if r.is_action and r.status not in SETTLED_STATUSES]
     if unsettled:
-        return f"{len(unsettled)} follow-up action(s) are neither done, dropped nor carried over: " + ", ".join(
-            f"#{r.id} {r.title} ({r.status})" for r in unsettled
+        return _l(
+            "%(count)s follow-up action(s) are neither done, dropped nor carried over: %(actions)s",
+            count=len(unsettled),
+            actions=Joined(
+                ", ",
+                (
+                    _l("%(title)s (%(status)s)", title=f"#{r.id} {r.title}", status=Word("status", r.status))
+                    for r in unsettled
+                ),
+            ),
         )
     return None
 
@@ -83,7 +111,10 @@ def every_action_settled(ctx: FireContext):
 def cycle_accepts_input(ctx: FireContext):
     cycle = ctx.subject.cycle
     if cycle.state not in INPUT_STATES:
-        return f"the cycle is in {cycle.state}: component input is taken only during component input, joint review or a correction"
+        return _l(
+            "the cycle is in %(state)s: component input is taken only during component input, joint review or a correction",
+            state=Word("state", cycle.state),
+        )
     return None
 
 
@@ -91,9 +122,9 @@ def cycle_accepts_input(ctx: FireContext):
 def input_complete(ctx: FireContext):
     submission = ctx.subject
     if not (submission.narrative or "").strip():
-        return ("narrative", "write the narrative before submitting")
+        return ("narrative", _l("write the narrative before submitting"))
     if submission.rating is None:
-        return ("rating", "choose a progress rating before submitting")
+        return ("rating", _l("choose a progress rating before submitting"))
     return None
 
 
@@ -106,6 +137,6 @@ def indicator_values_complete(ctx: FireContext):
     if missing:
         return (
             "indicator_values",
-            f"give a value, or a reason for no data, for {', '.join(missing)} before submitting",
+            _l("give a value, or a reason for no data, for %(missing)s before submitting", missing=", ".join(missing)),
         )
     return None

@@ -4,8 +4,10 @@ source note, or "no data" with a reason."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from cpas_workflow.core import audit, clock
-from cpas_workflow.core.errors import ValidationFailed
+from cpas_workflow.core.errors import Joined, ValidationFailed
 from cpas_workflow.engine.firing import subject_label
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import queries, values
@@ -18,38 +20,42 @@ MAX_NOTE = 2000
 def _check_item(index: int, item, indicators: dict, seen: set, problems: dict) -> dict | None:
     where = f"indicator_values[{index}]"
     if not isinstance(item, dict):
-        problems[where] = "each item is an object {indicator, value, note, no_data_reason}"
+        problems[where] = _l("each item is an object {indicator, value, note, no_data_reason}")
         return None
     unknown = sorted(set(item) - set(ITEM_KEYS))
     if unknown:
-        problems[f"{where}.{unknown[0]}"] = f"unknown field; an item has {', '.join(ITEM_KEYS)}"
+        problems[f"{where}.{unknown[0]}"] = _l("unknown field; an item has %(keys)s", keys=", ".join(ITEM_KEYS))
         return None
     code = item.get("indicator")
     indicator = indicators.get(code) if isinstance(code, str) else None
     if indicator is None:
-        problems[f"{where}.indicator"] = (
-            f"{code!r} is not an indicator of this component (it reports on {', '.join(indicators) or 'none'})"
+        problems[f"{where}.indicator"] = _l(
+            "%(code)s is not an indicator of this component (it reports on %(known)s)",
+            code=repr(code),
+            known=", ".join(indicators) or _l("none"),
         )
         return None
     where = f"indicator_values.{code}"
     if code in seen:
-        problems[f"{where}.indicator"] = f"{code} is given twice"
+        problems[f"{where}.indicator"] = _l("%(code)s is given twice", code=code)
         return None
     seen.add(code)
     note, reason, raw = item.get("note"), item.get("no_data_reason"), item.get("value")
     why = item.get("change_reason")
     for name, text in (("note", note), ("no_data_reason", reason), ("change_reason", why)):
         if text is not None and not isinstance(text, str):
-            problems[f"{where}.{name}"] = f"{code}: {name} must be text"
+            problems[f"{where}.{name}"] = _l("%(code)s: %(name)s must be text", code=code, name=name)
             return None
         if text is not None and len(text) > MAX_NOTE:
-            problems[f"{where}.{name}"] = f"{code}: {name} has at most {MAX_NOTE} characters"
+            problems[f"{where}.{name}"] = _l(
+                "%(code)s: %(name)s has at most %(count)s characters", code=code, name=name, count=MAX_NOTE
+            )
             return None
     reason = (reason or "").strip() or None
     why = (why or "").strip() or None
     if raw is None:
         if reason is None:
-            problems[f"{where}.no_data_reason"] = f"{code} has no value: say why there is no data"
+            problems[f"{where}.no_data_reason"] = _l("%(code)s has no value: say why there is no data", code=code)
             return None
         return {
             "indicator": indicator,
@@ -60,7 +66,9 @@ def _check_item(index: int, item, indicators: dict, seen: set, problems: dict) -
             "why": why,
         }
     if reason is not None:
-        problems[f"{where}.no_data_reason"] = f"{code} has a value: a no-data reason is given only without one"
+        problems[f"{where}.no_data_reason"] = _l(
+            "%(code)s has a value: a no-data reason is given only without one", code=code
+        )
         return None
     try:
         number, text = values.parse(indicator.kind, indicator.allowed_levels, raw, indicator.minimum, indicator.maximum)
@@ -77,16 +85,22 @@ def _check_item(index: int, item, indicators: dict, seen: set, problems: dict) -
     }
 
 
+def _refused(problems: dict) -> ValidationFailed:
+    return ValidationFailed(
+        _l("indicator values refused: %(problems)s", problems=Joined("; ", problems.values())), fields=problems
+    )
+
+
 def save_values(submission, items, actor) -> None:
     """Make the submission's values exactly `items` (access was checked by the calling operation)."""
     if not isinstance(items, list):
-        raise ValidationFailed("indicator_values must be a list", fields={"indicator_values": "not a list"})
+        raise ValidationFailed(_l("indicator_values must be a list"), fields={"indicator_values": "not a list"})
     indicators = {i.code: i for i in queries.indicators_of(submission)}
     problems: dict[str, str] = {}
     seen: set[str] = set()
     checked = [_check_item(n, item, indicators, seen, problems) for n, item in enumerate(items)]
     if problems:
-        raise ValidationFailed("indicator values refused: " + "; ".join(problems.values()), fields=problems)
+        raise _refused(problems)
     existing = {v.indicator.code: v for v in queries.values_of_submission(submission)}
     now = clock.now()
     _keep_history(submission, existing, {e["indicator"].code: e for e in checked}, actor, now)
@@ -130,12 +144,12 @@ def _keep_history(submission, existing: dict, entries: dict, actor, now) -> None
             continue
         why = entry["why"] if entry else None
         if needs_reason and not why:
-            problems[f"indicator_values.{code}.change_reason"] = (
-                f"{code} was approved by leadership: say why its value changes"
+            problems[f"indicator_values.{code}.change_reason"] = _l(
+                "%(code)s was approved by leadership: say why its value changes", code=code
             )
         changes.append((row, new, why))
     if problems:
-        raise ValidationFailed("indicator values refused: " + "; ".join(problems.values()), fields=problems)
+        raise _refused(problems)
     for row, new, why in changes:
         change = IndicatorValueChange(
             submission_id=submission.id,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from cpas_workflow.core import access, audit, clock, timezones
-from cpas_workflow.core.errors import Conflict, ValidationFailed
+from cpas_workflow.core.errors import Conflict, ValidationFailed, Word
 from cpas_workflow.core.text import choice, clean_line, clean_text, not_too_far_ahead
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store, tasks
@@ -65,15 +66,26 @@ def _record(
 def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Recommendation:
     access.require(actor, "draft_recommendation", cycle)
     if cycle.state != "joint_review":
-        raise Conflict(f"recommendations are drafted during the joint review; cycle {cycle.id} is {cycle.state}")
+        raise Conflict(
+            _l(
+                "recommendations are drafted during the joint review; cycle %(id)s is %(state)s",
+                id=cycle.id,
+                state=Word("state", cycle.state),
+            )
+        )
     component = cycle.mission.component(data.component)
     if component is None:
         raise ValidationFailed(
-            f"{cycle.mission.code} has no component {data.component!r}", fields={"component": "unknown component"}
+            _l(
+                "%(mission)s has no component %(component)s", mission=cycle.mission.code, component=repr(data.component)
+            ),
+            fields={"component": "unknown component"},
         )
     local_today = timezones.local_date(clock.now(), cycle.mission.timezone)
     if data.due < local_today:
-        raise ValidationFailed(f"the due date {data.due.isoformat()} is already past", fields={"due": "in the past"})
+        raise ValidationFailed(
+            _l("the due date %(due)s is already past", due=data.due.isoformat()), fields={"due": "in the past"}
+        )
     not_too_far_ahead(data.due, "due", local_today)
     recommendation = Recommendation(
         cycle=cycle,
@@ -97,13 +109,21 @@ def decide_recommendation(
     access.require(actor, "decide_recommendation", recommendation)
     cycle = recommendation.cycle
     if cycle.state != "leadership_signoff":
-        raise Conflict(f"recommendations are decided during leadership sign-off; cycle {cycle.id} is {cycle.state}")
+        raise Conflict(
+            _l(
+                "recommendations are decided during leadership sign-off; cycle %(id)s is %(state)s",
+                id=cycle.id,
+                state=Word("state", cycle.state),
+            )
+        )
     choice(decision, "decision", DECISIONS)
     comment = clean_text(comment, "comment") or None
     if decision == "amend":
         recommendation.body = clean_text(body, "body", required=True)
     elif body is not None:
-        raise ValidationFailed("a new body is given only with the decision 'amend'", fields={"body": "only with amend"})
+        raise ValidationFailed(
+            _l("a new body is given only with the decision 'amend'"), fields={"body": "only with amend"}
+        )
     recommendation.decision = DECIDED[decision]
     recommendation.decision_comment = comment
     recommendation.decided_at = clock.now()
@@ -117,10 +137,20 @@ def add_update(recommendation: Recommendation, status: str, note: str, actor) ->
     access.require(actor, "update_recommendation", recommendation)
     cycle = recommendation.cycle
     if cycle.state != "followup":
-        raise Conflict(f"actions are followed up once the cycle is in follow-up; cycle {cycle.id} is {cycle.state}")
+        raise Conflict(
+            _l(
+                "actions are followed up once the cycle is in follow-up; cycle %(id)s is %(state)s",
+                id=cycle.id,
+                state=Word("state", cycle.state),
+            )
+        )
     if not recommendation.is_action:
         raise ValidationFailed(
-            f"recommendation {recommendation.id} was {recommendation.decision}: only approved or amended ones are followed up"
+            _l(
+                "recommendation %(id)s was %(decision)s: only approved or amended ones are followed up",
+                id=recommendation.id,
+                decision=Word("decision", recommendation.decision),
+            )
         )
     allowed = ACTION_STATUSES + (
         ("carried_over",) if access.can(actor, "carry_over_recommendation", recommendation) else ()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from cpas_workflow.core import access, audit, clock
-from cpas_workflow.core.errors import Conflict
+from cpas_workflow.core.errors import Conflict, Word
 from cpas_workflow.core.text import choice, clean_text
 from cpas_workflow.engine import fire
 from cpas_workflow.engine.firing import check_version, flush_or_conflict, subject_label
@@ -53,10 +54,16 @@ def update_submission(
     check_version(submission, expected_version)
     if submission.state not in EDITABLE_STATES:
         raise Conflict(
-            f"the {submission.component.code} submission is {submission.state}: it can be edited only while pending or returned"
+            _l(
+                "the %(component)s submission is %(state)s: it can be edited only while pending or returned",
+                component=submission.component.code,
+                state=Word("state", submission.state),
+            )
         )
     if submission.cycle.state not in ("draft_plan", "draft", *INPUT_STATES):
-        raise Conflict(f"the cycle is {submission.cycle.state}: input can no longer be changed")
+        raise Conflict(
+            _l("the cycle is %(state)s: input can no longer be changed", state=Word("state", submission.cycle.state))
+        )
     if changes.narrative is not UNSET:
         submission.narrative = clean_text(changes.narrative, "narrative")
     if changes.rating is not UNSET:
