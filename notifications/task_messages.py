@@ -24,6 +24,7 @@ from cpas_workflow.recommendations.models import Recommendation
 from cpas_workflow.tasks.models import Task
 from cpas_workflow.tasks.titles import task_title
 from notifications.outbox import add_deferred, deferred_row, renders, task_path
+from notifications.owed import still_missing
 from notifications.recipients import Directory
 
 SUBJECTS = {
@@ -50,6 +51,9 @@ def task_snapshot(task, mission_code: str, today: dt.date, **extra) -> str:
             "mission": mission_code,
             "today": today.isoformat(),
             "recommendation_id": task.recommendation_id,
+            "submission_id": task.submission_id,
+            "cycle_id": task.cycle_id,
+            "key": task.key,
             **extra,
         }
     )
@@ -75,6 +79,7 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
             "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + context["path"],
             "days_left": days_left,
             "holders": context.get("holders"),
+            "missing": still_missing(context) if kind != "followup" else [],
         },
     )
 
