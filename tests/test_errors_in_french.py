@@ -78,7 +78,10 @@ def test_a_refused_framework_import_names_rows_and_columns_in_french(app, api):
 
     response = client.post(
         "/missions/DEMO/framework/import",
-        data={"file": (io.BytesIO(csv_bytes(rows)), "framework.csv"), "csrf_token": token(client, "/missions/DEMO/framework")},
+        data={
+            "file": (io.BytesIO(csv_bytes(rows)), "framework.csv"),
+            "csrf_token": token(client, "/missions/DEMO/framework"),
+        },
         content_type="multipart/form-data",
     )
     html = response.get_data(as_text=True)
@@ -87,3 +90,14 @@ def test_a_refused_framework_import_names_rows_and_columns_in_french(app, api):
     assert "ligne 3, colonne parent" in html and "aucune ligne n’a le code NOPE" in html
     assert "doit être l’une des valeurs" in html
     assert "row 3" not in html and ENGLISH_RULES.findall(html) == []
+
+
+def test_system_made_titles_and_audit_comments_are_in_the_readers_language(app, api):
+    cycle = cycle_in(api, "component_input")
+    english = page(signed_in(app, "viewer@demo.example"), f"/cycles/{cycle['id']}")
+    assert "DEMO 2026-Q4 quarterly performance assessment" in english and "components: CIV, MIL, POL" in english
+    speaks_french(app, SPU)
+    html = page(signed_in(app, SPU), f"/cycles/{cycle['id']}")
+    assert "DEMO 2026-Q4 évaluation trimestrielle de la performance" in html
+    assert "composantes : CIV, MIL, POL" in html
+    assert "quarterly performance assessment" not in html and "components:" not in html
