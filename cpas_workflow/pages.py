@@ -211,16 +211,19 @@ _VALUE_WORDS = {"no data": _l("no data"), "removed": _l("removed")}
 def audit_comment(event) -> str:
     """An audit event's comment as the reader reads it: what a person typed as typed; what the system
     wrote (a cycle's components, a value's change, an import's size) in the reader's language."""
-    comment = event.comment or ""
-    found = _SYSTEM_COMMENTS.get(event.action)
+    action, comment = (
+        (event.get("action"), event.get("comment")) if isinstance(event, dict) else (event.action, event.comment)
+    )
+    comment = comment or ""
+    found = _SYSTEM_COMMENTS.get(action)
     if found is not None:
         match = found[0].fullmatch(comment)
         return str(found[1]) % match.groupdict() if match else comment
-    if event.action == "change_value":
+    if action == "change_value":
         head, arrow, tail = comment.partition(": ")
         words = "|".join(re.escape(w) for w in _VALUE_WORDS)
         return head + arrow + re.sub(rf"(?<![^ →])({words})(?![^ →])", lambda m: str(_VALUE_WORDS[m[1]]), tail)
-    if event.action in ("assign_role", "revoke_role"):
+    if action in ("assign_role", "revoke_role"):
         role, _, where = comment.partition(" ")
         return f"{label('role', role)} {where}".strip() if role in LABELS["role"] else comment
     return comment
