@@ -116,7 +116,6 @@ def test_every_main_page_fits_a_phone_and_passes_axe(browser, live_server, api, 
         fp("MIL"): [
             ("my-tasks-focal-point", "/"),
             ("submission-editing", f"/submissions/{pending}"),
-            ("submission-indicators", f"/submissions/{pending}/indicators"),
             ("profile", "/profile"),
             ("notifications", "/me/notifications"),
         ],

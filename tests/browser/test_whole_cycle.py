@@ -48,12 +48,15 @@ class Walk:
 
 
 class Person:
-    """One person in their own browser context (own cookies), signed in."""
+    """One person in their own browser context (own cookies), signed in. (Other browser tests build one
+    without __init__; it then behaves as on an English desktop.)"""
+
+    _walk: Walk | None = None
 
     def __init__(self, browser, base: str, email: str, walk: Walk | Path, app=None) -> None:
         if isinstance(walk, Path):  # the other browser tests: a desktop in English
             walk = Walk("desktop", walk, numbered=False)
-        self.walk = walk
+        self._walk = walk
         if app is not None and walk.language != "en":
             with app.app_context():
                 update_preferences(find_user(email), language=walk.language)
@@ -68,6 +71,12 @@ class Person:
         self.page.get_by_label(walk.t("Password")).fill(PASSWORD)
         self.page.get_by_role("button", name=walk.t("Sign in")).click()
         self.expect_ok()
+
+    @property
+    def walk(self) -> Walk:
+        if self._walk is None:
+            self._walk = Walk("desktop", self.shots, numbered=False)
+        return self._walk
 
     def t(self, text: str) -> str:
         return self.walk.t(text)
