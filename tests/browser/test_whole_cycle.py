@@ -63,7 +63,7 @@ class Person:
                 db.session.commit()
         locale = "fr-FR" if walk.language == "fr" else "en-GB"
         self.context = browser.new_context(viewport=walk.viewport, locale=locale)
-        self.context.set_default_timeout(15000)  # a PDF is made in seconds on a busy machine
+        self.context.set_default_timeout(30000)  # a busy machine (two cores, a whole team's tests) is slow
         self.page = self.context.new_page()
         self.base, self.email, self.shots = base, email, walk.shots
         self.page.goto(f"{base}/sign-in")
