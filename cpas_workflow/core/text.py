@@ -49,6 +49,7 @@ FIELD_NAMES = {
     "input_due": _l("input_due"),
     "due": _l("due"),
     "decision": _l("decision"),
+    "reason": _l("reason"),
 }
 
 
