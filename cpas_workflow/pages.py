@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 
 from babel import dates as babel_dates
 from flask import Flask, request
@@ -14,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from cpas_workflow.core import clock, timezones
 from cpas_workflow.refusals import refusal_status  # noqa: F401  (views import it from here too)
 from cpas_workflow.tasks.links import task_path
-from cpas_workflow.tasks.titles import task_title
+from cpas_workflow.tasks.titles import cycle_title, task_title
 
 LABELS: dict[str, dict[str, object]] = {
     "state": {
@@ -226,6 +227,39 @@ def acting_name(actor, on_behalf_of=None) -> str:
     return str(_l("%(actor)s for %(delegator)s", actor=actor.name, delegator=on_behalf_of.name))
 
 
+# Audit comments the system writes (not a person), as stored in English -> shown in the reader's language.
+_SYSTEM_COMMENTS = {
+    "start_cycle": (re.compile(r"\S+ v\d+; components: (?P<codes>.*)"), _l("components: %(codes)s")),
+    "import_framework": (
+        re.compile(r"(?P<file>.+): (?P<results>\d+) results, (?P<indicators>\d+) indicators"),
+        _l("%(file)s: %(results)s results, %(indicators)s indicators"),
+    ),
+    "revoke_token": (re.compile(r"token (?P<id>\d+)"), _l("token %(id)s")),
+}
+_VALUE_WORDS = {"no data": _l("no data"), "removed": _l("removed")}
+
+
+def audit_comment(event) -> str:
+    """An audit event's comment as the reader reads it: what a person typed as typed; what the system
+    wrote (a cycle's components, a value's change, an import's size) in the reader's language."""
+    action, comment = (
+        (event.get("action"), event.get("comment")) if isinstance(event, dict) else (event.action, event.comment)
+    )
+    comment = comment or ""
+    found = _SYSTEM_COMMENTS.get(action)
+    if found is not None:
+        match = found[0].fullmatch(comment)
+        return str(found[1]) % match.groupdict() if match else comment
+    if action == "change_value":
+        head, arrow, tail = comment.partition(": ")
+        words = "|".join(re.escape(w) for w in _VALUE_WORDS)
+        return head + arrow + re.sub(rf"(?<![^ →])({words})(?![^ →])", lambda m: str(_VALUE_WORDS[m[1]]), tail)
+    if action in ("assign_role", "revoke_role", "end_role"):
+        role, _, where = comment.partition(" ")
+        return f"{label('role', role)} {where}".strip() if role in LABELS["role"] else comment
+    return comment
+
+
 def lang() -> str:
     return str(get_locale() or "en")
 
@@ -242,4 +276,6 @@ def register_page_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["localtime"] = local_datetime
     app.jinja_env.globals["task_title"] = task_title  # a stored task title in the reader's language
+    app.jinja_env.filters["cycle_title"] = cycle_title  # a system-made cycle title in the reader's language
+    app.jinja_env.filters["audit_comment"] = audit_comment
     app.jinja_env.filters["day"] = local_day

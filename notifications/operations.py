@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -24,7 +25,7 @@ def user_for_unsubscribe(token: str) -> User:
     found = read_unsubscribe_token(token)
     user = db.session.get(User, found[0]) if found else None
     if user is None or user.email != found[1]:
-        raise NotFound("this unsubscribe link is not valid (it may be for an address that has since changed)")
+        raise NotFound(_l("this unsubscribe link is not valid (it may be for an address that has since changed)"))
     return user
 
 
@@ -57,13 +58,13 @@ def user_for_calendar(token: str) -> User:
     query = select(User).where(User.calendar_token_hash == _calendar_digest(token)).options(*with_roles())
     user = db.session.scalars(query).unique().first() if token else None
     if user is None or not user.is_enabled:
-        raise NotFound("no calendar at this address (the link may have been revoked)")
+        raise NotFound(_l("no calendar at this address (the link may have been revoked)"))
     return user
 
 
 def _require_admin(actor: User) -> None:
     if not access.has_role(actor, "admin"):
-        raise Forbidden("only administrators may see and retry the outbox")
+        raise Forbidden(_l("only administrators may see and retry the outbox"))
 
 
 def list_outbox(actor: User, status: str | None = None, limit: int = 200) -> list[OutboxMessage]:
@@ -81,7 +82,13 @@ def retry_message(message: OutboxMessage, actor: User) -> OutboxMessage:
     """Give a failed message a fresh set of attempts (e.g. after the address was corrected)."""
     _require_admin(actor)
     if message.status != "failed":
-        raise Conflict(f"message {message.id} is {message.status}, not failed; only failed messages can be retried")
+        raise Conflict(
+            _l(
+                "message %(id)s is %(status)s, not failed; only failed messages can be retried",
+                id=message.id,
+                status=message.status,
+            )
+        )
     message.status, message.attempts, message.next_attempt_at, message.claim_token = "pending", 0, clock.now(), None
     record("retry_mail", actor=actor, subject=f"outbox:{message.id}", comment=message.last_error)
     db.session.flush()

@@ -25,6 +25,7 @@ from cpas_workflow.tasks.links import task_path
 from cpas_workflow.tasks.titles import task_title
 from notifications import inbox
 from notifications.outbox import add_deferred, deferred_row, renders
+from notifications.owed import still_missing
 from notifications.recipients import Directory
 
 SUBJECTS = {
@@ -58,6 +59,9 @@ def task_snapshot(task, mission_code: str, today: dt.date, **extra) -> str:
             "mission": mission_code,
             "today": today.isoformat(),
             "recommendation_id": task.recommendation_id,
+            "submission_id": task.submission_id,
+            "cycle_id": task.cycle_id,
+            "key": task.key,
             **extra,
         }
     )
@@ -86,6 +90,7 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
             "acting_for": context.get("acting_for"),
             "by": context.get("by"),
             "by_for": context.get("by_for"),
+            "missing": still_missing(context) if kind != "followup" else [],
         },
     )
 

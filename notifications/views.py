@@ -4,6 +4,7 @@ and the administrators' view of the outbox."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -87,11 +88,12 @@ def unsubscribe(token: str):
         return render_template("notifications/unsubscribe.html", user=None, done=False, expired=True), 410
     except NotFound:
         return render_template("notifications/unsubscribe.html", user=None, done=False), 404
-    if request.method == "POST":
+    done = request.method == "POST"
+    if done:
         operations.unsubscribe(user)
         db.session.commit()
-        return render_template("notifications/unsubscribe.html", user=user, done=True)
-    return render_template("notifications/unsubscribe.html", user=user, done=False)
+    with force_locale(user.language or "en"):  # the page speaks the language of the address's owner
+        return render_template("notifications/unsubscribe.html", user=user, done=done)
 
 
 @bp.get("/admin/outbox")

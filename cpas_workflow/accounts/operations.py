@@ -12,6 +12,7 @@ import secrets
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -68,7 +69,7 @@ def find_user(email: str) -> User | None:
 
 def hash_password(password: str) -> str:
     if len(password or "") < 8:
-        raise ValidationFailed("a password needs at least 8 characters", fields={"password": "too short"})
+        raise ValidationFailed(_l("a password needs at least 8 characters"), fields={"password": "too short"})
     return _hasher().hash(password)
 
 
@@ -104,9 +105,13 @@ EMAIL = re.compile(r"[^@\s<>,;:\"\x00-\x1f\x7f]+@[^@\s<>,;:\"\x00-\x1f\x7f]+")
 def create_user(email: str, name: str, password: str | None, actor=None, *, password_hash: str | None = None) -> User:
     email = normalize_email(email)
     if not EMAIL.fullmatch(email) or len(email) > 254:
-        raise ValidationFailed(f"{email!r} is not an e-mail address", fields={"email": "not an e-mail address"})
+        raise ValidationFailed(
+            _l("%(email)s is not an e-mail address", email=repr(email)), fields={"email": "not an e-mail address"}
+        )
     if find_user(email) is not None:
-        raise ValidationFailed(f"a user with e-mail {email} exists already", fields={"email": "taken"})
+        raise ValidationFailed(
+            _l("a user with e-mail %(email)s exists already", email=email), fields={"email": "taken"}
+        )
     user = User(
         email=email,
         name=clean_line(name, "name", required=True),
@@ -139,21 +144,29 @@ def assign_role(
     if role in GLOBAL_ROLES:
         if mission is not None:
             raise ValidationFailed(
-                f"{role} holds across every mission: name no mission", fields={"mission": "not for this role"}
+                _l("%(role)s holds across every mission: name no mission", role=role),
+                fields={"mission": "not for this role"},
             )
     elif mission is None:
-        raise ValidationFailed(f"{role} is held within a mission: name one", fields={"mission": "required"})
+        raise ValidationFailed(
+            _l("%(role)s is held within a mission: name one", role=role), fields={"mission": "required"}
+        )
     if role in COMPONENT_ROLES:
         component = mission.component(component_code or "")
         if component is None:
             raise ValidationFailed(
-                f"{role} is held within a component of {mission.code}: name one of "
-                f"{', '.join(c.code for c in mission.components)}",
+                _l(
+                    "%(role)s is held within a component of %(mission)s: name one of %(components)s",
+                    role=role,
+                    mission=mission.code,
+                    components=", ".join(c.code for c in mission.components),
+                ),
                 fields={"component": "required"},
             )
     elif role in MISSION_ROLES and component_code:
         raise ValidationFailed(
-            f"{role} is held for the whole mission: name no component", fields={"component": "not for this role"}
+            _l("%(role)s is held for the whole mission: name no component", role=role),
+            fields={"component": "not for this role"},
         )
     for existing in user.roles:
         if (
@@ -200,7 +213,11 @@ def sign_in(email: str, password: str, address: str) -> User:
         throttle.record(key, address, "throttled")
         log.warning("sign-in refused for %r from %s: %s locked until %s", key, address, lock.reason, lock.until)
         raise Throttled(
-            f"too many failed sign-ins for this {lock.reason}; try again in {lock.retry_after()} seconds",
+            _l(
+                "too many failed sign-ins for this %(reason)s; try again in %(seconds)s seconds",
+                reason=lock.reason,
+                seconds=lock.retry_after(),
+            ),
             retry_after=lock.retry_after(),
         )
     user = authenticate(email, password)
@@ -317,7 +334,7 @@ def admin_create_user(email: str, name: str, password: str | None, actor) -> Use
 def set_user_enabled(user: User, is_enabled: bool, actor) -> User:
     access.require_instance(actor, "manage_instance")
     if user.id == actor.id and not is_enabled:
-        raise ValidationFailed("you cannot disable your own account", fields={"is_enabled": "own account"})
+        raise ValidationFailed(_l("you cannot disable your own account"), fields={"is_enabled": "own account"})
     if user.is_enabled != is_enabled:
         user.is_enabled = is_enabled
         if not is_enabled:
@@ -377,7 +394,7 @@ def revoke_role(assignment: RoleAssignment, actor) -> None:
         if x
     )
     if user.id == actor.id and assignment.role == "admin":
-        raise ValidationFailed("you cannot withdraw your own admin role", fields={"role": "own admin role"})
+        raise ValidationFailed(_l("you cannot withdraw your own admin role"), fields={"role": "own admin role"})
     if assignment.ended_at is not None:
         return
     now = clock.now()

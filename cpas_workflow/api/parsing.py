@@ -9,17 +9,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, g, request
+from flask_babel import lazy_gettext as _l
 
 from cpas_workflow.core.errors import BadRequest, ValidationFailed
 from cpas_workflow.refusals import commit  # noqa: F401  (the one request boundary, for the API modules)
 
 TYPE_NAMES = {
-    str: "a string",
-    int: "a whole number",
-    list: "a list",
-    dict: "an object",
-    bool: "true or false",
-    "date": "a date string YYYY-MM-DD",
+    str: _l("a string"),
+    int: _l("a whole number"),
+    list: _l("a list"),
+    dict: _l("an object"),
+    "date": _l("a date string YYYY-MM-DD"),
 }
 VERSION_MAX = 2**31 - 1
 MAX_DIGITS = 1000  # a JSON number longer than this is not read at all
@@ -41,13 +41,13 @@ class _Refused(Exception):
 
 
 def _refuse_constant(name: str):
-    raise _Refused(f"{name} is not a number JSON allows")
+    raise _Refused(_l("%(name)s is not a number JSON allows", name=name))
 
 
 def _finite_float(text: str) -> float:
     number = float(text)
     if not math.isfinite(number):
-        raise _Refused(f"the number {text[:40]} is out of range")
+        raise _Refused(_l("the number %(number)s is out of range", number=text[:40]))
     return number
 
 
@@ -67,26 +67,30 @@ def json_body() -> dict:
         return cached
     limit = current_app.config["CPAS_MAX_JSON_BYTES"]
     if (request.content_length or 0) > limit:
-        raise BadRequest(f"the body is larger than {limit} bytes", fields={"body": "too large"})
+        raise BadRequest(_l("the body is larger than %(limit)s bytes", limit=limit), fields={"body": "too large"})
     raw = request.get_data(cache=True)
     if len(raw) > limit:
-        raise BadRequest(f"the body is larger than {limit} bytes", fields={"body": "too large"})
+        raise BadRequest(_l("the body is larger than %(limit)s bytes", limit=limit), fields={"body": "too large"})
     if not raw.strip():
-        raise BadRequest("the request needs a JSON object as its body")
+        raise BadRequest(_l("the request needs a JSON object as its body"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadRequest("the body is not valid JSON: it is not UTF-8 text") from None
+        raise BadRequest(_l("the body is not valid JSON: it is not UTF-8 text")) from None
     try:
         data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
     except RecursionError:
-        raise BadRequest("the body is not valid JSON: it is nested too deeply", fields={"body": "too deep"}) from None
+        raise BadRequest(
+            _l("the body is not valid JSON: it is nested too deeply"), fields={"body": "too deep"}
+        ) from None
     except _Refused as exc:
-        raise BadRequest(f"the body is not valid JSON: {exc}", fields={"body": "number out of range"}) from None
+        raise BadRequest(
+            _l("the body is not valid JSON: %(problem)s", problem=exc.args[0]), fields={"body": "number out of range"}
+        ) from None
     except ValueError:
-        raise BadRequest("the body is not valid JSON") from None
+        raise BadRequest(_l("the body is not valid JSON")) from None
     if not isinstance(data, dict):
-        raise BadRequest(f"the body must be a JSON object, not {type(data).__name__}")
+        raise BadRequest(_l("the body must be a JSON object, not %(type)s", type=type(data).__name__))
     _check_tree(data, current_app.config["CPAS_MAX_JSON_DEPTH"])
     g._json_body = data
     return data
@@ -99,7 +103,8 @@ def _check_tree(data: Any, max_depth: int) -> None:
         path, value, depth = stack.pop()
         if depth > max_depth:
             raise BadRequest(
-                f"the body is nested more than {max_depth} levels deep", fields={path or "body": "too deep"}
+                _l("the body is nested more than %(depth)s levels deep", depth=max_depth),
+                fields={path or "body": "too deep"},
             )
         if isinstance(value, dict):
             for key, item in value.items():
@@ -113,12 +118,12 @@ def _check_tree(data: Any, max_depth: int) -> None:
 
 def _check_string(path: str, value: str) -> None:
     if "\x00" in value:
-        raise BadRequest(f"'{path}' contains a NUL character", fields={path: "NUL character"})
+        raise BadRequest(_l("'%(path)s' contains a NUL character", path=path), fields={path: "NUL character"})
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise BadRequest(
-            f"'{path}' is not valid Unicode (a lone surrogate escape)", fields={path: "invalid Unicode"}
+            _l("'%(path)s' is not valid Unicode (a lone surrogate escape)", path=path), fields={path: "invalid Unicode"}
         ) from None
 
 
@@ -128,14 +133,14 @@ def read(spec: dict[str, Field], body: dict | None = None) -> dict[str, Any]:
     unknown = sorted(set(body) - set(spec))
     if unknown:
         raise BadRequest(
-            f"unknown field '{unknown[0]}' (this call takes: {', '.join(spec)})",
+            _l("unknown field '%(name)s' (this call takes: %(known)s)", name=unknown[0], known=", ".join(spec)),
             fields={name: "unknown field" for name in unknown},
         )
     result: dict[str, Any] = {}
     for name, field in spec.items():
         if name not in body:
             if field.required:
-                raise BadRequest(f"'{name}' is required", fields={name: "required"})
+                raise BadRequest(_l("'%(name)s' is required", name=name), fields={name: "required"})
             continue
         result[name] = _typed(name, body[name], field)
     return result
@@ -145,30 +150,51 @@ def _typed(name: str, value: Any, field: Field) -> Any:
     if value is None:
         if field.nullable:
             return None
-        raise BadRequest(f"'{name}' must be {TYPE_NAMES[field.kind]}, not null", fields={name: "wrong type"})
+        raise BadRequest(
+            _l("'%(name)s' must be %(type)s, not null", name=name, type=TYPE_NAMES[field.kind]),
+            fields={name: "wrong type"},
+        )
     if field.kind == "date":
         if not isinstance(value, str):
-            raise BadRequest(f"'{name}' must be {TYPE_NAMES['date']}", fields={name: "wrong type"})
+            raise BadRequest(
+                _l("'%(name)s' must be %(type)s", name=name, type=TYPE_NAMES["date"]), fields={name: "wrong type"}
+            )
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise ValidationFailed(
-                f"'{name}' is not a real date in the form YYYY-MM-DD: {value[:40]!r}", fields={name: "not a date"}
+                _l(
+                    "'%(name)s' is not a real date in the form YYYY-MM-DD: %(value)s", name=name, value=repr(value[:40])
+                ),
+                fields={name: "not a date"},
             ) from None
     if field.kind is int and isinstance(value, float) and value.is_integer():
         value = int(value)  # JSON has one kind of number: 3.0 is the whole number 3
     if not isinstance(value, field.kind) or (field.kind is int and isinstance(value, bool)):
         raise BadRequest(
-            f"'{name}' must be {TYPE_NAMES[field.kind]}, not {type(value).__name__}", fields={name: "wrong type"}
+            _l(
+                "'%(name)s' must be %(type)s, not %(given)s",
+                name=name,
+                type=TYPE_NAMES[field.kind],
+                given=type(value).__name__,
+            ),
+            fields={name: "wrong type"},
         )
     if field.items is not None and any(not isinstance(item, field.items) for item in value):
-        raise BadRequest(f"every item of '{name}' must be {TYPE_NAMES[field.items]}", fields={name: "wrong item type"})
+        raise BadRequest(
+            _l("every item of '%(name)s' must be %(type)s", name=name, type=TYPE_NAMES[field.items]),
+            fields={name: "wrong item type"},
+        )
     if field.kind is int and not field.minimum <= value <= field.maximum:
         raise ValidationFailed(
-            f"'{name}' must be between {field.minimum} and {field.maximum}", fields={name: "out of range"}
+            _l("'%(name)s' must be between %(low)s and %(high)s", name=name, low=field.minimum, high=field.maximum),
+            fields={name: "out of range"},
         )
     if field.kind is list and len(value) > field.max_items:
-        raise ValidationFailed(f"'{name}' has more than {field.max_items} items", fields={name: "too many items"})
+        raise ValidationFailed(
+            _l("'%(name)s' has more than %(count)s items", name=name, count=field.max_items),
+            fields={name: "too many items"},
+        )
     return value
 
 

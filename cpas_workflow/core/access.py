@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from cpas_workflow.core import clock
 from cpas_workflow.core.errors import Forbidden, NotFound
 
@@ -174,14 +176,20 @@ def can(user, action: str, obj) -> bool:
 def ensure_visible(user, obj):
     """Another mission's objects do not exist for the caller: NotFound, never Forbidden."""
     if obj is None or not can_view(user, obj):
-        raise NotFound("not found, or not visible to you")
+        raise NotFound(_l("not found, or not visible to you"))
     return obj
 
 
 def require(user, action: str, obj) -> None:
     ensure_visible(user, obj)
     if not authorize(user, PERMISSIONS[action], obj):
-        raise Forbidden(f"you may not {action.replace('_', ' ')} here (needs: {', '.join(PERMISSIONS[action])})")
+        raise Forbidden(
+            _l(
+                "you may not %(action)s here (needs: %(roles)s)",
+                action=action.replace("_", " "),
+                roles=", ".join(PERMISSIONS[action]),
+            )
+        )
 
 
 def visible_mission_ids(user) -> set[int] | None:
@@ -205,7 +213,13 @@ def require_instance(user, action: str) -> None:
     """Instance-wide actions (managing missions, users): only a global role named in PERMISSIONS."""
     held = {g.role for g in grants(user) if g.role in GLOBAL}
     if not getattr(user, "is_authenticated", False) or not held & set(PERMISSIONS[action]):
-        raise Forbidden(f"you may not {action.replace('_', ' ')} (needs: {', '.join(PERMISSIONS[action])})")
+        raise Forbidden(
+            _l(
+                "you may not %(action)s (needs: %(roles)s)",
+                action=action.replace("_", " "),
+                roles=", ".join(PERMISSIONS[action]),
+            )
+        )
 
 
 # A recommendation's life: each answer combines the role with the state of the cycle and of the
@@ -281,7 +295,7 @@ def can_update_action(user, recommendation) -> bool:
 def require_update_action(user, recommendation) -> None:
     ensure_visible(user, recommendation)
     if not can_update_action(user, recommendation):
-        raise Forbidden("you may not update this action (needs: its owner, a head of its component, or spu)")
+        raise Forbidden(_l("you may not update this action (needs: its owner, a head of its component, or spu)"))
 
 
 def _unloaded(obj) -> set[str]:

@@ -3,6 +3,8 @@ arguments of a query string (a clear 400 naming the argument otherwise), writing
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from cpas_workflow.core.errors import BadRequest
 
 PAGE_SIZE = 50
@@ -14,7 +16,10 @@ def whole_arg(args, name: str, low: int, high: int) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise BadRequest(f"{name} must be a whole number from {low} to {high}", fields={name: "not a number"})
+        raise BadRequest(
+            _l("%(name)s must be a whole number from %(low)s to %(high)s", name=name, low=low, high=high),
+            fields={name: "not a number"},
+        )
     return int(raw)
 
 

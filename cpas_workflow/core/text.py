@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from cpas_workflow.core.errors import ValidationFailed
 
@@ -23,11 +24,38 @@ def bad_characters(text: str, *, one_line: bool = False) -> str | None:
     if found:
         char = found.group(0)
         if "\ud800" <= char <= "\udfff":
-            return "contains an invalid character (a lone surrogate)"
-        return f"contains the control character U+{ord(char):04X}"
+            return _l("contains an invalid character (a lone surrogate)")
+        code = f"U+{ord(char):04X}"
+        return _l("contains the control character %(code)s", code=code)
     if one_line and _BREAKS.search(text):
-        return "must be one line (no line breaks)"
+        return _l("must be one line (no line breaks)")
     return None
+
+
+# The fields that checks name, as a reader of the message's language calls them.
+FIELD_NAMES = {
+    "name": _l("name"),
+    "comment": _l("comment"),
+    "body": _l("body"),
+    "title": _l("title"),
+    "status": _l("status"),
+    "role": _l("role"),
+    "rating": _l("rating"),
+    "notify": _l("notify"),
+    "note": _l("note"),
+    "narrative": _l("narrative"),
+    "language": _l("language"),
+    "kind": _l("kind"),
+    "input_due": _l("input_due"),
+    "due": _l("due"),
+    "decision": _l("decision"),
+    "reason": _l("reason"),
+}
+
+
+def field_name(field: str):
+    """`field` as the reader of a message calls it (unknown names are shown as they are)."""
+    return FIELD_NAMES.get(field, field)
 
 
 def one_line(value: str) -> str:
@@ -46,16 +74,23 @@ def clean_text(
 ) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise ValidationFailed(f"{field} must not be empty", fields={field: "required"})
+        raise ValidationFailed(_l("%(field)s must not be empty", field=field_name(field)), fields={field: "required"})
     limit = max_length or current_app.config["CPAS_MAX_TEXT"]
     if len(text) > limit:
         raise ValidationFailed(
-            f"{field} is {len(text)} characters long; at most {limit} are allowed",
+            _l(
+                "%(field)s is %(length)s characters long; at most %(limit)s are allowed",
+                field=field_name(field),
+                length=len(text),
+                limit=limit,
+            ),
             fields={field: f"at most {limit} characters"},
         )
     problem = bad_characters(text, one_line=one_line)
     if problem:
-        raise ValidationFailed(f"{field} {problem}", fields={field: problem})
+        raise ValidationFailed(
+            _l("%(field)s %(problem)s", field=field_name(field), problem=problem), fields={field: problem}
+        )
     return text
 
 
@@ -67,7 +102,13 @@ def clean_line(value: str | None, field: str, *, required: bool = False, max_len
 def choice(value: str | None, field: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValidationFailed(
-            f"{field} must be one of {', '.join(allowed)}, not {value!r}", fields={field: "not an allowed value"}
+            _l(
+                "%(field)s must be one of %(allowed)s, not %(value)s",
+                field=field_name(field),
+                allowed=", ".join(allowed),
+                value=repr(value),
+            ),
+            fields={field: "not an allowed value"},
         )
     return value
 
@@ -79,7 +120,10 @@ def parse_date(value, field: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ValidationFailed(
-            f"{field} must be a date written YYYY-MM-DD, not {value!r}", fields={field: "not a date"}
+            _l(
+                "%(field)s must be a date written YYYY-MM-DD, not %(value)s", field=field_name(field), value=repr(value)
+            ),
+            fields={field: "not a date"},
         ) from None
 
 
@@ -97,7 +141,12 @@ def not_too_far_ahead(value: dt.date, field: str, today: dt.date) -> dt.date:
     latest = latest_date(today)
     if value > latest:
         raise ValidationFailed(
-            f"{field} {value.isoformat()} is too far ahead: at most {latest.isoformat()}",
+            _l(
+                "%(field)s %(date)s is too far ahead: at most %(latest)s",
+                field=field_name(field),
+                date=value.isoformat(),
+                latest=latest.isoformat(),
+            ),
             fields={field: f"at most {latest.isoformat()}"},
         )
     return value

@@ -6,12 +6,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock, timezones
-from cpas_workflow.core.errors import ValidationFailed
+from cpas_workflow.core.errors import ValidationFailed, Word
 from cpas_workflow.core.text import clean_line, clean_text, not_too_far_ahead
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import fire, store, tasks
@@ -39,21 +40,28 @@ def start_cycle(mission: Mission, data: CycleDraft, actor) -> Cycle:
     try:
         definition = store.current_definition(data.workflow)
     except DefinitionError:
-        raise ValidationFailed(f"unknown workflow '{data.workflow}'", fields={"workflow": "unknown workflow"}) from None
+        raise ValidationFailed(
+            _l("unknown workflow '%(workflow)s'", workflow=data.workflow), fields={"workflow": "unknown workflow"}
+        ) from None
     if definition.subject != "cycle":
         raise ValidationFailed(
-            f"'{data.workflow}' is not a cycle workflow", fields={"workflow": "not a cycle workflow"}
+            _l("'%(workflow)s' is not a cycle workflow", workflow=data.workflow),
+            fields={"workflow": "not a cycle workflow"},
         )
     period = data.period.strip()
     if not PERIOD.match(period):
         raise ValidationFailed(
-            f"period must look like 2026-Q4, 2026-H1, 2026-12 or 2026, not {data.period!r}",
+            _l("period must look like 2026-Q4, 2026-H1, 2026-12 or 2026, not %(period)s", period=repr(data.period)),
             fields={"period": "bad period"},
         )
     local_today = timezones.local_date(clock.now(), mission.timezone)
     if data.input_due < local_today:
         raise ValidationFailed(
-            f"the input deadline {data.input_due.isoformat()} is already past (today is {local_today.isoformat()} in the mission)",
+            _l(
+                "the input deadline %(due)s is already past (today is %(today)s in the mission)",
+                due=data.input_due.isoformat(),
+                today=local_today.isoformat(),
+            ),
             fields={"input_due": "in the past"},
         )
     not_too_far_ahead(data.input_due, "input_due", local_today)
@@ -113,15 +121,20 @@ def _use_published_framework(cycle: Cycle) -> None:
 
 def _participants(mission: Mission, codes: list[str]):
     if not codes:
-        raise ValidationFailed("name at least one participating component", fields={"components": "required"})
+        raise ValidationFailed(_l("name at least one participating component"), fields={"components": "required"})
     unknown = [c for c in codes if mission.component(c) is None]
     if unknown:
         raise ValidationFailed(
-            f"{mission.code} has no component {', '.join(unknown)} (it has {', '.join(c.code for c in mission.components)})",
+            _l(
+                "%(mission)s has no component %(unknown)s (it has %(known)s)",
+                mission=mission.code,
+                unknown=", ".join(unknown),
+                known=", ".join(c.code for c in mission.components),
+            ),
             fields={"components": "unknown component"},
         )
     if len(set(codes)) != len(codes):
-        raise ValidationFailed("a component is named twice", fields={"components": "duplicate"})
+        raise ValidationFailed(_l("a component is named twice"), fields={"components": "duplicate"})
     return [mission.component(c) for c in codes]
 
 
@@ -134,7 +147,14 @@ def _refuse_duplicate(mission: Mission, workflow: str, period: str) -> None:
     for cycle in existing:
         if cycle.workflow == workflow:
             raise ValidationFailed(
-                f"{mission.code} already has a {workflow} cycle for {period} (cycle {cycle.id}, {cycle.state})",
+                _l(
+                    "%(mission)s already has a %(workflow)s cycle for %(period)s (cycle %(id)s, %(state)s)",
+                    mission=mission.code,
+                    workflow=workflow,
+                    period=period,
+                    id=cycle.id,
+                    state=Word("state", cycle.state),
+                ),
                 fields={"period": "duplicate"},
             )
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.audit import AuditEvent
-from cpas_workflow.core.errors import Conflict, Forbidden, RuleRefused
+from cpas_workflow.core.errors import Conflict, Forbidden, Joined, RuleRefused, Word
 from cpas_workflow.engine import approvals, store, tasks
 from cpas_workflow.engine.registry import EFFECTS, GUARDS, FireContext
 from cpas_workflow.extensions import db
@@ -23,17 +24,22 @@ from notifications import news
 PARTIAL_APPROVAL = "approval"
 
 
-def noun(subject) -> str:
+def noun(subject):
     if subject.__tablename__ == "cycles":
-        return f"cycle {subject.id}"
-    return f"{subject.component.code} submission {subject.id}"
+        return _l("cycle %(id)s", id=subject.id)
+    return _l("%(component)s submission %(id)s", component=subject.component.code, id=subject.id)
 
 
 def check_version(subject, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != subject.version:
         raise Conflict(
-            f"{noun(subject)} was changed by someone else meanwhile (it is at version {subject.version}, "
-            f"you sent {expected_version}); reload it and try again"
+            _l(
+                "%(subject)s was changed by someone else meanwhile (it is at version %(version)s, "
+                "you sent %(expected)s); reload it and try again",
+                subject=noun(subject),
+                version=subject.version,
+                expected=expected_version,
+            )
         )
 
 
@@ -44,10 +50,14 @@ def conflicts_as(label: str):
     try:
         yield
     except (StaleDataError, IntegrityError):  # IntegrityError: the same approval recorded by a twin request
-        raise Conflict(f"{label} was changed by someone else at the same moment; reload it and try again") from None
+        raise Conflict(
+            _l("%(subject)s was changed by someone else at the same moment; reload it and try again", subject=label)
+        ) from None
     except OperationalError as exc:
         if "locked" in str(exc).lower():
-            raise Conflict(f"{label} is being changed by someone else right now; reload it and try again") from None
+            raise Conflict(
+                _l("%(subject)s is being changed by someone else right now; reload it and try again", subject=label)
+            ) from None
         raise
 
 
@@ -79,21 +89,47 @@ def fire(
     check_version(subject, expected_version)
     if trigger not in definition.triggers():
         raise RuleRefused(
-            f"unknown trigger '{trigger}': {definition.name} knows {', '.join(sorted(definition.triggers()))}",
+            _l(
+                "unknown trigger '%(trigger)s': %(workflow)s knows %(known)s",
+                trigger=trigger,
+                workflow=definition.name,
+                known=", ".join(sorted(definition.triggers())),
+            ),
             fields={"trigger": "unknown trigger"},
         )
     spec = definition.transition(trigger, subject.state)
     if spec is None:
         possible = [t.trigger for t in definition.transitions_from(subject.state)]
         raise Conflict(
-            f"'{trigger}' is not possible while {noun(subject)} is {subject.state}"
-            + (f"; possible now: {', '.join(possible)}" if possible else "; nothing can change it any more")
+            Joined(
+                "; ",
+                [
+                    _l(
+                        "'%(trigger)s' is not possible while %(subject)s is %(state)s",
+                        trigger=trigger,
+                        subject=noun(subject),
+                        state=Word("state", subject.state),
+                    ),
+                    _l("possible now: %(triggers)s", triggers=", ".join(possible))
+                    if possible
+                    else _l("nothing can change it any more"),
+                ],
+            )
         )
     if not by_effect and not access.authorize(actor, spec.roles, subject):
-        raise Forbidden(f"'{trigger}' on {noun(subject)} is for the role(s) {', '.join(spec.roles)} only")
+        raise Forbidden(
+            _l(
+                "'%(trigger)s' on %(subject)s is for the role(s) %(roles)s only",
+                trigger=trigger,
+                subject=noun(subject),
+                roles=", ".join(spec.roles),
+            )
+        )
     comment = (comment or "").strip() or None
     if spec.is_comment_required and not comment:
-        raise RuleRefused(f"'{trigger}' needs a comment saying why", fields={"comment": "required"})
+        raise RuleRefused(
+            _l("'%(trigger)s' needs a comment saying why", trigger=trigger), fields={"comment": "required"}
+        )
     now = clock.now()
     ctx = FireContext(subject, definition, spec, actor, comment, params or {}, now)
     from_state = subject.state
@@ -128,7 +164,8 @@ def fire(
 
 def _refuse(ctx: FireContext) -> None:
     fields = {f: m for f, m in ctx.failures if f}
-    raise RuleRefused("; ".join(m for _, m in ctx.failures) or f"'{ctx.spec.trigger}' was refused", fields=fields)
+    message = Joined("; ", (m for _, m in ctx.failures)) or _l("'%(trigger)s' was refused", trigger=ctx.spec.trigger)
+    raise RuleRefused(message, fields=fields)
 
 
 def _record_approval(ctx: FireContext) -> AuditEvent:

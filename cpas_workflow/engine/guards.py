@@ -131,9 +131,9 @@ def cycle_accepts_input(ctx: FireContext):
 def input_complete(ctx: FireContext):
     submission = ctx.subject
     if not (submission.narrative or "").strip():
-        return ("narrative", "write the narrative before submitting")
+        return ("narrative", _("write the narrative before submitting"))
     if submission.rating is None:
-        return ("rating", "choose a progress rating before submitting")
+        return ("rating", _("choose a progress rating before submitting"))
     return None
 
 
@@ -146,6 +146,6 @@ def indicator_values_complete(ctx: FireContext):
     if missing:
         return (
             "indicator_values",
-            f"give a value, or a reason for no data, for {', '.join(missing)} before submitting",
+            _("give a value, or a reason for no data, for %(missing)s before submitting", missing=", ".join(missing)),
         )
     return None

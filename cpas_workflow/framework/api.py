@@ -4,6 +4,7 @@ assessment report and the factsheet as PDF. Everything is mission-scoped: anothe
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from cpas_workflow.api import bp
 from cpas_workflow.api.parsing import commit, current_user
@@ -79,7 +80,9 @@ def framework_json(version) -> dict:
 def _period() -> str | None:
     period = request.args.get("period")
     if period is not None and not PERIOD.match(period):
-        raise ValidationFailed(f"period must look like 2026-Q3, not {period!r}", fields={"period": "bad period"})
+        raise ValidationFailed(
+            _l("period must look like 2026-Q3, not %(period)s", period=repr(period)), fields={"period": "bad period"}
+        )
     return period
 
 
@@ -129,7 +132,7 @@ def import_framework(code: str):
         filename, data = request.args.get("filename", ""), request.get_data()
     if not data:
         raise BadRequest(
-            "send the framework sheet as multipart field 'file' (or as the body with ?filename=name.xlsx)",
+            _l("send the framework sheet as multipart field 'file' (or as the body with ?filename=name.xlsx)"),
             fields={"file": "required"},
         )
     version = operations.import_framework(mission, filename, data, user)
@@ -148,7 +151,9 @@ def _drafts(mission) -> bool:
     """`?drafts=1`: values not yet published too (spu and leadership of the mission only)."""
     raw = request.args.get("drafts", "0")
     if raw not in ("0", "1", "false", "true"):
-        raise ValidationFailed(f"drafts must be 1 or 0, not {raw!r}", fields={"drafts": "must be 1 or 0"})
+        raise ValidationFailed(
+            _l("drafts must be 1 or 0, not %(given)s", given=repr(raw)), fields={"drafts": "must be 1 or 0"}
+        )
     if raw in ("0", "false"):
         return False
     access.require(current_user(), "see_draft_values", mission)
@@ -194,5 +199,5 @@ def factsheet_pdf(code: str):
     mission = cycle_queries.get_mission(code, current_user())
     period = _period()
     if period is None:
-        raise BadRequest("name the period: ?period=2026-Q3", fields={"period": "required"})
+        raise BadRequest(_l("name the period: ?period=2026-Q3"), fields={"period": "required"})
     return documents.factsheet_pdf(mission, period, current_user().language)

@@ -28,32 +28,36 @@ MAX_NOTE = 2000
 def _check_item(index: int, item, indicators: dict, seen: set, problems: dict) -> dict | None:
     where = f"indicator_values[{index}]"
     if not isinstance(item, dict):
-        problems[where] = "each item is an object {indicator, value, note, no_data_reason}"
+        problems[where] = _("each item is an object {indicator, value, note, no_data_reason}")
         return None
     unknown = sorted(set(item) - set(ITEM_KEYS))
     if unknown:
-        problems[f"{where}.{unknown[0]}"] = f"unknown field; an item has {', '.join(ITEM_KEYS)}"
+        problems[f"{where}.{unknown[0]}"] = _("unknown field; an item has %(keys)s", keys=", ".join(ITEM_KEYS))
         return None
     code = item.get("indicator")
     indicator = indicators.get(code) if isinstance(code, str) else None
     if indicator is None:
-        problems[f"{where}.indicator"] = (
-            f"{code!r} is not an indicator of this component (it reports on {', '.join(indicators) or 'none'})"
+        problems[f"{where}.indicator"] = _(
+            "%(code)s is not an indicator of this component (it reports on %(known)s)",
+            code=repr(code),
+            known=", ".join(indicators) or _("none"),
         )
         return None
     where = f"indicator_values.{code}"
     if code in seen:
-        problems[f"{where}.indicator"] = f"{code} is given twice"
+        problems[f"{where}.indicator"] = _("%(code)s is given twice", code=code)
         return None
     seen.add(code)
     note, reason, raw = item.get("note"), item.get("no_data_reason"), item.get("value")
     why = item.get("change_reason")
     for name, text in (("note", note), ("no_data_reason", reason), ("change_reason", why)):
         if text is not None and not isinstance(text, str):
-            problems[f"{where}.{name}"] = f"{code}: {name} must be text"
+            problems[f"{where}.{name}"] = _("%(code)s: %(name)s must be text", code=code, name=name)
             return None
         if text is not None and len(text) > MAX_NOTE:
-            problems[f"{where}.{name}"] = f"{code}: {name} has at most {MAX_NOTE} characters"
+            problems[f"{where}.{name}"] = _(
+                "%(code)s: %(name)s has at most %(count)s characters", code=code, name=name, count=MAX_NOTE
+            )
             return None
     reason = (reason or "").strip() or None
     why = (why or "").strip() or None
@@ -93,7 +97,7 @@ def check_values(submission, items) -> tuple[list[dict], dict[str, str]]:
     """Each item checked against its indicator: the entries that are right, and the problems of the
     others by field (`indicator_values.CODE.value`...), all of them at once."""
     if not isinstance(items, list):
-        raise ValidationFailed("indicator_values must be a list", fields={"indicator_values": "not a list"})
+        raise ValidationFailed(_("indicator_values must be a list"), fields={"indicator_values": "not a list"})
     indicators = {i.code: i for i in queries.indicators_of(submission)}
     problems: dict[str, str] = {}
     seen: set[str] = set()

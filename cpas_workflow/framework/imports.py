@@ -15,10 +15,12 @@ import zipfile
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from cpas_workflow.core.errors import ValidationFailed
+from cpas_workflow.core.errors import Joined, ValidationFailed
 from cpas_workflow.core.text import bad_characters
 from cpas_workflow.framework import values
 from cpas_workflow.framework.models import DIRECTIONS, FREQUENCIES, KINDS
@@ -64,9 +66,18 @@ class Problem:
     def key(self) -> str:
         return f"row {self.row}, {self.column}"
 
-    def __str__(self) -> str:
-        where = f"column {self.column}" + (f" ({self.letter})" if self.letter else "")
-        return f"row {self.row}, {where}: {self.message}"
+    def __str__(self) -> str:  # in the reader's language when shown (a page, an API answer)
+        if self.letter:
+            return gettext(
+                "row %(row)s, column %(column)s (%(letter)s): %(message)s",
+                row=self.row,
+                column=self.column,
+                letter=self.letter,
+                message=self.message,
+            )
+        return gettext(
+            "row %(row)s, column %(column)s: %(message)s", row=self.row, column=self.column, message=self.message
+        )
 
 
 @dataclass
@@ -112,8 +123,12 @@ MAX_COLUMNS = 64  # cells read per row: the layout has 18 columns; anything furt
 _XML_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 
 
-def _refuse(filename: str, problem: str, field: str) -> ValidationFailed:
-    return ValidationFailed(f"{filename}: {problem}", fields={"file": field})
+def _refuse(filename: str, problem, field: str) -> ValidationFailed:
+    return ValidationFailed(_l("%(file)s: %(problem)s", file=filename, problem=problem), fields={"file": field})
+
+
+def _one_of(allowed, given):
+    return _l("must be one of %(allowed)s, not %(given)s", allowed=", ".join(allowed), given=repr(given))
 
 
 def _limits() -> tuple[int, int]:
@@ -125,7 +140,9 @@ def check_size(filename: str, size: int) -> None:
     """Before anything is parsed: the file itself is not larger than CPAS_MAX_IMPORT_MB."""
     limit, _ = _limits()
     if size > limit:
-        raise _refuse(filename, f"the file is {size:,} bytes; at most {limit:,} are read", "too large")
+        size_shown, limit_shown = f"{size:,}", f"{limit:,}"
+        message = _l("the file is %(size)s bytes; at most %(limit)s are read", size=size_shown, limit=limit_shown)
+        raise _refuse(filename, message, "too large")
 
 
 def _check_zip(filename: str, data: bytes) -> None:
@@ -136,7 +153,7 @@ def _check_zip(filename: str, data: bytes) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
         if sum(m.file_size for m in members) > unpacked_limit:
-            raise _refuse(filename, f"the workbook unpacks to more than {unpacked_limit:,} bytes", "too large unpacked")
+            raise _refuse(filename, _unpacks_to_more(unpacked_limit), "too large unpacked")
         total = 0
         for member in members:
             with archive.open(member) as stream:
@@ -144,23 +161,27 @@ def _check_zip(filename: str, data: bytes) -> None:
                 while chunk := stream.read(65536):
                     total += len(chunk)
                     if total > unpacked_limit:
-                        raise _refuse(
-                            filename,
-                            f"the workbook unpacks to more than {unpacked_limit:,} bytes",
-                            "too large unpacked",
-                        )
+                        raise _refuse(filename, _unpacks_to_more(unpacked_limit), "too large unpacked")
                     window = tail + chunk
                     if any(mark in window for mark in _XML_DECLARATIONS):
                         raise _refuse(
                             filename,
-                            f"{member.filename} declares a DOCTYPE or XML entities, which are not read",
+                            _l(
+                                "%(member)s declares a DOCTYPE or XML entities, which are not read",
+                                member=member.filename,
+                            ),
                             "XML entities",
                         )
                     tail = chunk[-16:]
     except ValidationFailed:
         raise
     except Exception:  # a corrupt zip raises many kinds (BadZipFile, zlib.error, EOFError, RuntimeError…)
-        raise _refuse(filename, "is not a readable XLSX workbook", "not an XLSX file") from None
+        raise _refuse(filename, _l("is not a readable XLSX workbook"), "not an XLSX file") from None
+
+
+def _unpacks_to_more(limit: int):
+    shown = f"{limit:,}"
+    return _l("the workbook unpacks to more than %(limit)s bytes", limit=shown)
 
 
 def _xlsx_rows(filename: str, data: bytes) -> list[list[str]]:
@@ -168,10 +189,10 @@ def _xlsx_rows(filename: str, data: bytes) -> list[list[str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a malformed file; each means "not readable"
-        raise _refuse(filename, "is not a readable XLSX workbook", "not an XLSX file") from None
+        raise _refuse(filename, _l("is not a readable XLSX workbook"), "not an XLSX file") from None
     try:
         if not book.worksheets:
-            raise _refuse(filename, "the workbook has no sheet", "no sheet")
+            raise _refuse(filename, _l("the workbook has no sheet"), "no sheet")
         rows = []
         for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
             rows.append([_cell(c) for c in row])
@@ -181,7 +202,7 @@ def _xlsx_rows(filename: str, data: bytes) -> list[list[str]]:
     except ValidationFailed:
         raise
     except Exception:
-        raise _refuse(filename, "is not a readable XLSX workbook", "not an XLSX file") from None
+        raise _refuse(filename, _l("is not a readable XLSX workbook"), "not an XLSX file") from None
     finally:
         book.close()
 
@@ -190,7 +211,7 @@ def _csv_rows(filename: str, data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationFailed(f"{filename} is not UTF-8 text", fields={"file": "not UTF-8"}) from None
+        raise ValidationFailed(_l("%(file)s is not UTF-8 text", file=filename), fields={"file": "not UTF-8"}) from None
     rows = []
     reader = csv.reader(io.StringIO(text))
     try:
@@ -200,7 +221,12 @@ def _csv_rows(filename: str, data: bytes) -> list[list[str]]:
                 break
     except csv.Error as exc:
         raise ValidationFailed(
-            f"{filename}: row {reader.line_num} cannot be read as CSV ({exc})",
+            _l(
+                "%(file)s: row %(row)s cannot be read as CSV (%(problem)s)",
+                file=filename,
+                row=reader.line_num,
+                problem=exc,
+            ),
             fields={f"row {reader.line_num}, file": "not CSV"},
         ) from None
     return rows
@@ -215,27 +241,29 @@ def read_table(filename: str, data: bytes) -> list[list[str]]:
         return _xlsx_rows(filename, data)
     if name.endswith(".csv"):
         return _csv_rows(filename, data)
-    raise ValidationFailed("send the framework as a .xlsx or .csv file", fields={"file": "must be .xlsx or .csv"})
+    raise ValidationFailed(_l("send the framework as a .xlsx or .csv file"), fields={"file": "must be .xlsx or .csv"})
 
 
 def to_rows(table: list[list[str]]) -> tuple[list[Row], list[Problem]]:
     """Rows keyed by column name (row numbers as the spreadsheet shows them), or the header's problems."""
     if not table or not any(table[0]):
-        return [], [Problem(1, "header", f"the first row must name the columns: {', '.join(COLUMNS)}")]
+        return [], [
+            Problem(1, "header", _l("the first row must name the columns: %(columns)s", columns=", ".join(COLUMNS)))
+        ]
     header = [_text(h).lower() for h in table[0]]
     problems = [
         Problem(
             1,
             name or "(empty)",
-            f"unknown column {name!r}; the columns are {', '.join(COLUMNS)}",
+            _l("unknown column %(name)s; the columns are %(columns)s", name=repr(name), columns=", ".join(COLUMNS)),
             get_column_letter(i + 1),
         )
         for i, name in enumerate(header)
         if name not in COLUMNS and name
     ]
-    problems += [Problem(1, name, "this column is required") for name in REQUIRED_COLUMNS if name not in header]
+    problems += [Problem(1, name, _l("this column is required")) for name in REQUIRED_COLUMNS if name not in header]
     if len(table) - 1 > MAX_ROWS:
-        problems.append(Problem(MAX_ROWS + 2, "type", f"at most {MAX_ROWS} rows can be imported"))
+        problems.append(Problem(MAX_ROWS + 2, "type", _l("at most %(count)s rows can be imported", count=MAX_ROWS)))
     if problems:
         return [], problems
     rows = []
@@ -256,7 +284,7 @@ class Checker:
         self.letters = {name: get_column_letter(i + 1) for i, name in enumerate(header)}
         self.problems: list[Problem] = []
 
-    def fail(self, row: Row, column: str, message: str) -> None:
+    def fail(self, row: Row, column: str, message) -> None:
         self.problems.append(Problem(row.number, column, message, self.letters.get(column, "")))
 
     def check(self) -> list[Problem]:
@@ -265,19 +293,19 @@ class Checker:
             self._characters(row)
             kind, code = row.get("type").lower(), row.get("code")
             if kind not in TYPES:
-                self.fail(row, "type", f"must be one of {', '.join(TYPES)}, not {row.get('type')!r}")
+                self.fail(row, "type", _one_of(TYPES, row.get("type")))
             if not code:
-                self.fail(row, "code", "a code is required")
+                self.fail(row, "code", _l("a code is required"))
             elif len(code) > 40:
-                self.fail(row, "code", "a code has at most 40 characters")
+                self.fail(row, "code", _l("a code has at most 40 characters"))
             elif code in types:
-                self.fail(row, "code", f"the code {code} is used twice")
+                self.fail(row, "code", _l("the code %(code)s is used twice", code=code))
             else:
                 types[code] = kind
             if not row.get("title"):
-                self.fail(row, "title", "a title is required")
+                self.fail(row, "title", _l("a title is required"))
             elif len(row.get("title")) > 300:
-                self.fail(row, "title", "a title has at most 300 characters")
+                self.fail(row, "title", _l("a title has at most 300 characters"))
         for row in self.rows:
             kind = row.get("type").lower()
             if kind in TYPES:
@@ -294,7 +322,7 @@ class Checker:
             if not isinstance(value, str):
                 continue  # a number from a numeric XLSX cell
             if len(value) > MAX_CELL:
-                self.fail(row, column, f"a cell has at most {MAX_CELL} characters")
+                self.fail(row, column, _l("a cell has at most %(count)s characters", count=MAX_CELL))
                 continue
             problem = bad_characters(value, one_line=column not in MULTI_LINE_COLUMNS)
             if problem:
@@ -305,13 +333,27 @@ class Checker:
         parent, allowed = row.get("parent"), PARENT_TYPES[kind]
         if not allowed:
             if parent:
-                self.fail(row, "parent", "a priority has no parent")
+                self.fail(row, "parent", _l("a priority has no parent"))
         elif not parent:
-            self.fail(row, "parent", f"name the {' or '.join(allowed)} this {kind} belongs to")
+            self.fail(
+                row,
+                "parent",
+                _l("name the %(allowed)s this %(kind)s belongs to", allowed=" or ".join(allowed), kind=kind),
+            )
         elif parent not in types:
-            self.fail(row, "parent", f"no row has the code {parent}")
+            self.fail(row, "parent", _l("no row has the code %(code)s", code=parent))
         elif types[parent] not in allowed:
-            self.fail(row, "parent", f"a {kind} belongs to a {' or '.join(allowed)}, and {parent} is a {types[parent]}")
+            self.fail(
+                row,
+                "parent",
+                _l(
+                    "a %(kind)s belongs to a %(allowed)s, and %(parent)s is a %(parent_kind)s",
+                    kind=kind,
+                    allowed=" or ".join(allowed),
+                    parent=parent,
+                    parent_kind=types[parent],
+                ),
+            )
 
     def _components(self, row: Row) -> None:
         codes = [c.strip() for c in row.get("components").replace(";", ",").split(",") if c.strip()]
@@ -320,7 +362,11 @@ class Checker:
             self.fail(
                 row,
                 "components",
-                f"unknown component {', '.join(unknown)} (the mission has {', '.join(self.components)})",
+                _l(
+                    "unknown component %(unknown)s (the mission has %(known)s)",
+                    unknown=", ".join(unknown),
+                    known=", ".join(self.components),
+                ),
             )
         row.parsed["components"] = codes
 
@@ -330,27 +376,38 @@ class Checker:
             self.fail(
                 row,
                 "responsible",
-                f"name the responsible component, one of {', '.join(self.components)}"
-                + (f", not {responsible!r}" if responsible else ""),
+                _l(
+                    "name the responsible component, one of %(known)s, not %(given)s",
+                    known=", ".join(self.components),
+                    given=repr(responsible),
+                )
+                if responsible
+                else _l("name the responsible component, one of %(known)s", known=", ".join(self.components)),
             )
         kind = row.get("kind").lower()
         if kind not in KINDS:
-            self.fail(row, "kind", f"must be one of {', '.join(KINDS)}, not {row.get('kind')!r}")
+            self.fail(row, "kind", _one_of(KINDS, row.get("kind")))
             return
         levels = [level.strip() for level in row.get("levels").split("|") if level.strip()]
         if kind == "level" and len(levels) < 2:
             self.fail(
-                row, "levels", "a level indicator lists its levels, lowest first, separated by | (e.g. Low|Medium|High)"
+                row,
+                "levels",
+                _l("a level indicator lists its levels, lowest first, separated by | (e.g. Low|Medium|High)"),
             )
         direction = (row.get("direction") or "higher").lower()
         if direction not in DIRECTIONS:
-            self.fail(row, "direction", f"must be higher or lower (which is better), not {row.get('direction')!r}")
+            self.fail(
+                row,
+                "direction",
+                _l("must be higher or lower (which is better), not %(given)s", given=repr(row.get("direction"))),
+            )
         frequency = (row.get("frequency") or "quarterly").lower()
         if frequency not in FREQUENCIES:
-            self.fail(row, "frequency", f"must be one of {', '.join(FREQUENCIES)}, not {row.get('frequency')!r}")
+            self.fail(row, "frequency", _one_of(FREQUENCIES, row.get("frequency")))
         headline = row.get("headline").lower()
         if headline not in ("", "yes", "no", "true", "false", "1", "0"):
-            self.fail(row, "headline", f"must be yes or no, not {row.get('headline')!r}")
+            self.fail(row, "headline", _l("must be yes or no, not %(given)s", given=repr(row.get("headline"))))
         row.parsed.update(
             kind=kind,
             levels=levels,
@@ -369,14 +426,20 @@ class Checker:
             if row.get(name) == "":
                 continue
             if kind not in ("number", "count"):
-                self.fail(row, name, f"only a number or count indicator has a {name} (this one is a {kind})")
+                self.fail(
+                    row,
+                    name,
+                    _l(
+                        "only a number or count indicator has a %(name)s (this one is a %(kind)s)", name=name, kind=kind
+                    ),
+                )
                 continue
             try:
                 found[name] = values.parse(kind, [], row.number_or_text(name, self.locale))[0]
             except values.BadValue as exc:
                 self.fail(row, name, f"{row.get(name)!r} {exc}")
         if None not in found.values() and found["minimum"] >= found["maximum"]:
-            self.fail(row, "maximum", "the maximum must be larger than the minimum")
+            self.fail(row, "maximum", _l("the maximum must be larger than the minimum"))
         row.parsed.update(found)
 
     def _value_and_date(self, row: Row, name: str, kind: str, levels: list[str]) -> None:
@@ -398,10 +461,21 @@ class Checker:
             try:
                 parsed = dt.date.fromisoformat(date)
             except ValueError:
-                self.fail(row, f"{name}_date", f"must be a date written YYYY-MM-DD, not {date[:40]!r}")
+                self.fail(
+                    row, f"{name}_date", _l("must be a date written YYYY-MM-DD, not %(given)s", given=repr(date[:40]))
+                )
                 return
             if not EARLIEST <= parsed <= LATEST:
-                self.fail(row, f"{name}_date", f"must lie between {EARLIEST} and {LATEST}, not {date}")
+                self.fail(
+                    row,
+                    f"{name}_date",
+                    _l(
+                        "must lie between %(earliest)s and %(latest)s, not %(given)s",
+                        earliest=EARLIEST,
+                        latest=LATEST,
+                        given=date,
+                    ),
+                )
             row.parsed[f"{name}_date"] = parsed
 
 
@@ -414,10 +488,15 @@ def check_sheet(filename: str, data: bytes, component_codes: list[str], locale: 
         header = [_text(h).lower() for h in table[0]]
         problems = Checker(rows, component_codes, header, locale).check()
     if problems:
-        shown = "; ".join(str(p) for p in problems[:20])
-        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        shown = Joined("; ", problems[:20])
+        more = _l(" (and %(count)s more)", count=len(problems) - 20) if len(problems) > 20 else ""
         raise ValidationFailed(
-            f"the framework was not imported: {len(problems)} problem(s): {shown}{more}",
-            fields={p.key(): str(p) for p in problems},
+            _l(
+                "the framework was not imported: %(count)s problem(s): %(problems)s%(more)s",
+                count=len(problems),
+                problems=shown,
+                more=more,
+            ),
+            fields={p.key(): p for p in problems},
         )
     return rows

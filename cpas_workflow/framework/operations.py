@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -52,8 +53,11 @@ def import_framework(mission: Mission, filename: str, data: bytes, actor) -> Fra
     cycle = planning_cycle(mission)
     if cycle is None:
         raise Conflict(
-            f"{mission.code} has no mission plan cycle in draft, component input or joint review: "
-            "the results framework is edited within a planning cycle"
+            _l(
+                "%(mission)s has no mission plan cycle in draft, component input or joint review: "
+                "the results framework is edited within a planning cycle",
+                mission=mission.code,
+            )
         )
     # numbers written as text in the sheet are read in the importer's language
     rows = imports.check_sheet(filename, data, [c.code for c in mission.components], actor.language or "en")
@@ -142,7 +146,7 @@ def publish_draft(cycle: Cycle, actor, now: dt.datetime) -> FrameworkVersion | N
         return None
     if db.session.scalar(select(Indicator.id).where(Indicator.version_id == draft.id).limit(1)) is None:
         raise ValidationFailed(
-            "the drafted results framework has no indicators: import one before publishing",
+            _l("the drafted results framework has no indicators: import one before publishing"),
             fields={"framework": "no indicators"},
         )
     previous = queries.published_version(cycle.mission, tree=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from cpas_workflow.core import access, audit, clock
@@ -20,7 +21,8 @@ def _code(value: str) -> str:
     code = (value or "").strip().upper()
     if not CODE.match(code):
         raise ValidationFailed(
-            f"a code is 1 to 20 capital letters, digits, - or _, not {value!r}", fields={"code": "bad code"}
+            _l("a code is 1 to 20 capital letters, digits, - or _, not %(value)s", value=repr(value)),
+            fields={"code": "bad code"},
         )
     return code
 
@@ -31,7 +33,8 @@ def _timezone(value: str) -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationFailed(
-            f"{value!r} is not a time zone name such as Africa/Bangui", fields={"timezone": "unknown time zone"}
+            _l("%(value)s is not a time zone name such as Africa/Bangui", value=repr(value)),
+            fields={"timezone": "unknown time zone"},
         ) from None
     return name
 
@@ -40,7 +43,7 @@ def create_mission(code: str, name: str, timezone: str, actor) -> Mission:
     access.require_instance(actor, "manage_instance")
     code = _code(code)
     if db.session.scalar(select(Mission).where(Mission.code == code)) is not None:
-        raise ValidationFailed(f"a mission with code {code} exists already", fields={"code": "taken"})
+        raise ValidationFailed(_l("a mission with code %(code)s exists already", code=code), fields={"code": "taken"})
     mission = Mission(
         code=code,
         name=clean_line(name, "name", required=True),
@@ -72,7 +75,10 @@ def add_component(mission: Mission, code: str, name: str, kind: str, actor) -> C
     access.require_instance(actor, "manage_instance")
     code = _code(code)
     if mission.component(code) is not None:
-        raise ValidationFailed(f"{mission.code} has a component {code} already", fields={"code": "taken"})
+        raise ValidationFailed(
+            _l("%(mission)s has a component %(code)s already", mission=mission.code, code=code),
+            fields={"code": "taken"},
+        )
     component = Component(
         mission=mission,
         code=code,

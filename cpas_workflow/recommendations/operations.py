@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock, timezones
-from cpas_workflow.core.errors import Conflict, ValidationFailed
-from cpas_workflow.core.text import choice, clean_line, clean_text, not_too_far_ahead
+from cpas_workflow.core.errors import Conflict, ValidationFailed, Word
+from cpas_workflow.core.text import choice, clean_line, clean_text, field_name, not_too_far_ahead
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store, tasks
 from cpas_workflow.engine.firing import flush_or_conflict
@@ -72,7 +73,8 @@ def _component(cycle: Cycle, code: str):
     component = cycle.mission.component(code)
     if component is None:
         raise ValidationFailed(
-            f"{cycle.mission.code} has no component {code!r}", fields={"component": "unknown component"}
+            _l("%(mission)s has no component %(component)s", mission=cycle.mission.code, component=repr(code)),
+            fields={"component": "unknown component"},
         )
     return component
 
@@ -84,11 +86,12 @@ def _co_owners(cycle: Cycle, codes: list[str], lead) -> list:
         component = cycle.mission.component(code) if isinstance(code, str) else None
         if component is None:
             raise ValidationFailed(
-                f"{cycle.mission.code} has no component {code!r}", fields={"co_owners": "unknown component"}
+                _l("%(mission)s has no component %(component)s", mission=cycle.mission.code, component=repr(code)),
+                fields={"co_owners": "unknown component"},
             )
         if component.id == lead.id:
             raise ValidationFailed(
-                f"{code} leads this recommendation; co-owners are the other components sharing it",
+                _l("%(code)s leads this recommendation; co-owners are the other components sharing it", code=code),
                 fields={"co_owners": "the lead component"},
             )
         if component not in found:
@@ -99,7 +102,9 @@ def _co_owners(cycle: Cycle, codes: list[str], lead) -> list:
 def _due(cycle: Cycle, due: dt.date) -> dt.date:
     local_today = timezones.local_date(clock.now(), cycle.mission.timezone)
     if due < local_today:
-        raise ValidationFailed(f"the due date {due.isoformat()} is already past", fields={"due": "in the past"})
+        raise ValidationFailed(
+            _l("the due date %(due)s is already past", due=due.isoformat()), fields={"due": "in the past"}
+        )
     return not_too_far_ahead(due, "due", local_today)
 
 
@@ -139,8 +144,14 @@ def _require_draft(recommendation: Recommendation, actor, action: str) -> None:
     access.require(actor, "draft_recommendation", recommendation)
     if not access.can_edit_recommendation(actor, recommendation):
         raise Conflict(
-            f"only an undecided recommendation can be {action}, during the joint review: "
-            f"#{recommendation.id} is {recommendation.fate} and its cycle is {recommendation.cycle.state}"
+            _l(
+                "only an undecided recommendation can be %(action)s, during the joint review: "
+                "#%(id)s is %(fate)s and its cycle is %(state)s",
+                action=action,
+                id=recommendation.id,
+                fate=recommendation.fate,
+                state=Word("state", recommendation.cycle.state),
+            )
         )
 
 
@@ -150,8 +161,12 @@ def edit_recommendation(recommendation: Recommendation, data: RecommendationEdit
     cycle = recommendation.cycle
     if data.expected_version is not None and data.expected_version != recommendation.version:
         raise Conflict(
-            f"recommendation #{recommendation.id} changed since you read it (version {recommendation.version}, "
-            f"not {data.expected_version})"
+            _l(
+                "recommendation #%(id)s changed since you read it (version %(version)s, not %(expected)s)",
+                id=recommendation.id,
+                version=recommendation.version,
+                expected=data.expected_version,
+            )
         )
     changed = []
     if data.title is not None:
@@ -225,19 +240,26 @@ def decide_recommendation(
     abilities.require(abilities.can_decide_recommendation(actor, recommendation))
     cycle = recommendation.cycle
     if not access.can_decide_recommendation(actor, recommendation):
-        raise Conflict(f"recommendations are decided during leadership sign-off; cycle {cycle.id} is {cycle.state}")
+        raise Conflict(
+            _l(
+                "recommendations are decided during leadership sign-off; cycle %(id)s is %(state)s",
+                id=cycle.id,
+                state=Word("state", cycle.state),
+            )
+        )
     choice(data.decision, "decision", DECISIONS)
     comment = clean_text(data.comment, "comment") or None
     if data.decision == "reject" and comment is None:
-        raise ValidationFailed("a rejection needs a comment saying why", fields={"comment": "required to reject"})
+        raise ValidationFailed(_l("a rejection needs a comment saying why"), fields={"comment": "required to reject"})
     if data.decision != "amend":
         for name in ("body", "due"):
             if getattr(data, name) is not None:
                 raise ValidationFailed(
-                    f"a new {name} is given only with the decision 'amend'", fields={name: "only with amend"}
+                    _l("a new %(name)s is given only with the decision 'amend'", name=field_name(name)),
+                    fields={name: "only with amend"},
                 )
     if data.owner is not None and data.decision == "reject":
-        raise ValidationFailed("a rejected recommendation has no owner", fields={"owner": "not with reject"})
+        raise ValidationFailed(_l("a rejected recommendation has no owner"), fields={"owner": "not with reject"})
     owner = owners.candidate(recommendation, data.owner) if data.owner else None
     if data.decision == "amend":
         amended = clean_text(data.body, "body", required=True)
@@ -265,10 +287,20 @@ def add_update(recommendation: Recommendation, status: str, note: str, actor) ->
     access.require_update_action(actor, recommendation)
     cycle = recommendation.cycle
     if cycle.state not in abilities.FOLLOWUP_STATES:
-        raise Conflict(f"actions are followed up once the cycle is in follow-up; cycle {cycle.id} is {cycle.state}")
+        raise Conflict(
+            _l(
+                "actions are followed up once the cycle is in follow-up; cycle %(id)s is %(state)s",
+                id=cycle.id,
+                state=Word("state", cycle.state),
+            )
+        )
     if not recommendation.is_action:
         raise ValidationFailed(
-            f"recommendation {recommendation.id} was {recommendation.decision}: only approved or amended ones are followed up"
+            _l(
+                "recommendation %(id)s was %(decision)s: only approved or amended ones are followed up",
+                id=recommendation.id,
+                decision=Word("decision", recommendation.decision),
+            )
         )
     allowed = ACTION_STATUSES + (
         ("carried_over",) if access.can(actor, "carry_over_recommendation", recommendation) else ()

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
 from cpas_workflow.accounts.models import RoleAssignment, User
 from cpas_workflow.core import access, audit, clock
-from cpas_workflow.core.errors import Conflict, ValidationFailed
+from cpas_workflow.core.errors import Conflict, ValidationFailed, Word
 from cpas_workflow.core.text import clean_text
 from cpas_workflow.extensions import db
 from notifications.recipients import current_assignment
@@ -67,7 +68,11 @@ def candidate(recommendation, email: str) -> User:
         if user.email.lower() == wanted:
             return user
     raise ValidationFailed(
-        f"{email!r} cannot own this action: the owner is a head or focal point of {recommendation.component.code}",
+        _l(
+            "%(email)s cannot own this action: the owner is a head or focal point of %(component)s",
+            email=repr(email),
+            component=recommendation.component.code,
+        ),
         fields={"owner": "not a head or focal point of the component"},
     )
 
@@ -83,8 +88,12 @@ def change_owner(recommendation, data: OwnerChange, actor):
     access.require(actor, "change_owner", recommendation)
     if not access.can_change_owner(actor, recommendation):
         raise Conflict(
-            f"the owner of an action is changed during follow-up: #{recommendation.id} is {recommendation.fate} "
-            f"and its cycle is {recommendation.cycle.state}"
+            _l(
+                "the owner of an action is changed during follow-up: #%(id)s is %(fate)s and its cycle is %(state)s",
+                id=recommendation.id,
+                fate=recommendation.fate,
+                state=Word("state", recommendation.cycle.state),
+            )
         )
     reason = clean_text(data.reason, "reason", required=True)
     owner = candidate(recommendation, data.owner)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from cpas_workflow.core import access, audit, clock, timezones
-from cpas_workflow.core.errors import Conflict, NotFound, ValidationFailed
+from cpas_workflow.core.errors import Conflict, NotFound, ValidationFailed, Word
 from cpas_workflow.core.text import choice, clean_line, clean_text
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.firing import flush_or_conflict
@@ -39,17 +41,23 @@ def propose_recommendation(cycle: Cycle, data: Proposal, actor) -> Recommendatio
     if not access.proposing_components(actor, cycle):
         access.require(actor, "propose_recommendation", cycle)  # 403 naming the roles
         raise ValidationFailed(
-            "you hold no role in a component taking part in this cycle", fields={"component": "not yours"}
+            _l("you hold no role in a component taking part in this cycle"), fields={"component": "not yours"}
         )
     if not access.can_propose_recommendation(actor, cycle):
         raise Conflict(
-            f"recommendations are proposed during component input and the joint review; cycle is {cycle.state}"
+            _l(
+                "recommendations are proposed during component input and the joint review; cycle is %(state)s",
+                state=Word("state", cycle.state),
+            )
         )
     component = next((c for c in access.proposing_components(actor, cycle) if c.code == data.component), None)
     if component is None:
         raise ValidationFailed(
-            f"you may propose for {', '.join(c.code for c in access.proposing_components(actor, cycle))} only, "
-            f"not {data.component!r}",
+            _l(
+                "you may propose for %(mine)s only, not %(given)s",
+                mine=", ".join(c.code for c in access.proposing_components(actor, cycle)),
+                given=repr(data.component),
+            ),
             fields={"component": "not a component of yours in this cycle"},
         )
     today = timezones.local_date(clock.now(), cycle.mission.timezone)
@@ -84,8 +92,13 @@ def settle_proposal(proposal: Recommendation, data: Settlement, actor) -> Recomm
     decision = choice(data.decision, "decision", SETTLEMENTS)
     if not access.can_settle_proposal(actor, proposal, to_draft=decision != "decline"):
         raise Conflict(
-            f"proposal #{proposal.id} is {proposal.fate} and its cycle is {proposal.cycle.state}: proposals are "
-            "accepted or merged during the joint review, declined during input or the joint review"
+            _l(
+                "proposal #%(id)s is %(fate)s and its cycle is %(state)s: proposals are accepted or merged "
+                "during the joint review, declined during input or the joint review",
+                id=proposal.id,
+                fate=proposal.fate,
+                state=Word("state", proposal.cycle.state),
+            )
         )
     reason = clean_text(data.reason, "reason", required=decision == "decline") or None
     cycle = proposal.cycle
@@ -104,11 +117,11 @@ def settle_proposal(proposal: Recommendation, data: Settlement, actor) -> Recomm
 
 def _merge_target(proposal: Recommendation, into: int | None) -> Recommendation:
     if into is None:
-        raise ValidationFailed("say which draft the proposal joins", fields={"into": "required to merge"})
+        raise ValidationFailed(_l("say which draft the proposal joins"), fields={"into": "required to merge"})
     target = db.session.get(Recommendation, into)
     if target is None or target.cycle_id != proposal.cycle_id or not target.is_undecided_draft:
         raise ValidationFailed(
-            f"#{into} is not an undecided draft of this cycle", fields={"into": "not a draft of this cycle"}
+            _l("#%(id)s is not an undecided draft of this cycle", id=into), fields={"into": "not a draft of this cycle"}
         )
     return target
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -59,13 +60,18 @@ def parse_filter(args, mission, user) -> BoardFilter:
     """The board's filter from a query string; a component head's default is their own actions."""
     status = args.get("status") or None
     if status is not None and status not in STATUSES:
-        raise BadRequest(f"status must be one of {', '.join(STATUSES)}", fields={"status": "unknown status"})
+        raise BadRequest(
+            _l("status must be one of %(allowed)s", allowed=", ".join(STATUSES)), fields={"status": "unknown status"}
+        )
     component = args.get("component") or None
     if component is not None and component not in {c.code for c in mission.components}:
-        raise BadRequest(f"{mission.code} has no component {component!r}", fields={"component": "unknown component"})
+        raise BadRequest(
+            _l("%(mission)s has no component %(component)s", mission=mission.code, component=repr(component)),
+            fields={"component": "unknown component"},
+        )
     owner = args.get("owner") or ("me" if _heads_only(user, mission) else "all")
     if owner not in ("me", "all"):
-        raise BadRequest("owner is 'me' or 'all'", fields={"owner": "unknown owner"})
+        raise BadRequest(_l("owner is 'me' or 'all'"), fields={"owner": "unknown owner"})
     return BoardFilter(
         status=status,
         component=component,

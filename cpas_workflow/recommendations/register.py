@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -41,13 +42,18 @@ class RegisterFilter:
 def parse_filter(args, mission) -> RegisterFilter:
     fate = args.get("fate") or None
     if fate is not None and fate not in FATES:
-        raise BadRequest(f"fate must be one of {', '.join(FATES)}", fields={"fate": "unknown fate"})
+        raise BadRequest(
+            _l("fate must be one of %(allowed)s", allowed=", ".join(FATES)), fields={"fate": "unknown fate"}
+        )
     component = args.get("component") or None
     if component is not None and mission.component(component) is None:
-        raise BadRequest(f"{mission.code} has no component {component!r}", fields={"component": "unknown component"})
+        raise BadRequest(
+            _l("%(mission)s has no component %(component)s", mission=mission.code, component=repr(component)),
+            fields={"component": "unknown component"},
+        )
     owner = (args.get("owner") or "").strip() or None
     if owner is not None and len(owner) > 254:
-        raise BadRequest("owner is an e-mail address", fields={"owner": "too long"})
+        raise BadRequest(_l("owner is an e-mail address"), fields={"owner": "too long"})
     return RegisterFilter(
         cycle=whole_arg(args, "cycle", 1, 2**63 - 1),
         component=component,

@@ -79,9 +79,29 @@ def _translated(title: str) -> str:
     return title
 
 
+_CYCLE_TITLE = re.compile(r"(?P<mission>\S+) (?P<period>\S+) (?P<workflow>.+)")
+
+
+def cycle_title(title: str) -> str:
+    """A cycle's title in the current language when the system made it ("DEMO 2026-Q4 quarterly
+    performance assessment": mission, period, the workflow's title); one the SPU typed is shown as typed."""
+    match = _CYCLE_TITLE.fullmatch(title or "")
+    if match is None:
+        return title
+    workflows = {d.title.lower(): d.title for d in current_app.extensions["cpas_definitions"].values()}
+    workflow = workflows.get(match["workflow"])
+    if workflow is None:
+        return title
+    translated = gettext(workflow)
+    return f"{match['mission']} {match['period']} {translated[:1].lower()}{translated[1:]}"
+
+
 def extract_task_titles(fileobj, keywords, comment_tags, options) -> Iterator[tuple[int, str, str, list[str]]]:
-    """pybabel extractor: the task titles of a workflow definition file."""
+    """pybabel extractor: the task titles of a workflow definition file, and the workflow's own title
+    (system-made cycle titles end with it)."""
     body = yaml.safe_load(fileobj.read().decode("utf-8")) or {}
+    if isinstance(body.get("title"), str):
+        yield 0, "_", body["title"], ["the title of a workflow; it ends the titles of the cycles it runs"]
     for state, spec in (body.get("states") or {}).items():
         for task in (spec or {}).get("tasks") or []:
             if isinstance(task, dict) and isinstance(task.get("title"), str):
