@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.listing import PAGE_SIZE
@@ -312,7 +313,7 @@ def settle_proposal(recommendation_id: int):
     form = SettleProposalForm(prefix=f"p{proposal.id}")
     form.decision.choices = [(d, d) for d in proposals.SETTLEMENTS]
     cycle_id = proposal.cycle_id
-    page = "review" if proposal.cycle.state == "joint_review" else "cycle"
+    page = "review" if proposal.cycle.state in abilities.DRAFT_RECOMMENDATION_STATES else "cycle"
     if form.validate_on_submit():
         into = int(form.into.data) if (form.into.data or "").isdigit() else None
         settlement = proposals.Settlement(decision=form.decision.data, reason=form.reason.data, into=into)
