@@ -163,3 +163,12 @@ def _closing(owner: str):
 
 def _close(owner: str, owner_id: int, now: dt.datetime) -> None:
     db.session.connection().execute(_closing(owner), {"owner_id": owner_id, "now": now})
+
+
+def reassign_action_tasks(recommendation, owner) -> None:
+    """The action changed hands: its open tasks follow its new owner."""
+    db.session.execute(
+        update(Task)
+        .where(Task.recommendation_id == recommendation.id, Task.closed_at.is_(None))
+        .values(assignee_id=owner.id)
+    )

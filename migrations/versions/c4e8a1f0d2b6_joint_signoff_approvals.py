@@ -1,7 +1,7 @@
 """joint sign-off: approvals collected before a transition fires
 
 Revision ID: c4e8a1f0d2b6
-Revises: 79745ffc9909
+Revises: c4e8a1d2f6b3
 Create Date: 2026-12-01 16:40:00
 
 """
@@ -14,7 +14,7 @@ from cpas_workflow.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = "c4e8a1f0d2b6"
-down_revision = "79745ffc9909"
+down_revision = "c4e8a1d2f6b3"
 branch_labels = None
 depends_on = None
 
