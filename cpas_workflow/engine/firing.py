@@ -56,12 +56,6 @@ def flush_or_conflict(subject) -> None:
         db.session.flush()
 
 
-def allowed_triggers(subject, actor) -> list[str]:
-    """The triggers `actor` could fire from the current state (guards not evaluated)."""
-    definition = store.definition_of(subject)
-    return [t.trigger for t in definition.transitions_from(subject.state) if access.holds_any(actor, t.roles, subject)]
-
-
 def approval_statuses(subject) -> list[approvals.Status]:
     """Where the joint transitions from the subject's state stand (none, and no query, elsewhere)."""
     return approvals.statuses(subject, store.definition_of(subject), subject_label(subject))
