@@ -117,7 +117,7 @@ def test_an_approval_the_transition_could_not_follow_is_refused_and_not_counted(
     cycle = cycle_in(api, "leadership_signoff", workflow=JOINT)
     refused = fire(api, LEAD, cycle["id"], "approve")
     assert refused.status_code == 422  # the recommendation is undecided
-    assert "need a decision" in refused.get_json()["error"]["message"]
+    assert "still to decide" in refused.get_json()["error"]["message"]
     assert ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["approvals"][0]["approved"] == []
 
 

@@ -15,6 +15,7 @@ from cpas_workflow.cycles import operations, queries, timeline
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.cycles.offers import ENDORSE_ALL, needs_confirmation, offers
 from cpas_workflow.engine import guards, store
+from cpas_workflow.engine.approvals import still_open_to
 from cpas_workflow.engine.firing import approval_statuses
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.queries import is_published, values_of_submissions
@@ -142,13 +143,13 @@ def render_page(
     recommendation_form.component.choices = [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components]
     recommendation_form.co_owners.choices = [(c.code, c.code) for c in cycle.mission.components]
     decision_forms = decision_forms or {}
-    joint = approval_statuses(cycle)
-    can_decide = abilities.can_decide_recommendation(current_user, cycle)
+    can_decide = bool(abilities.can_decide_recommendation(current_user, cycle))
     candidates = owners.candidates_of({r.component_id for r in cycle.recommendations}) if can_decide else {}
     decisions = {
         r.id: _decision_form(r, decision_forms.get(r.id), candidates.get(r.component_id, ()))
         for r in cycle.recommendations
     }
+    joint = approval_statuses(cycle)
     return render_template(
         PAGES[page],
         cycle=cycle,
@@ -156,8 +157,8 @@ def render_page(
         is_published=is_published(cycle) if page == "cycle" else None,
         steps=steps(cycle),
         progress=progress(cycle),
+        offers=[o for o in offers(cycle, current_user) if o.trigger in still_open_to(joint, current_user, [o.trigger])],
         approvals=joint,
-        offers=offers(cycle, current_user),
         action_form=action_form,
         confirming=confirming,
         events=events,

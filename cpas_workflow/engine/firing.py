@@ -147,6 +147,8 @@ def fire(
     with conflicts_as(noun(subject)):
         for name in spec.effects:
             EFFECTS[name](ctx)
+        if spec.effects:  # what effects changed (an action's new owner) is read by the tasks opened below
+            db.session.flush()
         if spec.approvals is not None:
             approvals.close(subject_label(subject), [trigger], now, "fired")
         if subject.state != from_state:

@@ -28,14 +28,15 @@ def test_two_leaders_sign_off_together_and_the_page_shows_who_is_awaited(app, ap
     section = _section(lead)
     assert "0 of 2 approvals given" in section and "No approval yet." in section
     assert "Deputy Head of Mission" in section and "Lee Leader" in section
-    lead.click("Approve the assessment")
+    lead.page.locator("summary", has_text="Approve the assessment").click()  # opens what approving will do
+    lead.click("Yes: Approve the assessment")
     lead.expect_flash("Your approval is recorded")
     approved = lead.page.locator("section.approvals ul.approved").inner_text()
     awaited = lead.page.locator("section.approvals ul.awaited").inner_text()
     assert "Lee Leader" in approved and "Deputy" not in approved
     assert awaited.strip() == "Deputy Head of Mission"
     assert "Leadership sign-off" in lead.page.locator("h1 + p.meta").inner_text()  # still in sign-off
-    assert lead.page.get_by_role("button", name="Approve the assessment", exact=True).count() == 0
+    assert lead.page.locator("summary", has_text="Approve the assessment").count() == 0
     lead.shot("joint-signoff-1-of-2")
 
     # On a phone, the same: approved by the lead, the deputy awaited, no second approval offered.
@@ -46,7 +47,8 @@ def test_two_leaders_sign_off_together_and_the_page_shows_who_is_awaited(app, ap
     second = Person(browser, live_server, deputy, screenshots)
     second.goto(signoff)
     assert "1 of 2 approvals given" in _section(second)
-    second.click("Approve the assessment")
+    second.page.locator("summary", has_text="Approve the assessment").click()
+    second.click("Yes: Approve the assessment")
     second.expect_flash("Follow-up")
     assert second.page.locator("section.approvals").count() == 0
     second.shot("joint-signoff-done")
