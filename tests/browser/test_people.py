@@ -71,7 +71,9 @@ def test_a_delegate_submits_for_the_focal_point_and_the_history_names_both(brows
     spu.context.close()
 
 
-def test_an_spu_takes_a_task_and_the_page_says_who_has_it_in_french_on_a_phone(browser, live_server, screenshots, api, app):
+def test_an_spu_takes_a_task_and_the_page_says_who_has_it_in_french_on_a_phone(
+    browser, live_server, screenshots, api, app
+):
     add_holder(app, SPU2, "Sue Second", "spu")
     start_cycle(api)
     sue = Person(browser, live_server, SPU2, screenshots)
@@ -101,7 +103,9 @@ def test_a_successor_reads_and_acknowledges_the_handover(browser, live_server, s
     cas = Person(browser, live_server, "civ.head@demo.example", screenshots)
     cas.goto("/handovers")
     cas.page.locator("#mine a").first.click()
-    cas.page.get_by_label("Notes for your successor").fill("Call **Amina** at HR first; the CIV files are on the shared drive.")
+    cas.page.get_by_label("Notes for your successor").fill(
+        "Call **Amina** at HR first; the CIV files are on the shared drive."
+    )
     cas.click("Save notes")
     cas.expect_flash("Your handover notes are saved.")
     cas.context.close()
