@@ -1,7 +1,7 @@
 """people: delegations, dated role assignments, on-behalf-of in the audit trail, handovers
 
-Revision ID: c4e8a1d2f6b3
-Revises: 79745ffc9909
+Revision ID: d5f9b2e3a7c4
+Revises: c4e8a1d2f6b3
 Create Date: 2026-12-01 16:30:00.000000
 
 """
@@ -12,8 +12,8 @@ from cpas_workflow.core.db import UTCDateTime
 
 
 # revision identifiers, used by Alembic.
-revision = 'c4e8a1d2f6b3'
-down_revision = '79745ffc9909'
+revision = 'd5f9b2e3a7c4'
+down_revision = 'c4e8a1d2f6b3'
 branch_labels = None
 depends_on = None
 
