@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from sqlalchemy import inspect
 
+from cpas_workflow.abilities import allowed_triggers
 from cpas_workflow.core import clock
 from cpas_workflow.core.markdown import render_markdown
-from cpas_workflow.engine.firing import allowed_triggers
 from cpas_workflow.submissions import indicator_hooks
+from cpas_workflow.tasks.links import task_url
 from cpas_workflow.tasks.queries import is_overdue, on_behalf_of
 
 
@@ -205,12 +205,3 @@ def task(t, viewer=None) -> dict:
         "assignee": t.assignee.email if t.assignee else None,
         "on_behalf_of": acting_for.email if acting_for else None,
     }
-
-
-def task_url(t) -> str:
-    """Where the work is done, on the public address (CPAS_BASE_URL), not the caller's Host header."""
-    if t.submission_id:
-        path = url_for("web.submission", submission_id=t.submission_id)
-    else:
-        path = url_for("web.cycle", cycle_id=t.cycle_id)
-    return current_app.config["CPAS_BASE_URL"].rstrip("/") + path
