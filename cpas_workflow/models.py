@@ -11,6 +11,7 @@ from cpas_workflow.accounts.models import (
 )
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.cycles.models import Cycle
+from cpas_workflow.engine.approvals import Approval
 from cpas_workflow.engine.models import WorkflowDefinition
 from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, Result
 from cpas_workflow.missions.models import Component, Mission
@@ -21,6 +22,7 @@ from notifications.heartbeat import SchedulerHeartbeat
 from notifications.models import OutboxMessage
 
 __all__ = [
+    "Approval",
     "ApiToken",
     "AuditEvent",
     "Delegation",

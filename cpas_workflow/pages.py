@@ -45,6 +45,7 @@ LABELS: dict[str, dict[str, object]] = {
         "cancel": _l("Cancel the cycle"),
         "publish": _l("Publish the plan"),
         # audit actions that are not triggers
+        "approval": _l("Approval given (more awaited)"),
         "start_cycle": _l("Cycle started"),
         "edit_submission": _l("Input edited"),
         "change_value": _l("Indicator value changed"),

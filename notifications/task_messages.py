@@ -22,7 +22,6 @@ from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.recommendations.models import Recommendation
 from cpas_workflow.tasks.links import task_path
-from cpas_workflow.tasks.models import Task
 from cpas_workflow.tasks.titles import task_title
 from notifications.outbox import add_deferred, deferred_row, renders
 from notifications.recipients import Directory
@@ -90,14 +89,14 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
     )
 
 
-def enqueue_task_opened(tasks: list[Task], actor=None, mission: Mission | None = None) -> int:
-    """Tell `immediate` users that a task is theirs now (called by the engine as it opens tasks);
+def enqueue_task_opened(tasks: list, actor=None, mission: Mission | None = None) -> int:
+    """Tell `immediate` users that a task is theirs now (called by the engine with the rows of the
+    tasks it has just inserted: the columns of `tasks`, their ids included);
     not `actor`, whose own action opened them (they know, and will see the task in their list).
     One read of the addressees of all the tasks, one insert; the tasks' missions are read too unless
     the caller has `mission` at hand (the engine does: one transition's tasks share a cycle)."""
     if not tasks:
         return 0
-    db.session.flush()
     directory = Directory(
         {t.mission_id for t in tasks},
         {t.assignee_id for t in tasks if t.assignee_id},

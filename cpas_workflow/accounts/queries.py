@@ -4,7 +4,7 @@ component, and the delegations in force to them with their delegators' roles (co
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -48,8 +48,13 @@ def load_delegations(user: User) -> list[Delegation]:
     return rows
 
 
+def _user_by_id():
+    """Read by the id alone. Not cached: its delegations are those in force today (with_roles)."""
+    return select(User).where(User.id == bindparam("user_id")).options(*with_roles())
+
+
 def get_user(user_id: int) -> User | None:
-    return db.session.scalars(select(User).where(User.id == user_id).options(*with_roles())).unique().first()
+    return db.session.scalars(_user_by_id(), {"user_id": user_id}).unique().first()
 
 
 def user_by_email(email: str) -> User | None:

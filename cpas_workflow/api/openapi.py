@@ -155,6 +155,35 @@ SCHEMAS = {
             "allowed_triggers": {"type": "array", "items": S},
             "submissions": {"type": "array", "items": _ref("SubmissionBrief")},
             "recommendations": {"type": "array", "items": _ref("Recommendation")},
+            "approvals": {
+                "description": "Only while the cycle is in a state whose transition needs several approvals "
+                "(a joint sign-off): one entry per such trigger. Firing it answers 200 with the cycle still in "
+                "its state until the last approval needed, which fires the transition.",
+                "type": "array",
+                "items": _ref("Approvals"),
+            },
+        },
+    },
+    "Approvals": {
+        "type": "object",
+        "properties": {
+            "trigger": S,
+            "required": INT,
+            "missing": INT,
+            "approved": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "email": S,
+                        "name": S,
+                        "at": S,
+                        "comment": NS,
+                        "by": {**NS, "description": "who gave it on the holder's behalf (a delegate), else null"},
+                    },
+                },
+            },
+            "awaited": {"type": "array", "items": {"type": "object", "properties": {"email": S, "name": S}}},
         },
     },
     "Submission": {
@@ -319,7 +348,9 @@ PATHS = {
         "parameters": [_id("id")],
         "post": _op(
             "Fire a trigger on a cycle",
-            "The cycle after the transition",
+            "The cycle after the transition; for a trigger needing several approvals (a joint sign-off), "
+            "the cycle still in its state, with `approvals`, until the last approval needed fires it. "
+            "The same person approving twice: 409",
             _ref("Cycle"),
             _obj(
                 {

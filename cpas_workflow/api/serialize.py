@@ -7,6 +7,8 @@ from sqlalchemy import inspect
 from cpas_workflow.abilities import allowed_triggers
 from cpas_workflow.core import clock
 from cpas_workflow.core.markdown import render_markdown
+from cpas_workflow.engine.approvals import still_open_to
+from cpas_workflow.engine.firing import approval_statuses
 from cpas_workflow.submissions import indicator_hooks
 from cpas_workflow.tasks.links import task_url
 from cpas_workflow.tasks.queries import is_overdue, on_behalf_of
@@ -136,12 +138,38 @@ def submission_brief(s) -> dict:
 
 
 def cycle(c, viewer) -> dict:
-    return {
+    joint = approval_statuses(c)
+    body = {
         **cycle_brief(c),
         "created_at": c.created_at.isoformat(),
-        "allowed_triggers": allowed_triggers(c, viewer),
+        "allowed_triggers": still_open_to(joint, viewer, allowed_triggers(c, viewer)),
         "submissions": [submission_brief(s) for s in c.submissions],
         "recommendations": [recommendation(r) for r in c.recommendations],
+    }
+    if joint:  # a joint sign-off under way: who approved, whose approval is awaited
+        body["approvals"] = [approvals(status) for status in joint]
+    return body
+
+
+def _person(p) -> dict:
+    return {"email": p.email, "name": p.name}
+
+
+def approvals(status) -> dict:
+    return {
+        "trigger": status.trigger,
+        "required": status.required,
+        "missing": status.missing,
+        "approved": [
+            {
+                **_person(g.holder),
+                "at": g.at.isoformat(),
+                "comment": g.comment,
+                "by": g.actor.email if g.actor.id != g.holder.id else None,
+            }
+            for g in status.given
+        ],
+        "awaited": [_person(p) for p in status.awaited],
     }
 
 
