@@ -104,7 +104,7 @@ def check_allowed(user, obj) -> None:
         access.require(user, "edit_submission", obj)
         _input_open(obj)
     else:
-        access.require(user, "update_recommendation", obj)
+        access.require_update_action(user, obj)  # whoever may post its progress: owner, heads, spu
         _followed_up(obj)
 
 

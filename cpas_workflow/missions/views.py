@@ -118,7 +118,7 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
         groups.setdefault(rec.component, []).append(rec)
         if rec.component_id not in may_update:
             may_update[rec.component_id] = access.can(current_user, "update_recommendation", rec)
-        if rec.cycle.state == "followup" and may_update[rec.component_id]:
+        if rec.cycle.state == "followup" and (may_update[rec.component_id] or rec.owner_id == current_user.id):
             editable.add(rec.id)
     forms = {}
     for rec_id, form in (update_forms or {}).items():

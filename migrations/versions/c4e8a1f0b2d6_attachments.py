@@ -1,7 +1,7 @@
 """attachments: files attached to submissions and follow-up actions
 
 Revision ID: c4e8a1f0b2d6
-Revises: 79745ffc9909
+Revises: c4e8a1d2f6b3
 Create Date: 2026-12-01 16:40:00
 
 """
@@ -13,7 +13,7 @@ import cpas_workflow.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a1f0b2d6'
-down_revision = '79745ffc9909'
+down_revision = 'c4e8a1d2f6b3'
 branch_labels = None
 depends_on = None
 
