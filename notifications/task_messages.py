@@ -21,10 +21,11 @@ from cpas_workflow.core.text import N_
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.recommendations.models import Recommendation
+from cpas_workflow.tasks.links import task_path
 from cpas_workflow.tasks.models import Task
 from cpas_workflow.tasks.titles import task_title
 from notifications import inbox
-from notifications.outbox import add_deferred, deferred_row, renders, task_path
+from notifications.outbox import add_deferred, deferred_row, renders
 from notifications.recipients import Directory
 
 SUBJECTS = {
@@ -47,7 +48,7 @@ def task_snapshot(task, mission_code: str, today: dt.date, **extra) -> str:
         {
             "title": task.title,
             "due": task.due.isoformat(),
-            "path": task_path(task),
+            "path": task_path(task, mission_code),
             "mission": mission_code,
             "today": today.isoformat(),
             "recommendation_id": task.recommendation_id,
@@ -100,26 +101,32 @@ def enqueue_task_opened(tasks: list[Task], actor=None, mission: Mission | None =
     told = [(t, users) for t, users in told if users]
     if not told:
         return 0
-    inbox.add_notices(
-        [
-            inbox.notice(f"task-{t.id}:opened:user-{u.id}", u.id, "task_opened", task_path(t), subject=t.title)
-            for t, users in told
-            for u in users
-        ]
-    )
-    told = [(t, [u for u in users if u.notify == "immediate"]) for t, users in told]
-    told = [(t, users) for t, users in told if users]
-    if not told:
-        return 0
     mission_ids = {t.mission_id for t, _ in told}
     if mission is not None and mission_ids == {mission.id}:
         missions = {mission.id: mission}
     else:
         query = select(Mission.id, Mission.code, Mission.timezone).where(Mission.id.in_(mission_ids))
         missions = {row.id: row for row in db.session.execute(query)}
+    inbox.add_notices(
+        [
+            inbox.notice(
+                f"task-{t.id}:opened:user-{u.id}",
+                u.id,
+                "task_opened",
+                task_path(t, missions[t.mission_id].code),
+                subject=t.title,
+            )
+            for t, users in told
+            for u in users
+        ]
+    )
     rows = []
     for task, users in told:
         mission = missions[task.mission_id]
         snapshot = task_snapshot(task, mission.code, timezones.local_date(task.created_at, mission.timezone))
-        rows += [deferred_row(f"task-{task.id}:opened:user-{u.id}", "task_opened", u, snapshot) for u in users]
+        rows += [
+            deferred_row(f"task-{task.id}:opened:user-{u.id}", "task_opened", u, snapshot)
+            for u in users
+            if u.notify == "immediate"
+        ]
     return add_deferred(rows)

@@ -186,3 +186,15 @@ def test_the_register_lists_filters_pages_and_exports_every_recommendation_of_th
     assert book.active.max_row == 56
     page(signed_in(app, "spu@other.example"), "/missions/DEMO/recommendations", status=404)
     assert signed_in(app, "spu@other.example").get("/missions/DEMO/recommendations.csv").status_code == 404
+
+
+def test_the_head_of_a_component_sharing_an_action_updates_it_on_the_board(app, api):
+    cycle = cycle_in(api, "joint_review")
+    rec = _draft(api, cycle["id"], "Joint patrols", component="CIV", co_owners=["POL"])
+    ok(api(SPU).post(f"/api/v1/cycles/{cycle['id']}/transitions", json={"trigger": "submit_for_signoff"}))
+    ok(api(LEAD).post(f"/api/v1/recommendations/{rec['id']}/decision", json={"decision": "approve"}))
+    ok(api(LEAD).post(f"/api/v1/cycles/{cycle['id']}/transitions", json={"trigger": "approve"}))
+    board = page(signed_in(app, head("POL")), "/missions/DEMO/follow-up?owner=all")
+    assert f'action="/recommendations/{rec["id"]}/updates' in board
+    board = page(signed_in(app, head("MIL")), "/missions/DEMO/follow-up?owner=all")
+    assert f'action="/recommendations/{rec["id"]}/updates' not in board

@@ -158,3 +158,20 @@ def cycle_proposals(cycle) -> list[Recommendation]:
         .order_by(Recommendation.id)
     )
     return list(db.session.scalars(query))
+
+
+def co_owner_ids(recommendation_ids) -> dict[int, set[int]]:
+    """{recommendation id: the ids of the components sharing it}, in one statement."""
+    from cpas_workflow.recommendations.models import co_owners
+
+    found: dict[int, set[int]] = {}
+    ids = list(recommendation_ids)
+    if ids:
+        rows = db.session.execute(
+            select(co_owners.c.recommendation_id, co_owners.c.component_id).where(
+                co_owners.c.recommendation_id.in_(ids)
+            )
+        )
+        for rec_id, component_id in rows:
+            found.setdefault(rec_id, set()).add(component_id)
+    return found
