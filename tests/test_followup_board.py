@@ -49,7 +49,7 @@ def _actions(app, cycle_id: int, n: int, *, component: str, owner: str, status: 
 
 
 def _titles(html: str) -> list[str]:
-    return re.findall(r'<tr id="rec-\d+"[^>]*>\s*<td><strong>([^<]+)</strong>', html)
+    return re.findall(r'<tr id="rec-\d+"[^>]*>\s*<td[^>]*><strong>([^<]+)</strong>', html)
 
 
 def test_the_board_shows_fifty_actions_a_page_with_links_to_the_others(app, api):

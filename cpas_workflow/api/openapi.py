@@ -9,7 +9,7 @@ from flask import jsonify
 from cpas_workflow.accounts.models import LANGUAGES, NOTIFY_CHOICES
 from cpas_workflow.api import bp
 from cpas_workflow.core.db import DB_ID_MAX
-from cpas_workflow.recommendations.models import ACTION_STATUSES, DECISIONS
+from cpas_workflow.recommendations.models import ACTION_STATUSES, DECISIONS, FATES, STAGES
 from cpas_workflow.submissions.models import RATINGS
 
 ERRORS = {
@@ -61,6 +61,7 @@ VERSION_IN = {"type": ["integer", "null"], "minimum": 0, "maximum": 2**31 - 1}
 ROW_ID = {"type": "integer", "minimum": 1, "maximum": DB_ID_MAX}
 PERIOD = {"type": "string", "pattern": "^\\d{4}(-Q[1-4]|-H[12]|-\\d{2})?$", "example": "2026-Q3"}
 CODE = {"type": "string", "minLength": 1, "maxLength": 20, "pattern": "^[A-Z0-9_-]+$"}
+CODES = {"type": "array", "items": CODE, "maxItems": 50}
 TRANSITION = _obj({"trigger": S, "comment": N_TEXT, "expected_version": VERSION_IN}, ["trigger"])
 
 SCHEMAS = {
@@ -115,9 +116,20 @@ SCHEMAS = {
             "due": D,
             "decision": {"type": ["string", "null"], "enum": ["approved", "rejected", "amended", None]},
             "decision_comment": NS,
+            "decided_at": NS,
             "status": NS,
             "owner": NS,
             "version": INT,
+            "original_body": NS,
+            "original_body_html": NS,
+            "stage": {"type": "string", "enum": list(STAGES)},
+            "fate": {"type": "string", "enum": list(FATES)},
+            "stage_comment": NS,
+            "merged_into": {"type": ["integer", "null"]},
+            "origin": {"type": ["integer", "null"]},
+            "origin_period": NS,
+            "proposed_by": NS,
+            "co_owners": {"type": "array", "items": S},
             "updates": {
                 "type": "array",
                 "items": {
@@ -125,6 +137,15 @@ SCHEMAS = {
                     "properties": {"at": S, "actor": NS, "status": S, "note": S, "note_html": S},
                 },
             },
+        },
+    },
+    "RegisterPage": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": _ref("Recommendation")},
+            "total": INT,
+            "page": INT,
+            "pages": INT,
         },
     },
     "Cycle": {
@@ -348,7 +369,7 @@ PATHS = {
             "Drafted",
             _ref("Recommendation"),
             _obj(
-                {"title": LINE_REQUIRED, "body": TEXT_REQUIRED, "component": CODE, "due": D},
+                {"title": LINE_REQUIRED, "body": TEXT_REQUIRED, "component": CODE, "due": D, "co_owners": CODES},
                 ["title", "body", "component", "due"],
             ),
             status="201",
@@ -382,6 +403,87 @@ PATHS = {
     "/recommendations/{id}": {
         "parameters": [_id("id")],
         "get": _op("A recommendation", "The recommendation", _ref("Recommendation")),
+        "put": _op(
+            "Edit a draft (spu, undecided, joint review)",
+            "The recommendation",
+            _ref("Recommendation"),
+            _obj(
+                {
+                    "title": LINE_REQUIRED,
+                    "body": TEXT_REQUIRED,
+                    "component": CODE,
+                    "due": D,
+                    "co_owners": CODES,
+                    "expected_version": VERSION_IN,
+                }
+            ),
+            errors=W,
+        ),
+        "delete": _op("Withdraw a draft (spu, undecided, joint review)", "Withdrawn", status="204", errors=W),
+    },
+    "/recommendations/{id}/owner": {
+        "parameters": [_id("id")],
+        "post": _op(
+            "Give a follow-up action another owner (spu, follow-up), with a reason",
+            "The recommendation",
+            _ref("Recommendation"),
+            _obj({"owner": S, "reason": TEXT_REQUIRED}, ["owner", "reason"]),
+            errors=W,
+        ),
+    },
+    "/recommendations/{id}/proposal": {
+        "parameters": [_id("id")],
+        "post": _op(
+            "Accept, merge or decline a proposed recommendation (spu)",
+            "The recommendation",
+            _ref("Recommendation"),
+            _obj(
+                {
+                    "decision": {"type": "string", "enum": ["accept", "merge", "decline"]},
+                    "reason": N_TEXT,
+                    "into": {**ROW_ID, "type": ["integer", "null"]},
+                },
+                ["decision"],
+            ),
+            errors=W,
+        ),
+    },
+    "/cycles/{id}/proposals": {
+        "parameters": [_id("id")],
+        "post": _op(
+            "Propose a recommendation (focal point or head of a participating component, input or joint review)",
+            "The proposal",
+            _ref("Recommendation"),
+            _obj(
+                {
+                    "title": LINE_REQUIRED,
+                    "body": TEXT_REQUIRED,
+                    "component": CODE,
+                    "due": {**D, "type": ["string", "null"]},
+                },
+                ["title", "body", "component"],
+            ),
+            status="201",
+            errors=W,
+        ),
+    },
+    "/missions/{code}/recommendations": {
+        "parameters": [_id("code", CODE)],
+        "get": {
+            **_op(
+                "The mission's recommendation register: every recommendation with its fate, 50 a page",
+                "A page of the register",
+                _ref("RegisterPage"),
+                errors=("400", "401", "404"),
+            ),
+            "parameters": [
+                {"name": "cycle", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "component", "in": "query", "schema": CODE},
+                {"name": "fate", "in": "query", "schema": {"type": "string", "enum": list(FATES)}},
+                {"name": "owner", "in": "query", "schema": {"type": "string", "maxLength": 254}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
+            ],
+        },
     },
     "/recommendations/{id}/decision": {
         "parameters": [_id("id")],
@@ -390,7 +492,13 @@ PATHS = {
             "The recommendation",
             _ref("Recommendation"),
             _obj(
-                {"decision": {"type": "string", "enum": list(DECISIONS)}, "comment": N_TEXT, "body": N_TEXT},
+                {
+                    "decision": {"type": "string", "enum": list(DECISIONS)},
+                    "comment": N_TEXT,
+                    "body": N_TEXT,
+                    "due": {**D, "type": ["string", "null"]},
+                    "owner": NS,
+                },
                 ["decision"],
             ),
             errors=W,

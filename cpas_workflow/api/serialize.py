@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
+from sqlalchemy import inspect
 
 from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine.firing import allowed_triggers
@@ -54,6 +55,15 @@ def recommendation(r) -> dict:
         "owner": r.owner.email if r.owner else None,
         "carried_from": r.carried_from_id,
         "version": r.version,
+        "original_body": r.original_body,
+        "original_body_html": render_markdown(r.original_body) if r.original_body is not None else None,
+        "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+        "stage": r.stage,
+        "fate": r.fate,
+        "stage_comment": r.stage_comment,
+        "merged_into": r.merged_into_id,
+        "origin": r.origin_id,
+        **lineage(r),
         "updates": [
             {
                 "at": u.created_at.isoformat(),
@@ -65,6 +75,51 @@ def recommendation(r) -> dict:
             for u in r.updates
         ],
     }
+
+
+def recommendation_brief(r) -> dict:
+    """A register row: the recommendation and its fate, without its follow-up updates."""
+    return {
+        "id": r.id,
+        "cycle": r.cycle_id,
+        "period": r.cycle.period,
+        "title": r.title,
+        "body": r.body,
+        "original_body": r.original_body,
+        "component": r.component.code,
+        "due": _date(r.due),
+        "fate": r.fate,
+        "decision": r.decision,
+        "decision_comment": r.decision_comment,
+        "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+        "status": r.status,
+        "owner": r.owner.email if r.owner else None,
+        "reason": r.stage_comment,
+        **lineage(r),
+    }
+
+
+def lineage(r) -> dict:
+    """Who proposed it, the co-owning components and where a carried-over action came from, when
+    the query that loaded `r` brought them (pages and API calls that show them load them)."""
+    loaded = set(inspect(r).attrs.keys()) - inspect(r).unloaded
+    found = {}
+    if "proposed_by" in loaded:
+        found["proposed_by"] = r.proposed_by.email if r.proposed_by else None
+    if "co_components" in loaded:
+        found["co_owners"] = [c.code for c in r.co_components]
+    if "carried_from" in loaded and r.carried_from is not None and "cycle" in inspect(r.carried_from).dict:
+        earlier = r.carried_from
+        found["earlier_decision"] = {
+            "period": earlier.cycle.period,
+            "decision": earlier.decision,
+            "decided_at": earlier.decided_at.isoformat() if earlier.decided_at else None,
+            "comment": earlier.decision_comment,
+            "status": earlier.status,
+        }
+    if "origin" in loaded and r.origin is not None and "cycle" in inspect(r.origin).dict:
+        found["origin_period"] = r.origin.cycle.period
+    return found
 
 
 def submission_brief(s) -> dict:

@@ -43,8 +43,13 @@ class Cycle(CreatedAtMixin, db.Model):
     submissions: Mapped[list[Submission]] = relationship(  # noqa: F821
         back_populates="cycle", order_by="Submission.id", lazy="raise_on_sql"
     )
+    # Only the cycle's current recommendations: proposals, declined, merged and withdrawn ones stay
+    # in the table (the register, the audit trail) but are no part of the cycle's work.
     recommendations: Mapped[list[Recommendation]] = relationship(  # noqa: F821
-        back_populates="cycle", order_by="Recommendation.id", lazy="raise_on_sql"
+        back_populates="cycle",
+        primaryjoin="and_(Cycle.id == Recommendation.cycle_id, Recommendation.stage == 'current')",
+        order_by="Recommendation.id",
+        lazy="raise_on_sql",
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from cpas_workflow.core import access, audit, clock, timezones
 from cpas_workflow.core.errors import ValidationFailed
@@ -144,6 +144,11 @@ def _carry_over_actions(cycle: Cycle, actor) -> None:
         select(Recommendation)
         .join(Cycle, Recommendation.cycle_id == Cycle.id)
         .where(Cycle.mission_id == cycle.mission_id, Recommendation.status == "carried_over")
+        .options(
+            contains_eager(Recommendation.cycle),
+            joinedload(Recommendation.owner),
+            joinedload(Recommendation.origin).joinedload(Recommendation.cycle),
+        )
     ).unique()
     already = set(
         db.session.scalars(select(Recommendation.carried_from_id).where(Recommendation.carried_from_id.is_not(None)))
@@ -158,7 +163,10 @@ def _carry_over_actions(cycle: Cycle, actor) -> None:
                 title=old.title,
                 body=old.body,
                 due=old.due,
-                carried_from_id=old.id,
+                stage="current",
+                carried_from=old,  # its history and origin go along, as does its owner
+                origin=old.origin or old,
+                owner=old.owner,
                 created_by_id=actor.id,
             )
         )

@@ -45,10 +45,17 @@ def for_firing() -> tuple:
     )
 
 
+def lineage() -> tuple:
+    """Who proposed each recommendation, its co-owners, and a carried-over action's earlier decision."""
+    from cpas_workflow.recommendations.queries import lineage as of_recommendations
+
+    return of_recommendations(selectinload(Cycle.recommendations))
+
+
 def for_api() -> tuple:
     """`GET /cycles/{id}`: the recommendations come with their dated updates and who wrote them."""
     updates = selectinload(Cycle.recommendations).selectinload(Recommendation.updates)
-    return (*for_firing(), updates.joinedload(RecommendationUpdate.actor))
+    return (*for_firing(), updates.joinedload(RecommendationUpdate.actor), *lineage())
 
 
 def get_cycle(cycle_id: int, user, *, for_update: bool = False, options: tuple | None = None) -> Cycle:

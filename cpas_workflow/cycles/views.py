@@ -17,17 +17,21 @@ from cpas_workflow.engine.firing import allowed_triggers
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.queries import is_published, values_of_submissions
 from cpas_workflow.pages import LABELS, choices, days_left, label, refusal_status
+from cpas_workflow.recommendations import owners
+from cpas_workflow.recommendations.diff import word_diff
 from cpas_workflow.recommendations.models import DECISIONS
+from cpas_workflow.recommendations.proposals import SETTLEMENTS
+from cpas_workflow.recommendations.queries import cycle_proposals
 from cpas_workflow.views import bp
 from forms.cycles import TransitionForm
-from forms.recommendations import DecisionForm, RecommendationForm
+from forms.recommendations import DecisionForm, ProposalForm, RecommendationForm, SettleProposalForm
 
 PAGES = {"cycle": "cycles/show.html", "review": "cycles/review.html", "signoff": "cycles/signoff.html"}
 ENDPOINTS = {"cycle": "web.cycle", "review": "web.joint_review", "signoff": "web.signoff"}
 LOADS = {  # what each page shows, loaded with the cycle
-    "cycle": queries.for_firing,
-    "review": lambda: (*queries.for_firing(), *queries.comments()),
-    "signoff": queries.for_firing,
+    "cycle": lambda: (*queries.for_firing(), *queries.lineage()),
+    "review": lambda: (*queries.for_firing(), *queries.comments(), *queries.lineage()),
+    "signoff": lambda: (*queries.for_firing(), *queries.lineage()),
 }
 EVENTS_SHOWN = 50  # the latest events of the audit trail on a page; the API gives all of them
 
@@ -75,10 +79,41 @@ def _actions(cycle: Cycle) -> list:
     return [definition.transition(t, cycle.state) for t in allowed_triggers(cycle, current_user)]
 
 
-def _decision_form(recommendation, bound: DecisionForm | None = None) -> DecisionForm:
-    form = bound or DecisionForm(formdata=None, prefix=f"r{recommendation.id}")
+def _decision_form(recommendation, bound: DecisionForm | None = None, candidates=()) -> DecisionForm:
+    form = bound or DecisionForm(
+        formdata=None,
+        prefix=f"r{recommendation.id}",
+        body=recommendation.body,
+        owner=recommendation.owner.email if recommendation.owner else None,
+    )
     form.decision.choices = choices("decision", DECISIONS)
+    form.owner.choices = [("", _("the head of the component (default)"))] + [(u.email, u.name) for u in candidates]
     return form
+
+
+def proposal_context(cycle: Cycle, bound_form, settle_forms: dict) -> dict:
+    """The proposals part of a cycle page: the form to propose, the proposals made (the SPU's to
+    answer, the proposer's to follow), loaded only while proposals are taken."""
+    may_propose = access.can_propose_recommendation(current_user, cycle)
+    form = bound_form or ProposalForm(formdata=None)
+    form.component.choices = [
+        (c.code, f"{c.code} — {c.name}") for c in access.proposing_components(current_user, cycle)
+    ]
+    listed = cycle_proposals(cycle) if cycle.state in access.PROPOSAL_STATES else []
+    drafts = [(str(r.id), r.title) for r in cycle.recommendations if r.is_undecided_draft]
+    forms = {}
+    for p in listed:
+        f = settle_forms.get(p.id) or SettleProposalForm(formdata=None, prefix=f"p{p.id}")
+        f.decision.choices = choices("settlement", SETTLEMENTS)
+        f.into.choices = drafts
+        forms[p.id] = f
+    return {
+        "may_propose": may_propose,
+        "proposal_form": form,
+        "proposals": listed,
+        "settle_forms": forms,
+        "may_settle": access.can(current_user, "settle_proposal", cycle),
+    }
 
 
 def render_page(
@@ -89,6 +124,9 @@ def render_page(
     action_form: TransitionForm | None = None,
     recommendation_form: RecommendationForm | None = None,
     decision_forms: dict | None = None,
+    proposal_form=None,
+    settle_forms: dict | None = None,
+    refused: list | None = None,
 ):
     """Draw a cycle page; after a refusal, the bound form that was refused keeps what was typed."""
     before = request.args.get("events_before", type=int)
@@ -104,8 +142,14 @@ def render_page(
     if recommendation_form is None:
         recommendation_form = RecommendationForm(formdata=None)
     recommendation_form.component.choices = [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components]
+    recommendation_form.co_owners.choices = [(c.code, c.code) for c in cycle.mission.components]
     decision_forms = decision_forms or {}
-    decisions = {r.id: _decision_form(r, decision_forms.get(r.id)) for r in cycle.recommendations}
+    can_decide = access.can(current_user, "decide_recommendation", cycle) and cycle.state == "leadership_signoff"
+    candidates = owners.candidates_of({r.component_id for r in cycle.recommendations}) if can_decide else {}
+    decisions = {
+        r.id: _decision_form(r, decision_forms.get(r.id), candidates.get(r.component_id, ()))
+        for r in cycle.recommendations
+    }
     return render_template(
         PAGES[page],
         cycle=cycle,
@@ -123,7 +167,10 @@ def render_page(
         values=values,
         is_late=days_left(cycle.input_due, cycle.mission) < 0,
         can_draft=access.can(current_user, "draft_recommendation", cycle) and cycle.state == "joint_review",
-        can_decide=access.can(current_user, "decide_recommendation", cycle) and cycle.state == "leadership_signoff",
+        can_decide=can_decide,
+        refused=refused or [],
+        word_diff=word_diff,
+        **proposal_context(cycle, proposal_form, settle_forms or {}),
     ), status
 
 

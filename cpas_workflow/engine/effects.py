@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from cpas_workflow.engine import tasks
 from cpas_workflow.engine.registry import FireContext, effect
-from cpas_workflow.extensions import db
 
 
 @effect("open_submissions")
@@ -30,25 +27,16 @@ def return_submission(ctx: FireContext) -> None:
 
 @effect("start_followup")
 def start_followup(ctx: FireContext) -> None:
-    """Approved and amended recommendations become open actions owned by the component head."""
-    from cpas_workflow.accounts.models import RoleAssignment, User
+    """Approved and amended recommendations become open actions, owned by whoever leadership chose
+    at sign-off, or else by the head of their component."""
+    from cpas_workflow.recommendations.owners import default_owner
 
     for recommendation in ctx.subject.recommendations:
         if not recommendation.is_action:
             continue
         recommendation.status = recommendation.status or "open"
-        if recommendation.owner_id is None:  # the relationship, not the id: a loaded `owner` stays true
-            recommendation.owner = db.session.scalar(
-                select(User)
-                .join(RoleAssignment)
-                .where(
-                    RoleAssignment.role == "component_head",
-                    RoleAssignment.component_id == recommendation.component_id,
-                    User.is_enabled.is_(True),
-                )
-                .order_by(User.id)
-                .limit(1)
-            )
+        if recommendation.owner_id is None:
+            recommendation.owner = default_owner(recommendation)
 
 
 @effect("publish_framework")

@@ -106,3 +106,12 @@ def close_recommendation_tasks(recommendation, now: dt.datetime) -> None:
     db.session.execute(
         update(Task).where(Task.recommendation_id == recommendation.id, Task.closed_at.is_(None)).values(closed_at=now)
     )
+
+
+def reassign_action_tasks(recommendation, owner) -> None:
+    """The action changed hands: its open tasks follow its new owner."""
+    db.session.execute(
+        update(Task)
+        .where(Task.recommendation_id == recommendation.id, Task.closed_at.is_(None))
+        .values(assignee_id=owner.id)
+    )

@@ -20,7 +20,14 @@ from cpas_workflow.framework import exports
 from cpas_workflow.framework.queries import published_cycle_ids
 from cpas_workflow.pages import choices, refusal_status, today_in
 from cpas_workflow.recommendations.models import ACTION_STATUSES, SETTLED_STATUSES
-from cpas_workflow.recommendations.queries import PAGE_SIZE, STATUSES, board_page, board_rows, parse_filter
+from cpas_workflow.recommendations.queries import (
+    PAGE_SIZE,
+    STATUSES,
+    board_page,
+    board_rows,
+    co_owner_ids,
+    parse_filter,
+)
 from cpas_workflow.views import bp
 from forms.cycles import StartCycleForm
 
@@ -118,8 +125,9 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
         groups.setdefault(rec.component, []).append(rec)
         if rec.component_id not in may_update:
             may_update[rec.component_id] = access.can(current_user, "update_recommendation", rec)
-        if rec.cycle.state == "followup" and may_update[rec.component_id]:
+        if rec.cycle.state == "followup" and (may_update[rec.component_id] or rec.owner_id == current_user.id):
             editable.add(rec.id)
+    _add_shared(mission, [r for r in actions if r.cycle.state == "followup" and r.id not in editable], editable)
     forms = {}
     for rec_id, form in (update_forms or {}).items():
         form.status.choices = statuses
@@ -139,6 +147,16 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
         settled=SETTLED_STATUSES,
         status_choices=choices("status", STATUSES),
     ), status
+
+
+def _add_shared(mission, actions, editable: set) -> None:
+    """Heads of a component sharing an action update it too (looked up only for actions the reader
+    may not update otherwise, so the SPU's board costs nothing more)."""
+    if not actions:
+        return
+    shared = co_owner_ids(r.id for r in actions)
+    heads_of = {c.id for c in mission.components if access.holds_any(current_user, ("component_head",), c)}
+    editable.update(r.id for r in actions if shared.get(r.id, set()) & heads_of)
 
 
 @bp.get("/missions/<code>/follow-up")

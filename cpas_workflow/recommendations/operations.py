@@ -15,6 +15,7 @@ from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store, tasks
 from cpas_workflow.engine.firing import flush_or_conflict
 from cpas_workflow.extensions import db
+from cpas_workflow.recommendations import owners
 from cpas_workflow.recommendations.models import (
     ACTION_STATUSES,
     DECIDED,
@@ -22,6 +23,7 @@ from cpas_workflow.recommendations.models import (
     Recommendation,
     RecommendationUpdate,
 )
+from cpas_workflow.recommendations.queries import lineage
 
 
 @dataclass
@@ -30,6 +32,7 @@ class RecommendationDraft:
     body: str
     component: str
     due: dt.date
+    co_owners: list[str] | None = None  # other components sharing the action; `component` leads
 
 
 def get_recommendation(recommendation_id: int, user) -> Recommendation:
@@ -43,6 +46,7 @@ def get_recommendation(recommendation_id: int, user) -> Recommendation:
             joinedload(Recommendation.cycle).options(*head()),
             joinedload(Recommendation.owner),
             selectinload(Recommendation.updates).joinedload(RecommendationUpdate.actor),
+            *lineage(),
         )
     )
     return access.ensure_visible(user, db.session.scalars(query).unique().first())
@@ -62,25 +66,54 @@ def _record(
     )
 
 
+def _component(cycle: Cycle, code: str):
+    component = cycle.mission.component(code)
+    if component is None:
+        raise ValidationFailed(
+            f"{cycle.mission.code} has no component {code!r}", fields={"component": "unknown component"}
+        )
+    return component
+
+
+def _co_owners(cycle: Cycle, codes: list[str], lead) -> list:
+    """The co-owning components named by `codes`: the mission's, each once, never the lead itself."""
+    found = []
+    for code in codes:
+        component = cycle.mission.component(code) if isinstance(code, str) else None
+        if component is None:
+            raise ValidationFailed(
+                f"{cycle.mission.code} has no component {code!r}", fields={"co_owners": "unknown component"}
+            )
+        if component.id == lead.id:
+            raise ValidationFailed(
+                f"{code} leads this recommendation; co-owners are the other components sharing it",
+                fields={"co_owners": "the lead component"},
+            )
+        if component not in found:
+            found.append(component)
+    return found
+
+
+def _due(cycle: Cycle, due: dt.date) -> dt.date:
+    local_today = timezones.local_date(clock.now(), cycle.mission.timezone)
+    if due < local_today:
+        raise ValidationFailed(f"the due date {due.isoformat()} is already past", fields={"due": "in the past"})
+    return not_too_far_ahead(due, "due", local_today)
+
+
 def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Recommendation:
     access.require(actor, "draft_recommendation", cycle)
     if cycle.state != "joint_review":
         raise Conflict(f"recommendations are drafted during the joint review; cycle {cycle.id} is {cycle.state}")
-    component = cycle.mission.component(data.component)
-    if component is None:
-        raise ValidationFailed(
-            f"{cycle.mission.code} has no component {data.component!r}", fields={"component": "unknown component"}
-        )
-    local_today = timezones.local_date(clock.now(), cycle.mission.timezone)
-    if data.due < local_today:
-        raise ValidationFailed(f"the due date {data.due.isoformat()} is already past", fields={"due": "in the past"})
-    not_too_far_ahead(data.due, "due", local_today)
+    lead = _component(cycle, data.component)
     recommendation = Recommendation(
         cycle=cycle,
-        component=component,
+        component=lead,
+        stage="current",
+        co_components=_co_owners(cycle, data.co_owners or [], lead),
         title=clean_line(data.title, "title", required=True),
         body=clean_text(data.body, "body", required=True),
-        due=data.due,
+        due=_due(cycle, data.due),
         created_by_id=actor.id,
         created_at=clock.now(),
     )
@@ -90,31 +123,145 @@ def draft_recommendation(cycle: Cycle, data: RecommendationDraft, actor) -> Reco
     return recommendation
 
 
+@dataclass
+class RecommendationEdit:
+    """What `PUT /recommendations/{id}` may change; None leaves a field as it is."""
+
+    title: str | None = None
+    body: str | None = None
+    component: str | None = None
+    due: dt.date | None = None
+    co_owners: list[str] | None = None
+    expected_version: int | None = None
+
+
+def _require_draft(recommendation: Recommendation, actor, action: str) -> None:
+    access.require(actor, "draft_recommendation", recommendation)
+    if not access.can_edit_recommendation(actor, recommendation):
+        raise Conflict(
+            f"only an undecided recommendation can be {action}, during the joint review: "
+            f"#{recommendation.id} is {recommendation.fate} and its cycle is {recommendation.cycle.state}"
+        )
+
+
+def edit_recommendation(recommendation: Recommendation, data: RecommendationEdit, actor) -> Recommendation:
+    """The SPU corrects a draft before leadership sees it: title, text, component or due date."""
+    _require_draft(recommendation, actor, "edited")
+    cycle = recommendation.cycle
+    if data.expected_version is not None and data.expected_version != recommendation.version:
+        raise Conflict(
+            f"recommendation #{recommendation.id} changed since you read it (version {recommendation.version}, "
+            f"not {data.expected_version})"
+        )
+    changed = []
+    if data.title is not None:
+        title = clean_line(data.title, "title", required=True)
+        changed += ["title"] if title != recommendation.title else []
+        recommendation.title = title
+    if data.body is not None:
+        body = clean_text(data.body, "body", required=True)
+        changed += ["body"] if body != recommendation.body else []
+        recommendation.body = body
+    if data.component is not None:
+        component = _component(cycle, data.component)
+        changed += ["component"] if component.id != recommendation.component_id else []
+        recommendation.component = component
+    if data.co_owners is not None or data.component is not None:
+        codes = [c.code for c in recommendation.co_components] if data.co_owners is None else data.co_owners
+        co_owners = _co_owners(cycle, codes, recommendation.component)
+        changed += ["co_owners"] if co_owners != list(recommendation.co_components) else []
+        recommendation.co_components = co_owners
+    if data.due is not None:
+        due = _due(cycle, data.due)
+        changed += ["due"] if due != recommendation.due else []
+        recommendation.due = due
+    flush_or_conflict(cycle)
+    if changed:
+        _record("edit_recommendation", recommendation, actor, comment=f"{recommendation.title} ({', '.join(changed)})")
+    return recommendation
+
+
+def withdraw_recommendation(recommendation: Recommendation, actor, *, reason: str | None = None) -> None:
+    """The SPU takes a draft back: it leaves the cycle, and stays in the register and the audit trail."""
+    _require_draft(recommendation, actor, "withdrawn")
+    reason = clean_text(reason, "reason") or None
+    recommendation.stage = "withdrawn"
+    recommendation.stage_comment = reason
+    recommendation.stage_at = clock.now()
+    flush_or_conflict(recommendation.cycle)
+    _record(
+        "withdraw_recommendation",
+        recommendation,
+        actor,
+        comment=recommendation.title + (f": {reason}" if reason else ""),
+        to_state="withdrawn",
+    )
+    db.session.expire(recommendation.cycle, ["recommendations"])
+
+
+@dataclass
+class Decision:
+    """Leadership's decision on one recommendation. `body` and `due` only with `amend`; `owner` (an
+    e-mail) names who will own the action, with `approve` or `amend`."""
+
+    decision: str
+    comment: str | None = None
+    body: str | None = None
+    due: dt.date | None = None
+    owner: str | None = None
+
+
 def decide_recommendation(
-    recommendation: Recommendation, decision: str, actor, *, comment: str | None = None, body: str | None = None
+    recommendation: Recommendation,
+    decision: str | Decision,
+    actor,
+    *,
+    comment: str | None = None,
+    body: str | None = None,
 ) -> Recommendation:
-    """Leadership approves, rejects or amends (with a new text) a recommendation during sign-off."""
+    """Leadership approves, rejects (saying why) or amends (a new text, perhaps a new owner and due
+    date; the original text is kept) a recommendation during sign-off."""
+    data = decision if isinstance(decision, Decision) else Decision(decision, comment=comment, body=body)
     access.require(actor, "decide_recommendation", recommendation)
     cycle = recommendation.cycle
-    if cycle.state != "leadership_signoff":
+    if not access.can_decide_recommendation(actor, recommendation):
         raise Conflict(f"recommendations are decided during leadership sign-off; cycle {cycle.id} is {cycle.state}")
-    choice(decision, "decision", DECISIONS)
-    comment = clean_text(comment, "comment") or None
-    if decision == "amend":
-        recommendation.body = clean_text(body, "body", required=True)
-    elif body is not None:
-        raise ValidationFailed("a new body is given only with the decision 'amend'", fields={"body": "only with amend"})
-    recommendation.decision = DECIDED[decision]
+    choice(data.decision, "decision", DECISIONS)
+    comment = clean_text(data.comment, "comment") or None
+    if data.decision == "reject" and comment is None:
+        raise ValidationFailed("a rejection needs a comment saying why", fields={"comment": "required to reject"})
+    if data.decision != "amend":
+        for name in ("body", "due"):
+            if getattr(data, name) is not None:
+                raise ValidationFailed(
+                    f"a new {name} is given only with the decision 'amend'", fields={name: "only with amend"}
+                )
+    if data.owner is not None and data.decision == "reject":
+        raise ValidationFailed("a rejected recommendation has no owner", fields={"owner": "not with reject"})
+    owner = owners.candidate(recommendation, data.owner) if data.owner else None
+    if data.decision == "amend":
+        amended = clean_text(data.body, "body", required=True)
+        due = _due(cycle, data.due) if data.due is not None else recommendation.due
+        if recommendation.original_body is None:
+            recommendation.original_body = recommendation.body
+        recommendation.body = amended
+        recommendation.due = due
+    elif recommendation.original_body is not None:  # decided again: the text goes back to what was proposed
+        recommendation.body = recommendation.original_body
+        recommendation.original_body = None
+    if owner is not None or data.decision == "reject":  # an owner chosen earlier stays unless replaced
+        recommendation.owner = owner
+    recommendation.decision = DECIDED[data.decision]
     recommendation.decision_comment = comment
     recommendation.decided_at = clock.now()
     flush_or_conflict(cycle)
-    _record(f"{decision}_recommendation", recommendation, actor, comment=comment, to_state=recommendation.decision)
+    _record(f"{data.decision}_recommendation", recommendation, actor, comment=comment, to_state=recommendation.decision)
     return recommendation
 
 
 def add_update(recommendation: Recommendation, status: str, note: str, actor) -> RecommendationUpdate:
     """A dated progress update on a follow-up action; settling it closes its task."""
-    access.require(actor, "update_recommendation", recommendation)
+    access.require_update_action(actor, recommendation)
     cycle = recommendation.cycle
     if cycle.state != "followup":
         raise Conflict(f"actions are followed up once the cycle is in follow-up; cycle {cycle.id} is {cycle.state}")

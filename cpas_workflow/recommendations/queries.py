@@ -78,6 +78,25 @@ def parse_filter(args, mission, user) -> BoardFilter:
     )
 
 
+def lineage(path=None, *, co_owners_apart: bool = False, with_co_owners: bool = True) -> tuple:
+    """Options loading who proposed a recommendation, its co-owning components, and the earlier
+    recommendation and origin (each with its cycle) of a carried-over action; `path` is the loader
+    option leading to the recommendations (None: they are the query's own rows)."""
+
+    def joined(attribute):
+        return path.joinedload(attribute) if path is not None else joinedload(attribute)
+
+    co_owners = (
+        (path.selectinload if path is not None else selectinload) if co_owners_apart else joined
+    )  # joined: no statement of its own; apart: for paged lists, where a joined collection would break LIMIT
+    return (
+        joined(Recommendation.proposed_by),
+        joined(Recommendation.carried_from).joinedload(Recommendation.cycle),
+        joined(Recommendation.origin).joinedload(Recommendation.cycle),
+        *((co_owners(Recommendation.co_components),) if with_co_owners else ()),
+    )
+
+
 def _heads_only(user, mission) -> bool:
     """A component head with no mission-wide role: their own actions first."""
     held = access.roles_for(user, mission, mission_wide=True)
@@ -113,6 +132,7 @@ def _loaded(query):
         contains_eager(Recommendation.cycle),
         joinedload(Recommendation.owner),
         selectinload(Recommendation.updates).joinedload(RecommendationUpdate.actor),
+        *lineage(with_co_owners=False),
     ).order_by(Recommendation.due, Recommendation.id)
 
 
@@ -127,3 +147,31 @@ def board_page(mission, board: BoardFilter, user, today: dt.date) -> tuple[list[
 def board_rows(mission, board: BoardFilter, user, today: dt.date) -> list[Recommendation]:
     """Every action matching `board` (for the exports)."""
     return list(db.session.scalars(_loaded(_actions(mission, board, user, today))).unique())
+
+
+def cycle_proposals(cycle) -> list[Recommendation]:
+    """The recommendations proposed in `cycle`, answered or not, with who proposed them."""
+    query = (
+        select(Recommendation)
+        .where(Recommendation.cycle_id == cycle.id, Recommendation.stage.in_(("proposed", "declined", "merged")))
+        .options(joinedload(Recommendation.proposed_by))
+        .order_by(Recommendation.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def co_owner_ids(recommendation_ids) -> dict[int, set[int]]:
+    """{recommendation id: the ids of the components sharing it}, in one statement."""
+    from cpas_workflow.recommendations.models import co_owners
+
+    found: dict[int, set[int]] = {}
+    ids = list(recommendation_ids)
+    if ids:
+        rows = db.session.execute(
+            select(co_owners.c.recommendation_id, co_owners.c.component_id).where(
+                co_owners.c.recommendation_id.in_(ids)
+            )
+        )
+        for rec_id, component_id in rows:
+            found.setdefault(rec_id, set()).add(component_id)
+    return found

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from cpas_workflow.core import access
-from cpas_workflow.core.errors import DomainError
-from cpas_workflow.cycles.queries import get_cycle
-from cpas_workflow.cycles.views import LOADS, render_page
+from cpas_workflow.core.errors import Conflict, DomainError
+from cpas_workflow.core.listing import PAGE_SIZE
+from cpas_workflow.cycles.queries import get_cycle, get_mission, mission_cycles
+from cpas_workflow.cycles.views import ENDPOINTS, LOADS, render_page
 from cpas_workflow.extensions import db
+from cpas_workflow.framework import exports
 from cpas_workflow.missions.views import render_followup
 from cpas_workflow.pages import label, refusal_status
-from cpas_workflow.recommendations import operations
+from cpas_workflow.recommendations import operations, owners, proposals, register
+from cpas_workflow.recommendations.models import DECISIONS, FATES
 from cpas_workflow.views import bp
-from forms.recommendations import DecisionForm, RecommendationForm, UpdateForm
+from forms.base import BaseForm
+from forms.recommendations import (
+    DecisionForm,
+    EditRecommendationForm,
+    OwnerForm,
+    ProposalForm,
+    RecommendationForm,
+    SettleProposalForm,
+    UpdateForm,
+    WithdrawForm,
+)
 
 
 @bp.post("/cycles/<int:cycle_id>/recommendations")
@@ -25,10 +39,15 @@ def draft_recommendation(cycle_id: int):
     access.require(current_user, "draft_recommendation", cycle)  # 403 before any form error
     form = RecommendationForm()
     form.component.choices = [(c.code, c.code) for c in cycle.mission.components]
+    form.co_owners.choices = [(c.code, c.code) for c in cycle.mission.components]
     if not form.validate_on_submit():
         return render_page("review", cycle, status=422, recommendation_form=form)
     draft = operations.RecommendationDraft(
-        title=form.title.data, body=form.body.data, component=form.component.data, due=form.due.data
+        title=form.title.data,
+        body=form.body.data,
+        component=form.component.data,
+        due=form.due.data,
+        co_owners=list(form.co_owners.data or []),
     )
     try:
         operations.draft_recommendation(cycle, draft, current_user)
@@ -87,7 +106,7 @@ def decide_recommendation(recommendation_id: int):
 @login_required
 def update_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require(current_user, "update_recommendation", recommendation)
+    access.require_update_action(current_user, recommendation)
     form = UpdateForm(prefix=f"u{recommendation.id}")
     form.status.choices = [(s, s) for s in ("open", "in_progress", "done", "dropped", "carried_over")]
     mission = recommendation.cycle.mission
@@ -111,3 +130,273 @@ def update_recommendation(recommendation_id: int):
     else:
         status = 422
     return render_followup(mission, status=status, update_forms={recommendation_id: form})
+
+
+SETTLED = {
+    "accept": _l("Proposal “%(title)s” accepted as a draft."),
+    "merge": _l("Proposal “%(title)s” merged into a draft."),
+    "decline": _l("Proposal “%(title)s” declined; the proposer sees your reason."),
+}
+
+
+def _back_to(recommendation) -> str:
+    return url_for("web.joint_review", cycle_id=recommendation.cycle_id) + f"#rec-{recommendation.id}"
+
+
+def _edit_form(recommendation, form: EditRecommendationForm | None = None) -> EditRecommendationForm:
+    form = form or EditRecommendationForm(
+        formdata=None,
+        title=recommendation.title,
+        body=recommendation.body,
+        component=recommendation.component.code,
+        due=recommendation.due,
+        co_owners=[c.code for c in recommendation.co_components],
+        expected_version=recommendation.version,
+    )
+    form.component.choices = [(c.code, f"{c.code} — {c.name}") for c in recommendation.cycle.mission.components]
+    form.co_owners.choices = [(c.code, c.code) for c in recommendation.cycle.mission.components]
+    return form
+
+
+@bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_recommendation(recommendation_id: int):
+    recommendation = operations.get_recommendation(recommendation_id, current_user)
+    access.require(current_user, "draft_recommendation", recommendation)
+    if not access.can_edit_recommendation(current_user, recommendation):
+        flash(_("Only an undecided draft can be edited, during the joint review."), "error")
+        return redirect(url_for("web.cycle", cycle_id=recommendation.cycle_id) + f"#rec-{recommendation_id}")
+    form = _edit_form(recommendation, EditRecommendationForm() if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            edit = operations.RecommendationEdit(
+                title=form.title.data,
+                body=form.body.data,
+                component=form.component.data,
+                due=form.due.data,
+                co_owners=list(form.co_owners.data or []),
+                expected_version=int(form.expected_version.data)
+                if (form.expected_version.data or "").isdigit()
+                else None,
+            )
+            try:
+                operations.edit_recommendation(recommendation, edit, current_user)
+                db.session.commit()
+                flash(_("Recommendation “%(title)s” saved.", title=recommendation.title), "success")
+                return redirect(_back_to(recommendation))
+            except DomainError as exc:
+                db.session.rollback()
+                status = refusal_status(exc, form)
+                recommendation = operations.get_recommendation(recommendation_id, current_user)
+        else:
+            status = 422
+    return render_template("recommendations/edit.html", recommendation=recommendation, form=form), status
+
+
+@bp.route("/recommendations/<int:recommendation_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_recommendation(recommendation_id: int):
+    recommendation = operations.get_recommendation(recommendation_id, current_user)
+    access.require(current_user, "draft_recommendation", recommendation)
+    if not access.can_withdraw_recommendation(current_user, recommendation):
+        flash(_("Only an undecided draft can be withdrawn, during the joint review."), "error")
+        return redirect(url_for("web.cycle", cycle_id=recommendation.cycle_id))
+    form = WithdrawForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                operations.withdraw_recommendation(recommendation, current_user, reason=form.reason.data)
+                db.session.commit()
+                flash(_("Recommendation “%(title)s” withdrawn.", title=recommendation.title), "success")
+                return redirect(url_for("web.joint_review", cycle_id=recommendation.cycle_id))
+            except DomainError as exc:
+                db.session.rollback()
+                status = refusal_status(exc, form)
+                recommendation = operations.get_recommendation(recommendation_id, current_user)
+        else:
+            status = 422
+    return render_template("recommendations/withdraw.html", recommendation=recommendation, form=form), status
+
+
+def _decision_of(form: DecisionForm) -> operations.Decision:
+    decision = form.decision.data
+    return operations.Decision(
+        decision=decision,
+        comment=form.comment.data,
+        body=form.body.data if decision == "amend" else None,
+        due=form.due.data if decision == "amend" else None,
+        owner=(form.owner.data or None) if decision != "reject" else None,
+    )
+
+
+@bp.post("/cycles/<int:cycle_id>/decisions")
+@login_required
+def decide_recommendations(cycle_id: int):
+    """Leadership decides several recommendations at once; a recommendation left without a
+    decision is left as it is. If any decision is refused, none is recorded: the page comes back
+    with every refusal listed at the top and beside its recommendation, and everything typed kept."""
+    cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["signoff"]())
+    access.require(current_user, "decide_recommendation", cycle)
+    if not BaseForm().validate_on_submit():  # the one CSRF token of the page's form
+        flash(_("The form had expired. Nothing was recorded; please decide again."), "error")
+        return redirect(url_for("web.signoff", cycle_id=cycle_id))
+    forms, refused, decided = {}, [], []
+    for recommendation in list(cycle.recommendations):
+        form = DecisionForm(prefix=f"r{recommendation.id}", meta={"csrf": False})
+        form.decision.choices = [(d, d) for d in DECISIONS]
+        forms[recommendation.id] = form
+        if not (request.form.get(f"r{recommendation.id}-decision") or "").strip():
+            continue  # not decided now
+        if not form.validate():
+            refused.append(recommendation)
+            continue
+        try:
+            operations.decide_recommendation(recommendation, _decision_of(form), current_user)
+            decided.append(recommendation)
+        except DomainError as exc:
+            refusal_status(exc, form)
+            refused.append(recommendation)
+            if isinstance(exc, Conflict):
+                break
+    if refused or not decided:
+        db.session.rollback()
+        if not refused:
+            flash(_("Choose a decision for at least one recommendation."), "error")
+            return redirect(url_for("web.signoff", cycle_id=cycle_id))
+        cycle = get_cycle(cycle_id, current_user, options=LOADS["signoff"]())
+        return render_page("signoff", cycle, status=422, decision_forms=forms, refused=refused)
+    db.session.commit()
+    flash(
+        " ".join(
+            _("“%(title)s”: %(decision)s.", title=r.title, decision=label("decision", r.decision)) for r in decided
+        ),
+        "success",
+    )
+    return redirect(url_for("web.signoff", cycle_id=cycle_id) + "#recs-h")
+
+
+@bp.post("/cycles/<int:cycle_id>/proposals")
+@login_required
+def propose_recommendation(cycle_id: int):
+    cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["cycle"]())
+    access.require(current_user, "propose_recommendation", cycle)
+    page = request.form.get("page") if request.form.get("page") in ("cycle", "review") else "cycle"
+    form = ProposalForm()
+    form.component.choices = [(c.code, c.code) for c in access.proposing_components(current_user, cycle)]
+    if form.validate_on_submit():
+        proposal = proposals.Proposal(
+            title=form.title.data, body=form.body.data, component=form.component.data, due=form.due.data
+        )
+        try:
+            proposals.propose_recommendation(cycle, proposal, current_user)
+            db.session.commit()
+            flash(_("Proposal “%(title)s” sent to the SPU.", title=proposal.title.strip()), "success")
+            return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
+        except DomainError as exc:
+            db.session.rollback()
+            status = refusal_status(exc, form)
+    else:
+        status = 422
+    cycle = get_cycle(cycle_id, current_user, options=LOADS[page]())
+    return render_page(page, cycle, status=status, proposal_form=form)
+
+
+@bp.post("/recommendations/<int:recommendation_id>/proposal")
+@login_required
+def settle_proposal(recommendation_id: int):
+    proposal = proposals.get_proposal(recommendation_id, current_user)
+    access.require(current_user, "settle_proposal", proposal)
+    form = SettleProposalForm(prefix=f"p{proposal.id}")
+    form.decision.choices = [(d, d) for d in proposals.SETTLEMENTS]
+    cycle_id = proposal.cycle_id
+    page = "review" if proposal.cycle.state == "joint_review" else "cycle"
+    if form.validate_on_submit():
+        into = int(form.into.data) if (form.into.data or "").isdigit() else None
+        settlement = proposals.Settlement(decision=form.decision.data, reason=form.reason.data, into=into)
+        try:
+            proposals.settle_proposal(proposal, settlement, current_user)
+            db.session.commit()
+            flash(SETTLED[settlement.decision] % {"title": proposal.title}, "success")
+            return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
+        except DomainError as exc:
+            db.session.rollback()
+            status = refusal_status(exc, form)
+    else:
+        status = 422
+    cycle = get_cycle(cycle_id, current_user, options=LOADS[page]())
+    return render_page(page, cycle, status=status, settle_forms={recommendation_id: form})
+
+
+@bp.route("/recommendations/<int:recommendation_id>/owner", methods=["GET", "POST"])
+@login_required
+def change_owner(recommendation_id: int):
+    recommendation = operations.get_recommendation(recommendation_id, current_user)
+    access.require(current_user, "change_owner", recommendation)
+    if not access.can_change_owner(current_user, recommendation):
+        flash(_("The owner of an action is changed during follow-up."), "error")
+        return redirect(url_for("web.cycle", cycle_id=recommendation.cycle_id))
+    form = OwnerForm(**({} if request.method == "POST" else {"formdata": None}))
+    form.owner.choices = [(u.email, u.name) for u in owners.candidates(recommendation)]
+    if request.method == "GET" and recommendation.owner:
+        form.owner.data = recommendation.owner.email
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                owners.change_owner(
+                    recommendation, owners.OwnerChange(owner=form.owner.data, reason=form.reason.data), current_user
+                )
+                db.session.commit()
+                flash(
+                    _(
+                        "“%(title)s” is now owned by %(name)s.",
+                        title=recommendation.title,
+                        name=recommendation.owner.name,
+                    ),
+                    "success",
+                )
+                mission = recommendation.cycle.mission
+                return redirect(url_for("web.followup", code=mission.code) + f"#rec-{recommendation_id}")
+            except DomainError as exc:
+                db.session.rollback()
+                status = refusal_status(exc, form)
+                recommendation = operations.get_recommendation(recommendation_id, current_user)
+        else:
+            status = 422
+    return render_template("recommendations/owner.html", recommendation=recommendation, form=form), status
+
+
+@bp.get("/missions/<code>/recommendations")
+@login_required
+def recommendation_register(code: str):
+    mission = get_mission(code, current_user)
+    wanted = register.parse_filter(request.args, mission)
+    items, total = register.register_page(mission, wanted)
+    return render_template(
+        "recommendations/register.html",
+        mission=mission,
+        items=items,
+        total=total,
+        wanted=wanted,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        cycles=mission_cycles(mission, limit=40),
+        fates=[(f, label("fate", f)) for f in FATES],
+    )
+
+
+@bp.get("/missions/<code>/recommendations.<any(csv, xlsx):fmt>")
+@login_required
+def recommendation_register_export(code: str, fmt: str):
+    """Every recommendation the register's filter matches (not one page), as a spreadsheet."""
+    mission = get_mission(code, current_user)
+    header, rows = register.register_table(
+        register.register_rows(mission, register.parse_filter(request.args, mission))
+    )
+    name = f"{mission.code}-recommendations.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(header, rows), exports.CSV_TYPE
+    else:
+        body, mimetype = exports.to_xlsx(header, rows, "recommendations"), exports.XLSX_TYPE
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
