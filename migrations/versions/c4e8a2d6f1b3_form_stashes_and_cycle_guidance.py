@@ -1,7 +1,7 @@
 """Refused forms kept across their redirect (form_stashes); the SPU's guidance text of a cycle
 
 Revision ID: c4e8a2d6f1b3
-Revises: 79745ffc9909
+Revises: c4e8a1d2f6b3
 Create Date: 2026-12-01 16:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import cpas_workflow.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a2d6f1b3'
-down_revision = '79745ffc9909'
+down_revision = 'c4e8a1d2f6b3'
 branch_labels = None
 depends_on = None
 
