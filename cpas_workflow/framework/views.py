@@ -13,6 +13,7 @@ from cpas_workflow.cycles import queries as cycle_queries
 from cpas_workflow.cycles.operations import PERIOD
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import documents, operations, queries, reports
+from cpas_workflow.refusals import commit
 from cpas_workflow.submissions.operations import get_submission
 from cpas_workflow.views import bp
 from forms.framework import FrameworkImportForm
@@ -106,7 +107,7 @@ def mission_framework_import(code: str):
     upload = form.file.data
     try:
         version = operations.import_framework(mission, upload.filename or "", upload.read(), current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         return render_template(

@@ -9,18 +9,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock
-from cpas_workflow.core.errors import Conflict
 from cpas_workflow.core.text import choice, clean_text
 from cpas_workflow.engine import fire
 from cpas_workflow.engine.firing import check_version, flush_or_conflict, subject_label
-from cpas_workflow.engine.guards import INPUT_STATES
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import entries
 from cpas_workflow.submissions import indicator_hooks
 from cpas_workflow.submissions.models import RATINGS, Submission, SubmissionComment
 
-EDITABLE_STATES = ("pending", "returned")
 UNSET = object()
 
 
@@ -63,14 +61,9 @@ def update_submission(
 
 
 def _require_editable(submission: Submission, actor, expected_version: int | None) -> None:
-    access.require(actor, "edit_submission", submission)
+    abilities.require(abilities.can_edit_submission(actor, submission, check_state=False))
     check_version(submission, expected_version)
-    if submission.state not in EDITABLE_STATES:
-        raise Conflict(
-            f"the {submission.component.code} submission is {submission.state}: it can be edited only while pending or returned"
-        )
-    if submission.cycle.state not in ("draft_plan", "draft", *INPUT_STATES):
-        raise Conflict(f"the cycle is {submission.cycle.state}: input can no longer be changed")
+    abilities.require(abilities.can_edit_submission(actor, submission))
 
 
 def _edited(submission: Submission, actor) -> None:
@@ -138,6 +131,7 @@ def missing_before_submit(submission: Submission) -> dict[str, str]:
 def fire_submission_trigger(
     submission: Submission, trigger: str, actor, *, comment: str | None = None, expected_version: int | None = None
 ):
+    abilities.require(abilities.can_fire(actor, submission, trigger, check_rules=False))  # the rules: in the engine
     if comment is not None:
         comment = clean_text(comment, "comment")
     event = fire(submission, trigger, actor=actor, comment=comment, expected_version=expected_version)

@@ -13,15 +13,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from cpas_workflow import abilities
+from cpas_workflow.abilities import allowed_triggers
 from cpas_workflow.core import access, stash
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine import store
-from cpas_workflow.engine.firing import allowed_triggers
-from cpas_workflow.engine.guards import INPUT_STATES
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import entries, queries, values
 from cpas_workflow.pages import choices, label, refusal_status
+from cpas_workflow.refusals import commit
 from cpas_workflow.submissions import operations
 from cpas_workflow.submissions.models import RATINGS
 from cpas_workflow.submissions.operations import get_submission
@@ -33,11 +34,7 @@ NOT_TYPED = ("csrf_token", "action")  # sent with the form, not typed into it
 
 
 def _editable(submission) -> bool:
-    return (
-        access.can(current_user, "edit_submission", submission)
-        and submission.state in operations.EDITABLE_STATES
-        and submission.cycle.state in INPUT_STATES
-    )
+    return bool(abilities.can_edit_submission(current_user, submission))
 
 
 def _key(submission_id: int) -> str:
@@ -251,7 +248,7 @@ def submission_transition(submission_id: int):
             comment=form.comment.data,
             expected_version=form.expected_version.data,
         )
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         return _fire_refused(submission_id, "trigger", form, exc)

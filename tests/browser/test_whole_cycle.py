@@ -15,16 +15,16 @@ pytestmark = pytest.mark.browser
 class Person:
     """One person in their own browser context (own cookies), signed in."""
 
-    def __init__(self, browser, base: str, email: str, shots) -> None:
-        self.context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
+    def __init__(self, browser, base: str, email: str, shots, locale: str = "en-GB") -> None:
+        self.context = browser.new_context(viewport={"width": 1200, "height": 900}, locale=locale)
         self.context.set_default_timeout(5000)
         self.page = self.context.new_page()
         self.base, self.email, self.shots = base, email, shots
         self.page.goto(f"{base}/sign-in")
-        self.page.get_by_label("E-mail").fill(email)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.expect_flash("Signed in as")
+        self.page.locator("input[name='email']").fill(email)
+        self.page.locator("input[name='password']").fill(PASSWORD)
+        self.page.locator("main form button[type='submit']").last.click()
+        self.page.locator(".flash").first.wait_for()  # "Signed in as …", in the person's language
 
     def goto(self, path: str) -> None:
         self.page.goto(self.base + path)
@@ -140,7 +140,8 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, sc
     lead.click("Record the decision")
     lead.expect_flash("Approved")
     lead.shot("09-sign-off")
-    lead.click("Approve the assessment")
+    lead.page.locator("summary", has_text="Approve the assessment").click()  # opens what approving will do
+    lead.click("Yes: Approve the assessment")
     lead.expect_flash("Follow-up")
 
     # The component head reports the action done on the follow-up board.
@@ -153,7 +154,8 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, sc
 
     # The SPU closes the cycle; the dashboard shows it closed.
     spu.goto(cycle_url)
-    spu.click("Close the cycle")
+    spu.page.locator("summary", has_text="Close the cycle").click()
+    spu.click("Yes: Close the cycle")
     spu.expect_flash("Closed")
     spu.shot("11-cycle-closed")
     spu.goto("/missions/DEMO")
