@@ -19,7 +19,6 @@ from sqlalchemy.orm import joinedload
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cpas_workflow.core.listing import PAGE_SIZE
-from cpas_workflow.engine import store
 from cpas_workflow.engine.firing import subject_label
 from cpas_workflow.evidence import content, storage
 from cpas_workflow.evidence.models import Attachment
@@ -66,17 +65,11 @@ def _label(obj) -> str:
     return subject_label(obj) if isinstance(obj, Submission) else f"recommendation:{obj.id}"
 
 
-def _input_open(submission: Submission) -> None:
-    """The component's input can still change (as `update_submission` requires)."""
-    from cpas_workflow.engine.guards import INPUT_STATES
+def _input_open(user, submission: Submission) -> None:
+    """The component's input can still change, and `user` may change it (as `update_submission` asks)."""
+    from cpas_workflow import abilities
 
-    if not any(t.trigger == "submit" for t in store.definition_of(submission).transitions_from(submission.state)):
-        raise Conflict(
-            f"the {submission.component.code} submission is {submission.state}: "
-            "files can be attached or removed only while it is pending or returned"
-        )
-    if submission.cycle.state not in INPUT_STATES:
-        raise Conflict(f"the cycle is {submission.cycle.state}: its input can no longer be changed")
+    abilities.require(abilities.can_edit_submission(user, submission))
 
 
 def _followed_up(recommendation: Recommendation) -> None:
@@ -102,9 +95,9 @@ def check_allowed(user, obj) -> None:
     """`user` may attach a file to `obj` now: their role, and the input or action still open."""
     if isinstance(obj, Submission):
         access.require(user, "edit_submission", obj)
-        _input_open(obj)
+        _input_open(user, obj)
     else:
-        access.require(user, "update_recommendation", obj)
+        access.require_update_action(user, obj)  # whoever may post its progress: owner, heads, spu
         _followed_up(obj)
 
 
@@ -208,7 +201,7 @@ def _check_delete(user, attachment: Attachment, obj) -> None:
     if attachment.uploaded_by_id != user.id:
         raise Forbidden("only the person who attached a file may remove it")
     if isinstance(obj, Submission):
-        _input_open(obj)
+        _input_open(user, obj)
     else:
         _followed_up(obj)
 

@@ -40,7 +40,7 @@ def _user_by_email(email: str, field: str) -> User:
         .first()
     )
     if user is None or not user.is_enabled:
-        raise RuleRefused(f"{email!r} is not a user of this instance", fields={field: "unknown user"})
+        raise RuleRefused(f"'{field}' names no user of this instance", fields={field: "unknown user"})
     return user
 
 

@@ -30,7 +30,7 @@ def candidates_of(component_ids) -> dict[int, list[User]]:
         .where(
             RoleAssignment.component_id.in_(ids),
             RoleAssignment.role.in_(OWNER_ROLES),
-            current_assignment(clock.today()),
+            current_assignment(clock.today()),  # an ended role no longer makes an owner
             User.is_enabled.is_(True),
         )
         .order_by(case((RoleAssignment.role == "component_head", 0), else_=1), User.id)

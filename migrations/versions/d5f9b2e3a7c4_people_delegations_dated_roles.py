@@ -1,6 +1,6 @@
 """people: delegations, dated role assignments, on-behalf-of in the audit trail, handovers
 
-Revision ID: c4e8a1d2f6b3
+Revision ID: d5f9b2e3a7c4
 Revises: c4e8a1f0d2b6
 Create Date: 2026-12-01 16:30:00.000000
 
@@ -12,7 +12,7 @@ from cpas_workflow.core.db import UTCDateTime
 
 
 # revision identifiers, used by Alembic.
-revision = 'c4e8a1d2f6b3'
+revision = 'd5f9b2e3a7c4'
 down_revision = 'c4e8a1f0d2b6'
 branch_labels = None
 depends_on = None
