@@ -24,8 +24,8 @@ PAGES = {
     "cycle page": (SPU, "/cycles/{cid}", 6, 6),  # + whether its values are published
     "joint review": (SPU, "/cycles/{cid}/review", 6, 6),
     "sign-off": (SPU, "/cycles/{cid}/sign-off", 5, 6),
-    "submission page": (fp("CIV"), "/submissions/{sid}", 5, 6),  # + its indicators with their values
-    "submission page (being edited)": (fp("MIL"), "/submissions/{open_sid}", 5, 6),
+    "submission page": (fp("CIV"), "/submissions/{sid}", 6, 6),  # + its indicators with their values, its attachments
+    "submission page (being edited)": (fp("MIL"), "/submissions/{open_sid}", 6, 6),
     "follow-up board": (SPU, "/missions/DEMO/follow-up", 5, 6),
     "recommendation register": (SPU, "/missions/DEMO/recommendations", 6, 6),  # + cycles for the filter
 }
