@@ -123,6 +123,7 @@ class Person:
         """From My tasks, follow the first task whose title matches `template` (in the walk's language)."""
         self.goto("/")
         self.page.get_by_role("link", name=self.walk.title(template)).first.click()
+        self.page.wait_for_load_state()
         self.check()
 
 
