@@ -62,12 +62,14 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from cpas_workflow.api import register_api
     from cpas_workflow.cli import register_cli
     from cpas_workflow.edge import register_edge
+    from cpas_workflow.refusals import register_error_handlers
     from cpas_workflow.serving import init_serving
     from cpas_workflow.views import register_views
 
     register_edge(app)
     register_api(app)
     register_views(app)
+    register_error_handlers(app)
     register_cli(app)
     app.after_request(_security_headers)
     init_serving(app)

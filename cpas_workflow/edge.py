@@ -1,14 +1,13 @@
 """The edge of every request: what no handler should ever see is refused here, before routing to a view.
 
 A NUL character in the path, the query string or a form field cannot be stored (PostgreSQL refuses it)
-and has no meaning in any field of this application: 400 at once. A 405 always says which methods the
-address does take (`Allow`), for the API and the pages alike.
+and has no meaning in any field of this application: 400 at once.
 """
 
 from __future__ import annotations
 
 from flask import Flask, request
-from werkzeug.exceptions import BadRequest, MethodNotAllowed
+from werkzeug.exceptions import BadRequest
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -22,12 +21,6 @@ def refuse_nul_characters() -> None:
         raise BadRequest("The address contains a NUL character.")
     if request.mimetype in FORM_TYPES and request.method in ("POST", "PUT", "PATCH") and _has_nul(request.form):
         raise BadRequest("A field of the form contains a NUL character.")
-
-
-def allow_header(response, exc: MethodNotAllowed):
-    if exc.valid_methods:
-        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
-    return response
 
 
 def register_edge(app: Flask) -> None:

@@ -1,5 +1,5 @@
 """What every page shares: translated labels for stored codes, dates in the mission's time zone,
-where a task's work is done, and putting a domain refusal back on the form that caused it."""
+and where a task's work is done."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import functools
 import re
 
 from babel import dates as babel_dates
-from flask import Flask, url_for
+from flask import Flask, request
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from cpas_workflow.core import clock, timezones
-from cpas_workflow.core.errors import Conflict, DomainError, Forbidden, NotFound
+from cpas_workflow.refusals import refusal_status  # noqa: F401  (views import it from here too)
+from cpas_workflow.tasks.links import task_path
 from cpas_workflow.tasks.titles import cycle_title, task_title
 
 LABELS: dict[str, dict[str, object]] = {
@@ -191,34 +192,8 @@ def days_left(day: dt.date, mission) -> int:
 
 
 def task_link(task) -> str:
-    """Where the work of a task is done: the submission, the joint review, the sign-off, the board."""
-    if task.submission_id:
-        return url_for("web.submission", submission_id=task.submission_id)
-    if task.recommendation_id:
-        return url_for("web.followup", code=task.mission.code) + f"#rec-{task.recommendation_id}"
-    key = task.key.rsplit(":", 1)[-1] if task.key else ""
-    target = {"review": "web.joint_review", "signoff": "web.signoff"}.get(key)
-    if target:
-        return url_for(target, cycle_id=task.cycle_id)
-    return url_for("web.cycle", cycle_id=task.cycle_id)
-
-
-def refusal_status(exc: DomainError, form) -> int:
-    """Put a refused operation's message on the form field it names (or the form); the status to
-    re-render with. Not-found and forbidden are not form problems: they go on up."""
-    if isinstance(exc, NotFound | Forbidden):
-        raise exc
-    placed = False
-    for name in exc.fields:
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            if not isinstance(field.errors, list):
-                field.errors = list(field.errors)
-            field.errors.append(exc.message)
-            placed = True
-    if not placed:
-        form.form_errors.append(exc.message)
-    return 409 if isinstance(exc, Conflict) else 422
+    """Where the work of a task is done, on this site (tasks/links.py answers for every caller)."""
+    return request.script_root + task_path(task)
 
 
 # Audit comments the system writes (not a person), as stored in English -> shown in the reader's language.

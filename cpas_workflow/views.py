@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Flask
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access
-from cpas_workflow.core.errors import DomainError, Forbidden, NotFound
 from cpas_workflow.core.markdown import email_markdown_filter, markdown_filter
-from cpas_workflow.core.redirects import same_site_referrer
-from cpas_workflow.extensions import db, login_manager
+from cpas_workflow.extensions import login_manager
 
 bp = Blueprint("web", __name__)
-
-
-def render_error(exc: HTTPException):
-    return render_template("errors.html", status=exc.code, message=exc.description), exc.code
 
 
 def register_views(app: Flask) -> None:
@@ -42,28 +34,10 @@ def register_views(app: Flask) -> None:
     app.jinja_env.globals["value_hint"] = lambda i: framework_values.hint(i.kind, i.minimum, i.maximum)
     app.jinja_env.globals["indicator_level"] = _framework.reports.shown_level
 
-    @app.errorhandler(CSRFError)
-    def csrf_refused(exc):
-        message = _("This form has expired or did not come from this site. Reload the page and try again.")
-        return render_template("errors.html", status=400, message=message), 400
-
     login_manager.login_view = "web.sign_in"
     login_manager.login_message = None
     app.register_blueprint(bp)
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["email_markdown"] = email_markdown_filter
     app.jinja_env.globals["access"] = access
-
-    @app.errorhandler(DomainError)
-    def domain_error(exc: DomainError):
-        db.session.rollback()
-        if request.path.startswith("/api/"):
-            from cpas_workflow.api import error_response
-
-            return error_response(exc.status, exc.code, exc.message, exc.fields)
-        if isinstance(exc, NotFound):
-            return render_template("errors.html", status=404, message=_("Not found.")), 404
-        if isinstance(exc, Forbidden):
-            return render_template("errors.html", status=403, message=_("You may not do this here.")), 403
-        flash(exc.message, "error")
-        return redirect(same_site_referrer() or url_for("web.index"))
+    app.jinja_env.globals["abilities"] = abilities  # may this person do this now? (the can_* answers)

@@ -1,7 +1,16 @@
 """Forms for cycle pages: starting a cycle, firing a trigger (with the version the page was drawn from)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -13,6 +22,8 @@ class TransitionForm(BaseForm):
     expected_version = IntegerField(validators=[Optional(), VERSION])
     submission = IntegerField(_l("Submission to return"), validators=[Optional(), ROW_ID])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=20000)])
+    # Set by the confirmation's own button: approve, close and cancel are asked for again without it.
+    confirmed = BooleanField()
 
 
 class CheckboxesField(SelectMultipleField):

@@ -10,8 +10,9 @@ from icalendar import Calendar, Event
 
 from cpas_workflow.core import clock
 from cpas_workflow.core.text import one_line
+from cpas_workflow.tasks.links import task_path
 from cpas_workflow.tasks.queries import open_tasks_for
-from notifications.outbox import link, task_path
+from notifications.outbox import link
 
 
 def calendar_url(token: str) -> str:

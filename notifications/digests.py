@@ -29,8 +29,9 @@ from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.pages import local_day
+from cpas_workflow.tasks.links import task_path
 from cpas_workflow.tasks.models import Task
-from notifications.outbox import Deferred, add_deferred, deferred_row, renders, task_path
+from notifications.outbox import Deferred, add_deferred, deferred_row, renders
 
 HORIZON_DAYS = {"daily": 7, "weekly": 14}  # "due soon" reaches this far ahead
 PERIOD = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
@@ -185,11 +186,14 @@ def _task_items(ids: list[int], at: dt.datetime) -> list[dict]:
     rows = db.session.execute(
         select(
             Task.id,
+            Task.key,
             Task.title,
             Task.cycle_id,
             Task.submission_id,
+            Task.recommendation_id,
             Task.due,
             Mission.code.label("mission"),
+            Mission.code.label("mission_code"),
             Mission.timezone,
         )
         .join(Mission, Mission.id == Task.mission_id)

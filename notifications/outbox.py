@@ -34,12 +34,6 @@ def link(path: str) -> str:
     return current_app.config["CPAS_BASE_URL"].rstrip("/") + path
 
 
-def task_path(task) -> str:
-    if task.submission_id:
-        return f"/submissions/{task.submission_id}"
-    return f"/cycles/{task.cycle_id}"
-
-
 class _ClockSigner(TimestampSigner):
     """Signs with the app's clock, so a link's age is measured on the same time as everything else."""
 

@@ -21,9 +21,10 @@ from cpas_workflow.core.text import N_
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.recommendations.models import Recommendation
+from cpas_workflow.tasks.links import task_path
 from cpas_workflow.tasks.models import Task
 from cpas_workflow.tasks.titles import task_title
-from notifications.outbox import add_deferred, deferred_row, renders, task_path
+from notifications.outbox import add_deferred, deferred_row, renders
 from notifications.owed import still_missing
 from notifications.recipients import Directory
 
@@ -47,7 +48,7 @@ def task_snapshot(task, mission_code: str, today: dt.date, **extra) -> str:
         {
             "title": task.title,
             "due": task.due.isoformat(),
-            "path": task_path(task),
+            "path": task_path(task, mission_code),
             "mission": mission_code,
             "today": today.isoformat(),
             "recommendation_id": task.recommendation_id,

@@ -85,8 +85,8 @@ def test_a_trigger_from_the_wrong_state_is_a_conflict_that_names_what_is_possibl
     response = fire(api, user, cycle["id"], trigger)
     assert response.status_code == 409
     message = response.get_json()["error"]["message"]
-    shown = {"leadership_signoff": "leadership sign-off"}.get(state, state.replace("_", " "))  # the state in words
-    assert f"'{trigger}' is not possible while cycle {cycle['id']} is {shown}" in message
+    step = {"component_input": "Component input", "joint_review": "Joint review"}.get(state, "")
+    assert "is not possible at this step" in message and "Possible now:" in message and step in message
     assert ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["state"] == state
 
 
@@ -95,7 +95,7 @@ def test_nothing_can_be_fired_on_a_closed_or_cancelled_cycle(api):
     assert fire(api, SPU, closed["id"], "cancel", comment="too late").status_code == 409
     cancelled = ok(fire(api, SPU, cycle_in(api, "draft_plan", period="2027-Q1")["id"], "cancel", comment="Duplicate."))
     response = fire(api, SPU, cancelled["id"], "open_input")
-    assert response.status_code == 409 and "nothing can change it any more" in response.get_json()["error"]["message"]
+    assert response.status_code == 409 and "nothing can change it now" in response.get_json()["error"]["message"]
 
 
 def test_cancel_and_return_for_rework_need_a_comment(api):
@@ -182,7 +182,7 @@ def test_input_cannot_be_submitted_before_the_cycle_opens_it(api):
         )
     )
     response = fire_submission(api, fp(sub["component"]), sub["id"], "submit")
-    assert response.status_code == 422 and "draft plan" in response.get_json()["error"]["message"]
+    assert response.status_code == 422 and "The cycle is at “Draft plan”" in response.get_json()["error"]["message"]
 
 
 def test_an_endorsed_submission_can_no_longer_be_edited(api):
@@ -205,7 +205,7 @@ def test_start_review_goes_ahead_before_the_deadline_when_every_submission_is_en
     assert fire(api, SPU, cycle["id"], "start_review", comment="Let's go.").status_code == 422  # before the deadline
     fill_and_submit(api, cycle["submissions"][2], endorse=False)
     response = fire(api, SPU, cycle["id"], "start_review")
-    assert response.status_code == 422 and "POL (submitted)" in response.get_json()["error"]["message"]
+    assert response.status_code == 422 and "Police (UNPOL) (submitted)" in response.get_json()["error"]["message"]
     ok(fire_submission(api, head("POL"), cycle["submissions"][2]["id"], "endorse"))
     assert ok(fire(api, SPU, cycle["id"], "start_review"))["state"] == "joint_review"
 

@@ -40,7 +40,7 @@ def test_a_whole_cycle_runs_from_draft_to_closed_with_a_return_a_late_component_
 
     # Before the deadline the review cannot start without POL; after it, only with a reason.
     early = fire(api, SPU, cid, "start_review")
-    assert early.status_code == 422 and "POL (pending)" in early.get_json()["error"]["message"]
+    assert early.status_code == 422 and "Police (UNPOL) (pending)" in early.get_json()["error"]["message"]
     frozen_clock.advance(days=15)
     no_reason = fire(api, SPU, cid, "start_review")
     assert no_reason.status_code == 422 and no_reason.get_json()["error"]["fields"] == {

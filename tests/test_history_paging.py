@@ -41,7 +41,8 @@ def test_the_cycle_page_shows_the_latest_fifty_events_and_links_to_the_earlier_o
                     "mission_id": mission_id,
                     "cycle_id": cycle["id"],
                     "action": "note",
-                    "subject": f"event-{n:03d}",
+                    "subject": f"cycle:{cycle['id']}",
+                    "comment": f"event-{n:03d}",
                 }
                 for n in range(70)
             ],

@@ -31,7 +31,7 @@ def test_calendar_events_keep_their_uid_escape_titles_and_closed_tasks_disappear
     [uid] = first
     assert uid.endswith("@cpas.test")  # unique to this installation, the same on every fetch
     assert str(first[uid]["SUMMARY"]) == "[DEMO] Follow up: Strengthen early warning"
-    assert str(first[uid]["URL"]).startswith("http://cpas.test/cycles/")
+    assert str(first[uid]["URL"]).startswith("http://cpas.test/missions/DEMO/follow-up#rec-")
     update_action(api, head("CIV"), rec["id"], "done")
     assert calendar(api, client, head("CIV")).walk("VEVENT") == []
 

@@ -25,7 +25,9 @@ def test_the_cycle_page_draws_the_steps_with_the_current_one_marked(app, api):
 def test_only_the_actions_the_viewer_may_take_are_offered(app, api):
     cycle = start_cycle(api)
     spu_html = page(signed_in(app, "spu@demo.example"), f"/cycles/{cycle['id']}")
-    assert "Open component input</button>" in spu_html and "Cancel the cycle</button>" in spu_html
+    assert "Open component input</button>" in spu_html
+    danger_zone = spu_html.split('id="danger-h"')[1]  # cancelling stands apart, below everything else
+    assert "Cancel the cycle…</summary>" in danger_zone and "Why this cycle is cancelled (required)" in danger_zone
     fp_html = page(signed_in(app, "civ.fp@demo.example"), f"/cycles/{cycle['id']}")
     assert "</button>" not in fp_html.split("<main")[1].replace("Sign out</button>", "")
 
@@ -73,7 +75,7 @@ def test_a_required_comment_is_asked_for_next_to_its_box(app, api):
     html = post(
         signed_in(app, "spu@demo.example"),
         f"/cycles/{cycle['id']}/transitions",
-        {"trigger": "cancel", "comment": "  ", "expected_version": cycle["version"]},
+        {"trigger": "cancel", "comment": "  ", "expected_version": cycle["version"], "confirmed": "y"},
         status=422,
     )
     assert "needs a comment" in html and 'class="field has-error"' in html
@@ -84,11 +86,13 @@ def test_going_ahead_after_the_deadline_asks_for_the_reason(app, api, frozen_clo
     cycle = cycle_in(api, "component_input")
     fill_and_submit(api, cycle["submissions"][0])
     client = signed_in(app, "spu@demo.example")
-    assert "Reason for going ahead" not in page(client, f"/cycles/{cycle['id']}")
+    before = page(client, f"/cycles/{cycle['id']}")
+    assert "give the reason for going ahead" not in before
+    assert "you can go ahead without it after Oct 15, 2026, with a reason." in before  # beside a disabled button
     frozen_clock.set(dt.datetime(2026, 10, 17, 8, tzinfo=dt.UTC))
     client = signed_in(app, "spu@demo.example")  # days later: the first session has timed out
     version = _state(app, cycle["id"])["version"]
-    assert "Reason for going ahead without the missing input" in page(client, f"/cycles/{cycle['id']}")
+    assert "give the reason for going ahead without it." in page(client, f"/cycles/{cycle['id']}")
     html = post(
         client,
         f"/cycles/{cycle['id']}/transitions",
@@ -110,7 +114,7 @@ def test_input_is_returned_to_a_chosen_component_with_a_comment(app, api):
     mil = next(s for s in cycle["submissions"] if s["component"] == "MIL")
     client = signed_in(app, "spu@demo.example")
     html = page(client, f"/cycles/{cycle['id']}/review")
-    assert f'<option value="{mil["id"]}">MIL — Endorsed</option>' in html
+    assert f'<option value="{mil["id"]}">Force — Endorsed</option>' in html
     post(
         client,
         f"/cycles/{cycle['id']}/transitions",
@@ -141,4 +145,4 @@ def test_a_malformed_transition_form_is_refused_without_a_500(app, api):
     html = post(client, url, {"trigger": "explode", "expected_version": cycle["version"]}, status=422)
     assert "unknown trigger &#39;explode&#39;" in html
     html = post(client, url, {"trigger": "close", "expected_version": cycle["version"]}, status=409)
-    assert "&#39;close&#39; is not possible while cycle" in html
+    assert "“Close the cycle” is not possible at this step (Draft plan). Possible now: Open component input" in html

@@ -48,7 +48,7 @@ def test_the_dashboard_shows_each_cycle_with_its_state_progress_and_days_left(ap
     assert cycle["title"] in html and "Component input" in html
     assert "0/3" in html and "14 days left" in html
     assert 'aria-current="step"' in html
-    assert "Open component input" in html  # the timeline
+    assert "Component input opened" in html  # the timeline, in words said after the fact
     assert "Start a cycle" not in html  # a viewer may not
 
 

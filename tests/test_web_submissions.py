@@ -167,7 +167,7 @@ def test_comments_on_an_input_are_added_from_the_joint_review_and_shown_with_it(
     review = page(spu, f"/cycles/{cycle['id']}/review")
     assert "Comment added to the CIV input." in flashes(review)[0] and "<strong>figures</strong>" in review
     assert "Where do the" in page(signed_in(app, fp("CIV")), f"/submissions/{sub['id']}")
-    assert "Comment on input" in page(spu, f"/cycles/{cycle['id']}")
+    assert "Commented: Civilian component input" in page(spu, f"/cycles/{cycle['id']}")  # in the audit trail
 
 
 def test_a_viewer_reads_comments_but_may_not_add_any(app, api):

@@ -20,6 +20,7 @@ from cpas_workflow.missions import operations as missions
 from cpas_workflow.missions.models import COMPONENT_KINDS, Mission
 from cpas_workflow.missions.queries import all_missions, mission_by_code
 from cpas_workflow.pages import choices, refusal_status
+from cpas_workflow.refusals import commit
 from cpas_workflow.views import bp
 from forms.accounts import RoleForm, UserForm, UserStatusForm
 from forms.missions import ComponentForm, MissionEditForm, MissionForm
@@ -71,7 +72,7 @@ def admin_create_mission():
         return _overview(422, form)
     try:
         mission = missions.create_mission(form.code.data, form.name.data, form.timezone.data, current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         return _overview(refusal_status(exc, form), form)
@@ -105,7 +106,7 @@ def admin_update_mission(code: str):
         return _mission_page(mission, 422, edit_form=form)
     try:
         missions.update_mission(mission, form.name.data, form.timezone.data, current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         return _mission_page(_mission(code), refusal_status(exc, form), edit_form=form)
@@ -124,7 +125,7 @@ def admin_add_component(code: str):
         return _mission_page(mission, 422, component_form=form)
     try:
         component = missions.add_component(mission, form.code.data, form.name.data, form.kind.data, current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         return _mission_page(_mission(code), refusal_status(exc, form), component_form=form)
@@ -153,7 +154,7 @@ def admin_create_user():
         return _users_page(422, form)
     try:
         user = accounts.admin_create_user(form.email.data, form.name.data, form.password.data or None, current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         return _users_page(refusal_status(exc, form), form)
@@ -196,7 +197,7 @@ def admin_user_status(user_id: int):
         return _user_page(user, 422, status_form=form)
     try:
         accounts.set_user_enabled(user, bool(form.is_enabled.data), current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         return _user_page(_user(user_id), refusal_status(exc, form), status_form=form)
@@ -222,7 +223,7 @@ def admin_grant_role(user_id: int):
         accounts.grant_role(
             user, form.role.data, mission, (form.component.data or "").strip().upper() or None, current_user
         )
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         return _user_page(_user(user_id), refusal_status(exc, form), role_form=form)
@@ -243,7 +244,7 @@ def admin_revoke_role(user_id: int, assignment_id: int):
         return _user_page(user, 422)
     try:
         accounts.revoke_role(assignment, current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")

@@ -10,11 +10,9 @@ from typing import Any
 
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
-from cpas_workflow.core.errors import BadRequest, Conflict, ValidationFailed
-from cpas_workflow.extensions import db
+from cpas_workflow.core.errors import BadRequest, ValidationFailed
+from cpas_workflow.refusals import commit  # noqa: F401  (the one request boundary, for the API modules)
 
 TYPE_NAMES = {
     str: _l("a string"),
@@ -198,20 +196,6 @@ def _typed(name: str, value: Any, field: Field) -> Any:
             fields={name: "too many items"},
         )
     return value
-
-
-def commit() -> None:
-    """The request boundary: commit once; a concurrent writer's win becomes a 409."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(_l("someone else changed this at the same moment; reload and try again")) from None
-    except OperationalError as exc:
-        db.session.rollback()
-        if "locked" in str(exc).lower():
-            raise Conflict(_l("someone else is changing this right now; reload and try again")) from None
-        raise
 
 
 def current_user():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from sqlalchemy import inspect
 
+from cpas_workflow.abilities import allowed_triggers
 from cpas_workflow.core.markdown import render_markdown
-from cpas_workflow.engine.firing import allowed_triggers
 from cpas_workflow.submissions import indicator_hooks
+from cpas_workflow.tasks.links import task_url
 from cpas_workflow.tasks.queries import is_overdue
 
 
@@ -199,12 +199,3 @@ def task(t) -> dict:
         "role": t.role,
         "url": task_url(t),
     }
-
-
-def task_url(t) -> str:
-    """Where the work is done, on the public address (CPAS_BASE_URL), not the caller's Host header."""
-    if t.submission_id:
-        path = url_for("web.submission", submission_id=t.submission_id)
-    else:
-        path = url_for("web.cycle", cycle_id=t.cycle_id)
-    return current_app.config["CPAS_BASE_URL"].rstrip("/") + path

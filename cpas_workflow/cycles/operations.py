@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock, timezones
 from cpas_workflow.core.errors import ValidationFailed, Word
 from cpas_workflow.core.text import clean_line, clean_text, not_too_far_ahead
@@ -203,6 +204,18 @@ def fire_cycle_trigger(
 ):
     """Fire `trigger` on `cycle`; `submission_id` names the input sent back by `return_to_component`."""
     params = {"submission": submission_id} if submission_id is not None else {}
+    abilities.require(abilities.can_fire(actor, cycle, trigger, check_rules=False))  # the rules: in the engine
     if comment is not None:
         comment = clean_text(comment, "comment")
     return fire(cycle, trigger, actor=actor, comment=comment, expected_version=expected_version, params=params)
+
+
+def endorse_all(cycle: Cycle, actor) -> list[Submission]:
+    """Endorse every input of the cycle waiting for it that `actor` may endorse; the endorsed inputs."""
+    from cpas_workflow.submissions.operations import fire_submission_trigger
+
+    abilities.require(abilities.can_endorse_all(actor, cycle))
+    endorsed = abilities.endorsable(actor, cycle)
+    for submission in endorsed:
+        fire_submission_trigger(submission, "endorse", actor)
+    return endorsed

@@ -8,20 +8,22 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access
 from cpas_workflow.core.errors import Conflict, DomainError
-from cpas_workflow.cycles import operations, queries
+from cpas_workflow.cycles import operations, queries, timeline
 from cpas_workflow.cycles.models import Cycle
-from cpas_workflow.engine import store
-from cpas_workflow.engine.firing import allowed_triggers
+from cpas_workflow.cycles.offers import ENDORSE_ALL, needs_confirmation, offers
+from cpas_workflow.engine import guards, store
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.queries import is_published
-from cpas_workflow.pages import LABELS, choices, days_left, label, refusal_status
+from cpas_workflow.pages import LABELS, choices, days_left, label
 from cpas_workflow.recommendations import owners
 from cpas_workflow.recommendations.diff import word_diff
 from cpas_workflow.recommendations.models import DECISIONS
 from cpas_workflow.recommendations.proposals import SETTLEMENTS
 from cpas_workflow.recommendations.queries import cycle_proposals
+from cpas_workflow.refusals import commit, refusal_status
 from cpas_workflow.views import bp
 from forms.cycles import TransitionForm
 from forms.recommendations import DecisionForm, ProposalForm, RecommendationForm, SettleProposalForm
@@ -50,7 +52,7 @@ def steps(cycle: Cycle) -> list[dict]:
         {
             "state": s,
             "title": title(s),
-            "is_done": i < position or cycle.state == "closed",
+            "is_done": i < position or i == position == len(path) - 1,  # the last step reached is done
             "is_current": s == cycle.state,
         }
         for i, s in enumerate(path)
@@ -65,18 +67,11 @@ def progress(cycle: Cycle, counts: dict[str, int] | None = None) -> dict:
     if counts is None:
         counts = Counter(s.state for s in cycle.submissions)
     return {
-        "in": counts.get("submitted", 0) + counts.get("endorsed", 0),
-        "endorsed": counts.get("endorsed", 0),
+        "in": sum(counts.get(state, 0) for state in guards.CAME_IN),
+        "agreed": counts.get(guards.CAME_IN[-1], 0),  # endorsed by the component head
         "total": sum(counts.values()),
-        "days_left": days_left(cycle.input_due, cycle.mission)
-        if cycle.state in ("draft_plan", "component_input")
-        else None,
+        "days_left": days_left(cycle.input_due, cycle.mission) if abilities.awaits_input(cycle) else None,
     }
-
-
-def _actions(cycle: Cycle) -> list:
-    definition = store.definition_of(cycle)
-    return [definition.transition(t, cycle.state) for t in allowed_triggers(cycle, current_user)]
 
 
 def _decision_form(recommendation, bound: DecisionForm | None = None, candidates=()) -> DecisionForm:
@@ -127,8 +122,10 @@ def render_page(
     proposal_form=None,
     settle_forms: dict | None = None,
     refused: list | None = None,
+    confirming: str | None = None,
 ):
-    """Draw a cycle page; after a refusal, the bound form that was refused keeps what was typed."""
+    """Draw a cycle page; after a refusal, the bound form that was refused keeps what was typed;
+    `confirming`: the step whose confirmation is open."""
     before = request.args.get("events_before", type=int)
     before = before if before is not None and 0 < before < 2**63 else None  # anything else: the latest
     events = queries.audit_trail(cycle.id, limit=EVENTS_SHOWN + 1, before=before)
@@ -140,7 +137,7 @@ def render_page(
     recommendation_form.component.choices = [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components]
     recommendation_form.co_owners.choices = [(c.code, c.code) for c in cycle.mission.components]
     decision_forms = decision_forms or {}
-    can_decide = access.can(current_user, "decide_recommendation", cycle) and cycle.state == "leadership_signoff"
+    can_decide = bool(abilities.can_decide_recommendation(current_user, cycle))
     candidates = owners.candidates_of({r.component_id for r in cycle.recommendations}) if can_decide else {}
     decisions = {
         r.id: _decision_form(r, decision_forms.get(r.id), candidates.get(r.component_id, ()))
@@ -153,15 +150,16 @@ def render_page(
         is_published=is_published(cycle) if page == "cycle" else None,
         steps=steps(cycle),
         progress=progress(cycle),
-        actions=_actions(cycle),
+        offers=offers(cycle, current_user),
         action_form=action_form,
+        confirming=confirming,
         events=events,
+        trail=timeline.entries(events, timeline.cycle_names(cycle)),
         older_events=older,
         events_before=before,
         recommendation_form=recommendation_form,
         decision_forms=decisions,
-        is_late=days_left(cycle.input_due, cycle.mission) < 0,
-        can_draft=access.can(current_user, "draft_recommendation", cycle) and cycle.state == "joint_review",
+        can_draft=abilities.can_draft_recommendation(current_user, cycle),
         can_decide=can_decide,
         refused=refused or [],
         word_diff=word_diff,
@@ -199,6 +197,12 @@ def cycle_transition(cycle_id: int):
         )
     item = queries.get_cycle(cycle_id, current_user, for_update=True)
     trigger = form.trigger.data
+    is_current = form.expected_version.data in (None, item.version)  # a stale form is told so first
+    if is_current and needs_confirmation(item, trigger) and not form.confirmed.data:
+        # Asked for again, with what will happen: nothing is done until the person confirms.
+        db.session.rollback()
+        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
+        return render_page(page, item, action_form=form, confirming=trigger)
     try:
         operations.fire_cycle_trigger(
             item,
@@ -208,7 +212,7 @@ def cycle_transition(cycle_id: int):
             expected_version=form.expected_version.data,
             submission_id=form.submission.data,
         )
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
@@ -232,4 +236,35 @@ def cycle_transition(cycle_id: int):
         ),
         "success",
     )
+    return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id))
+
+
+@bp.post("/cycles/<int:cycle_id>/endorse-all")
+@login_required
+def endorse_all(cycle_id: int):
+    """The SPU endorses every input waiting for it, once confirmed."""
+    form = TransitionForm()
+    form.trigger.data = ENDORSE_ALL
+    page = request.form.get("page", "cycle")
+    page = page if page in PAGES else "cycle"
+    item = queries.get_cycle(cycle_id, current_user, for_update=True, options=LOADS[page]())
+    abilities.require(abilities.can_endorse_all(current_user, item))  # 403 before any form error
+    if not form.validate_on_submit():
+        return render_page(page, item, status=422, action_form=form)
+    stale = form.expected_version.data not in (None, item.version)
+    if stale or not form.confirmed.data:
+        db.session.rollback()
+        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
+        if stale:
+            form.form_errors.append(_("Someone else changed this cycle since you opened the page: check it again."))
+            form.expected_version.data = item.version
+        return render_page(page, item, status=409 if stale else 200, action_form=form, confirming=ENDORSE_ALL)
+    try:
+        endorsed = operations.endorse_all(item, current_user)
+        commit()
+    except DomainError as exc:
+        db.session.rollback()
+        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
+        return render_page(page, item, status=refusal_status(exc, form), action_form=form)
+    flash(_("Endorsed: %(components)s.", components=", ".join(s.component.name for s in endorsed)), "success")
     return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id))

@@ -53,12 +53,6 @@ def flush_or_conflict(subject) -> None:
         raise
 
 
-def allowed_triggers(subject, actor) -> list[str]:
-    """The triggers `actor` could fire from the current state (guards not evaluated)."""
-    definition = store.definition_of(subject)
-    return [t.trigger for t in definition.transitions_from(subject.state) if access.holds_any(actor, t.roles, subject)]
-
-
 def fire(
     subject,
     trigger: str,

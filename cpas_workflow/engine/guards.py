@@ -1,24 +1,34 @@
-"""The guards definitions can name. Each answers None (go ahead) or the reason it refuses."""
+"""The guards definitions can name. Each answers None (go ahead) or the reason it refuses, in the
+reader's words: the same sentence is the API's 422 message and the reason a page gives beside a
+disabled button (`abilities` runs the guards without firing)."""
 
 from __future__ import annotations
 
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from cpas_workflow.core import timezones
-from cpas_workflow.core.errors import Joined, Word
 from cpas_workflow.engine.registry import FireContext, guard
 
 INPUT_STATES = ("component_input", "joint_review", "correction")  # cycle states that take component input
+CAME_IN = ("submitted", "endorsed")  # component input that has come in (and may be sent back)
 
 
-def _listing(submissions) -> Joined:
-    return Joined(
-        ", ",
-        (
-            _l("%(component)s (%(state)s)", component=s.component.code, state=Word("state", s.state))
-            for s in submissions
-        ),
-    )
+def _state(state: str) -> str:
+    from cpas_workflow.pages import label
+
+    return label("state", state)
+
+
+def _listing(submissions) -> str:
+    """'Military (Submitted), Police (Pending)': component names with their input's state, in words."""
+    return ", ".join(f"{s.component.name} ({_state(s.state).lower()})" for s in submissions)
+
+
+def returnable(cycle) -> list:
+    """The cycle's input that has come in: what the SPU (or leadership, reopening) may send back."""
+    return [s for s in cycle.submissions if s.state in CAME_IN]
 
 
 @guard("input_endorsed_or_late_with_reason")
@@ -29,18 +39,18 @@ def input_endorsed_or_late_with_reason(ctx: FireContext):
         return None
     local_today = timezones.local_date(ctx.now, cycle.mission.timezone)
     if local_today <= cycle.input_due:
-        return _l(
-            "not every submission is endorsed (%(missing)s) and the input deadline %(due)s has not passed yet",
+        return _(
+            "Waiting for endorsed input from %(missing)s; you can go ahead without it after %(due)s, with a reason.",
             missing=_listing(missing),
-            due=cycle.input_due.isoformat(),
+            due=format_date(cycle.input_due),
         )
     if not ctx.comment:
         return (
             "comment",
-            _l(
-                "the input deadline %(due)s has passed without every submission endorsed (%(missing)s): "
-                "give the reason for going ahead without them as a comment",
-                due=cycle.input_due.isoformat(),
+            _(
+                "The input deadline (%(due)s) has passed without endorsed input from %(missing)s: "
+                "give the reason for going ahead without it.",
+                due=format_date(cycle.input_due),
                 missing=_listing(missing),
             ),
         )
@@ -51,17 +61,17 @@ def input_endorsed_or_late_with_reason(ctx: FireContext):
 def submission_can_be_returned(ctx: FireContext):
     raw = ctx.params.get("submission")
     if raw is None:
-        return ("submission", _l("name the submission to return (its id)"))
+        return ("submission", _("Choose the component whose input is to be sent back."))
     submission = next((s for s in ctx.subject.submissions if s.id == raw), None)
     if submission is None:
-        return ("submission", _l("submission %(id)s is not part of this cycle", id=raw))
-    if submission.state not in ("submitted", "endorsed"):
+        return ("submission", _("Input %(id)s is not part of this cycle.", id=raw))
+    if submission.state not in CAME_IN:
         return (
             "submission",
-            _l(
-                "the %(component)s submission is %(state)s: only submitted or endorsed input can be returned",
-                component=submission.component.code,
-                state=Word("state", submission.state),
+            _(
+                "The %(component)s input is “%(state)s”: only input that has come in (submitted or endorsed) can be sent back.",
+                component=submission.component.name,
+                state=_state(submission.state),
             ),
         )
     return None
@@ -71,7 +81,10 @@ def submission_can_be_returned(ctx: FireContext):
 def no_submission_in_revision(ctx: FireContext):
     returned = [s for s in ctx.subject.submissions if s.state == "returned"]
     if returned:
-        return _l("input returned for revision is not back yet: %(returned)s", returned=_listing(returned))
+        return _(
+            "Input sent back for revision is not back yet: %(components)s.",
+            components=", ".join(s.component.name for s in returned),
+        )
     return None
 
 
@@ -79,10 +92,11 @@ def no_submission_in_revision(ctx: FireContext):
 def every_recommendation_decided(ctx: FireContext):
     undecided = [r for r in ctx.subject.recommendations if r.decision is None]
     if undecided:
-        return _l(
-            "%(count)s recommendation(s) still need a decision: %(titles)s",
-            count=len(undecided),
-            titles=Joined(", ", (f"#{r.id} {r.title}" for r in undecided)),
+        return ngettext(
+            "%(num)d recommendation still to decide: %(titles)s.",
+            "%(num)d recommendations still to decide: %(titles)s.",
+            len(undecided),
+            titles="; ".join(f"“{r.title}”" for r in undecided),
         )
     return None
 
@@ -93,16 +107,11 @@ def every_action_settled(ctx: FireContext):
 
     unsettled = [r for r in ctx.subject.recommendations if r.is_action and r.status not in SETTLED_STATUSES]
     if unsettled:
-        return _l(
-            "%(count)s follow-up action(s) are neither done, dropped nor carried over: %(actions)s",
-            count=len(unsettled),
-            actions=Joined(
-                ", ",
-                (
-                    _l("%(title)s (%(status)s)", title=f"#{r.id} {r.title}", status=Word("status", r.status))
-                    for r in unsettled
-                ),
-            ),
+        return ngettext(
+            "%(num)d follow-up action is not done, dropped or carried over yet: %(titles)s.",
+            "%(num)d follow-up actions are not done, dropped or carried over yet: %(titles)s.",
+            len(unsettled),
+            titles="; ".join(f"“{r.title}”" for r in unsettled),
         )
     return None
 
@@ -111,9 +120,10 @@ def every_action_settled(ctx: FireContext):
 def cycle_accepts_input(ctx: FireContext):
     cycle = ctx.subject.cycle
     if cycle.state not in INPUT_STATES:
-        return _l(
-            "the cycle is in %(state)s: component input is taken only during component input, joint review or a correction",
-            state=Word("state", cycle.state),
+        return _(
+            "The cycle is at “%(step)s”: component input is taken during component input, the joint review "
+            "or a correction only.",
+            step=_state(cycle.state),
         )
     return None
 

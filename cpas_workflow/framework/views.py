@@ -7,12 +7,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access, clock
 from cpas_workflow.core.errors import DomainError, Forbidden, ValidationFailed
 from cpas_workflow.cycles import queries as cycle_queries
 from cpas_workflow.cycles.operations import PERIOD
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import documents, entries, operations, queries, reports, values
+from cpas_workflow.refusals import commit
 from cpas_workflow.submissions.operations import SubmissionChanges, get_submission, update_submission
 from cpas_workflow.views import bp
 from forms.framework import FrameworkImportForm, IndicatorValuesForm
@@ -106,7 +108,7 @@ def mission_framework_import(code: str):
     upload = form.file.data
     try:
         version = operations.import_framework(mission, upload.filename or "", upload.read(), current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         return render_template(
@@ -157,7 +159,7 @@ def submission_indicators(submission_id: int):
                     current_user,
                     expected_version=form.expected_version.data,
                 )
-                db.session.commit()
+                commit()
                 flash(_("Indicator values saved."), "success")
                 return redirect(url_for("web.submission_indicators", submission_id=submission.id))
             except DomainError as exc:
@@ -177,8 +179,7 @@ def submission_indicators(submission_id: int):
         submitted={code for code, v in saved.items() if submitted_at is not None and v.created_at <= submitted_at},
         needs_reason=queries.first_published_at(submission.cycle) is not None,
         history=reports.value_history([submission.id]),
-        can_edit=access.can(current_user, "edit_submission", submission)
-        and submission.state in ("pending", "returned"),
+        can_edit=bool(abilities.can_edit_submission(current_user, submission)),
     ), 422 if errors else 200
 
 

@@ -8,10 +8,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.errors import DomainError
 from cpas_workflow.cycles import operations as cycle_operations
+from cpas_workflow.cycles import timeline
+from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.cycles.queries import get_mission, mission_cycles, submission_counts
 from cpas_workflow.cycles.views import progress, steps
 from cpas_workflow.engine import store
@@ -28,6 +31,7 @@ from cpas_workflow.recommendations.queries import (
     co_owner_ids,
     parse_filter,
 )
+from cpas_workflow.refusals import commit
 from cpas_workflow.views import bp
 from forms.cycles import StartCycleForm
 
@@ -45,20 +49,23 @@ def mission(code: str):
     cycles = mission_cycles(item, limit=CYCLES_SHOWN + 1, offset=(page - 1) * CYCLES_SHOWN)
     has_more, cycles = len(cycles) > CYCLES_SHOWN, cycles[:CYCLES_SHOWN]
     counts = submission_counts([c.id for c in cycles])
-    timeline = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.mission_id == item.id, AuditEvent.cycle_id.is_not(None))
+    rows = db.session.execute(
+        select(AuditEvent, Cycle.title)
+        .join(Cycle, Cycle.id == AuditEvent.cycle_id)
+        .where(AuditEvent.mission_id == item.id)
         .options(joinedload(AuditEvent.actor))
         .order_by(AuditEvent.id.desc())
         .limit(TIMELINE_LENGTH)
-    )
+    ).all()
+    names = timeline.Names(components={c.code: c.name for c in item.components}, recommendations={})
     return render_template(
         "missions/show.html",
         mission=item,
         cycles=[(c, progress(c, counts[c.id]), steps(c)) for c in cycles],
         page=page,
         has_more=has_more,
-        timeline=list(timeline),
+        timeline=timeline.entries([event for event, _title in rows], names),
+        cycle_titles={event.cycle_id: title for event, title in rows},
         can_start=access.can(current_user, "start_cycle", item),
         published=published_cycle_ids(item),
     )
@@ -100,7 +107,7 @@ def start_cycle(code: str):
     )
     try:
         cycle = cycle_operations.start_cycle(item, draft, current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         status = refusal_status(exc, form)
@@ -125,9 +132,11 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
         groups.setdefault(rec.component, []).append(rec)
         if rec.component_id not in may_update:
             may_update[rec.component_id] = access.can(current_user, "update_recommendation", rec)
-        if rec.cycle.state == "followup" and (may_update[rec.component_id] or rec.owner_id == current_user.id):
+        is_followed_up = rec.cycle.state in abilities.FOLLOWUP_STATES
+        if is_followed_up and (may_update[rec.component_id] or rec.owner_id == current_user.id):
             editable.add(rec.id)
-    _add_shared(mission, [r for r in actions if r.cycle.state == "followup" and r.id not in editable], editable)
+    followed_up = [r for r in actions if r.cycle.state in abilities.FOLLOWUP_STATES and r.id not in editable]
+    _add_shared(mission, followed_up, editable)
     forms = {}
     for rec_id, form in (update_forms or {}).items():
         form.status.choices = statuses

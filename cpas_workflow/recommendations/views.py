@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.listing import PAGE_SIZE
@@ -18,6 +19,7 @@ from cpas_workflow.missions.views import render_followup
 from cpas_workflow.pages import label, refusal_status
 from cpas_workflow.recommendations import operations, owners, proposals, register
 from cpas_workflow.recommendations.models import DECISIONS, FATES
+from cpas_workflow.refusals import commit
 from cpas_workflow.views import bp
 from forms.base import BaseForm
 from forms.recommendations import (
@@ -51,7 +53,7 @@ def draft_recommendation(cycle_id: int):
     )
     try:
         operations.draft_recommendation(cycle, draft, current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         status = refusal_status(exc, form)
@@ -78,7 +80,7 @@ def decide_recommendation(recommendation_id: int):
                 comment=form.comment.data,
                 body=form.body.data if form.decision.data == "amend" else None,
             )
-            db.session.commit()
+            commit()
             flash(
                 _(
                     "“%(title)s”: %(decision)s.",
@@ -113,7 +115,7 @@ def update_recommendation(recommendation_id: int):
     if form.validate_on_submit():
         try:
             operations.add_update(recommendation, form.status.data, form.note.data, current_user)
-            db.session.commit()
+            commit()
             flash(
                 _(
                     "Update recorded on “%(title)s”: %(status)s.",
@@ -182,7 +184,7 @@ def edit_recommendation(recommendation_id: int):
             )
             try:
                 operations.edit_recommendation(recommendation, edit, current_user)
-                db.session.commit()
+                commit()
                 flash(_("Recommendation “%(title)s” saved.", title=recommendation.title), "success")
                 return redirect(_back_to(recommendation))
             except DomainError as exc:
@@ -208,7 +210,7 @@ def withdraw_recommendation(recommendation_id: int):
         if form.validate_on_submit():
             try:
                 operations.withdraw_recommendation(recommendation, current_user, reason=form.reason.data)
-                db.session.commit()
+                commit()
                 flash(_("Recommendation “%(title)s” withdrawn.", title=recommendation.title), "success")
                 return redirect(url_for("web.joint_review", cycle_id=recommendation.cycle_id))
             except DomainError as exc:
@@ -267,7 +269,7 @@ def decide_recommendations(cycle_id: int):
             return redirect(url_for("web.signoff", cycle_id=cycle_id))
         cycle = get_cycle(cycle_id, current_user, options=LOADS["signoff"]())
         return render_page("signoff", cycle, status=422, decision_forms=forms, refused=refused)
-    db.session.commit()
+    commit()
     flash(
         " ".join(
             _("“%(title)s”: %(decision)s.", title=r.title, decision=label("decision", r.decision)) for r in decided
@@ -291,7 +293,7 @@ def propose_recommendation(cycle_id: int):
         )
         try:
             proposals.propose_recommendation(cycle, proposal, current_user)
-            db.session.commit()
+            commit()
             flash(_("Proposal “%(title)s” sent to the SPU.", title=proposal.title.strip()), "success")
             return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
         except DomainError as exc:
@@ -311,13 +313,13 @@ def settle_proposal(recommendation_id: int):
     form = SettleProposalForm(prefix=f"p{proposal.id}")
     form.decision.choices = [(d, d) for d in proposals.SETTLEMENTS]
     cycle_id = proposal.cycle_id
-    page = "review" if proposal.cycle.state == "joint_review" else "cycle"
+    page = "review" if proposal.cycle.state in abilities.DRAFT_RECOMMENDATION_STATES else "cycle"
     if form.validate_on_submit():
         into = int(form.into.data) if (form.into.data or "").isdigit() else None
         settlement = proposals.Settlement(decision=form.decision.data, reason=form.reason.data, into=into)
         try:
             proposals.settle_proposal(proposal, settlement, current_user)
-            db.session.commit()
+            commit()
             flash(SETTLED[settlement.decision] % {"title": proposal.title}, "success")
             return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
         except DomainError as exc:
@@ -348,7 +350,7 @@ def change_owner(recommendation_id: int):
                 owners.change_owner(
                     recommendation, owners.OwnerChange(owner=form.owner.data, reason=form.reason.data), current_user
                 )
-                db.session.commit()
+                commit()
                 flash(
                     _(
                         "“%(title)s” is now owned by %(name)s.",

@@ -5,21 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock
-from cpas_workflow.core.errors import Conflict, Word
 from cpas_workflow.core.text import choice, clean_text
 from cpas_workflow.engine import fire
 from cpas_workflow.engine.firing import check_version, flush_or_conflict, subject_label
-from cpas_workflow.engine.guards import INPUT_STATES
 from cpas_workflow.extensions import db
 from cpas_workflow.submissions import indicator_hooks
 from cpas_workflow.submissions.models import RATINGS, Submission, SubmissionComment
 
-EDITABLE_STATES = ("pending", "returned")
 UNSET = object()
 
 
@@ -50,20 +47,9 @@ def update_submission(
     submission: Submission, changes: SubmissionChanges, actor, *, expected_version: int | None = None
 ) -> Submission:
     """Save the focal point's draft of the component's input (only while pending or returned)."""
-    access.require(actor, "edit_submission", submission)
+    abilities.require(abilities.can_edit_submission(actor, submission, check_state=False))
     check_version(submission, expected_version)
-    if submission.state not in EDITABLE_STATES:
-        raise Conflict(
-            _l(
-                "the %(component)s submission is %(state)s: it can be edited only while pending or returned",
-                component=submission.component.code,
-                state=Word("state", submission.state),
-            )
-        )
-    if submission.cycle.state not in ("draft_plan", "draft", *INPUT_STATES):
-        raise Conflict(
-            _l("the cycle is %(state)s: input can no longer be changed", state=Word("state", submission.cycle.state))
-        )
+    abilities.require(abilities.can_edit_submission(actor, submission))
     if changes.narrative is not UNSET:
         submission.narrative = clean_text(changes.narrative, "narrative")
     if changes.rating is not UNSET:
@@ -87,6 +73,7 @@ def update_submission(
 def fire_submission_trigger(
     submission: Submission, trigger: str, actor, *, comment: str | None = None, expected_version: int | None = None
 ):
+    abilities.require(abilities.can_fire(actor, submission, trigger, check_rules=False))  # the rules: in the engine
     if comment is not None:
         comment = clean_text(comment, "comment")
     event = fire(submission, trigger, actor=actor, comment=comment, expected_version=expected_version)

@@ -7,28 +7,24 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from cpas_workflow import abilities
+from cpas_workflow.abilities import allowed_triggers
 from cpas_workflow.core import access
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine import store
-from cpas_workflow.engine.firing import allowed_triggers
 from cpas_workflow.extensions import db
 from cpas_workflow.pages import choices, label, refusal_status
+from cpas_workflow.refusals import commit
 from cpas_workflow.submissions import operations
 from cpas_workflow.submissions.models import RATINGS
 from cpas_workflow.submissions.operations import get_submission
 from cpas_workflow.views import bp
 from forms.submissions import CommentForm, SubmissionForm, SubmissionTriggerForm
 
-INPUT_CYCLE_STATES = ("component_input", "joint_review")
-
 
 def _editable(submission) -> bool:
-    return (
-        access.can(current_user, "edit_submission", submission)
-        and submission.state in operations.EDITABLE_STATES
-        and submission.cycle.state in INPUT_CYCLE_STATES
-    )
+    return bool(abilities.can_edit_submission(current_user, submission))
 
 
 def _form(submission, bound: SubmissionForm | None = None) -> SubmissionForm:
@@ -85,7 +81,7 @@ def save_submission(submission_id: int):
         operations.update_submission(item, changes, current_user, expected_version=form.expected_version.data)
         if action == "submit":
             operations.fire_submission_trigger(item, "submit", current_user)
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         item = get_submission(submission_id, current_user)
@@ -128,7 +124,7 @@ def submission_transition(submission_id: int):
             comment=form.comment.data,
             expected_version=form.expected_version.data,
         )
-        db.session.commit()
+        commit()
     except DomainError as exc:
         db.session.rollback()
         item = get_submission(submission_id, current_user)
@@ -163,7 +159,7 @@ def comment_submission(submission_id: int):
     if form.validate_on_submit():
         try:
             operations.comment_on_submission(item, form.body.data, current_user)
-            db.session.commit()
+            commit()
         except DomainError as exc:
             db.session.rollback()
             return render_submission(

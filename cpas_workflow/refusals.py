@@ -1,0 +1,145 @@
+"""How a refusal becomes a response, in one place: the API's JSON error body, the page's message.
+
+A domain error (core/errors) is raised where its rule is. Here, and only here, it becomes HTTP: for
+`/api/` a JSON body `{"error": {"code", "message", "fields"?}}` with its status; for a page, its
+message on the form that caused it (`refusal_status`), or, where no form can hold it, the error page
+(404, 403) or a flash message on the page the person came from. Both kinds of request end through
+the same `commit`, so a concurrent change (a stale version, a locked row) is a 409 with a clear
+message on a page exactly as in the API.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from cpas_workflow.core.errors import Conflict, DomainError, Forbidden, NotFound, Throttled
+from cpas_workflow.extensions import db
+
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
+
+
+def commit() -> None:
+    """The request boundary (a page or the API): commit once; a concurrent writer's win is a Conflict."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(
+            _("Someone else changed this at the same moment: nothing was saved. Reload and try again.")
+        ) from None
+    except OperationalError as exc:
+        db.session.rollback()
+        if "locked" in str(exc).lower():
+            raise Conflict(
+                _("Someone else is changing this right now: nothing was saved. Try again in a moment.")
+            ) from None
+        raise
+
+
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    """The API's error body."""
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def allow_header(response, exc: HTTPException):
+    """A 405 says which methods the address does take."""
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    return response
+
+
+def refusal_status(exc: DomainError, form) -> int:
+    """Put a refused operation's message on the form field it names (or the form); the status to
+    re-render with (409 for a conflict, else 422). Not-found and forbidden are not form problems:
+    they go on up to the handlers below."""
+    if isinstance(exc, NotFound | Forbidden):
+        raise exc
+    placed = False
+    for name in exc.fields:
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            if not isinstance(field.errors, list):
+                field.errors = list(field.errors)
+            field.errors.append(exc.message)
+            placed = True
+    if not placed:
+        form.form_errors.append(exc.message)
+    return 409 if isinstance(exc, Conflict) else 422
+
+
+def _page(status: int, message: str):
+    return render_template("errors.html", status=status, message=message), status
+
+
+def domain_error(exc: DomainError):
+    db.session.rollback()
+    if is_api():
+        response = error_response(exc.status, exc.code, exc.message, exc.fields)
+        if isinstance(exc, Throttled):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, NotFound):
+        return _page(404, _("Not found."))
+    if isinstance(exc, Forbidden):
+        return _page(403, _("You may not do this here."))
+    from cpas_workflow.core.redirects import same_site_referrer
+
+    flash(exc.message, "error")
+    return redirect(same_site_referrer() or url_for("web.index"))
+
+
+def http_error(exc: HTTPException):
+    """Werkzeug's own refusals (no such address, wrong method, too large…): JSON for the API, the
+    error page elsewhere (a 405 on a page keeps Werkzeug's answer, with its Allow header)."""
+    if is_api():
+        db.session.rollback()
+        if exc.code == 404 and exc.description == exc.__class__.description:
+            message = "no such endpoint"
+        elif exc.code == 405:
+            message = f"{request.method} is not allowed here"
+        else:
+            message = exc.description or exc.name
+        code = HTTP_CODES.get(exc.code, "http_error")
+        return allow_header(error_response(exc.code or 500, code, message), exc)
+    if exc.code in (400, 404):
+        return _page(exc.code, exc.description)
+    return exc
+
+
+def internal_error(exc):
+    db.session.rollback()
+    if is_api():
+        return error_response(500, "internal_error", "something went wrong on the server; it has been logged")
+    return exc
+
+
+def csrf_refused(exc: CSRFError):
+    message = _("This form has expired or did not come from this site. Reload the page and try again.")
+    return _page(400, message)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, domain_error)
+    app.register_error_handler(CSRFError, csrf_refused)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(500, internal_error)

@@ -1,0 +1,37 @@
+"""Where a task's work is done: one answer for My tasks, the API's `url`, every e-mail and the calendar.
+
+A task is done on the page where its step is taken: a component's input on the submission page, the
+review on the joint review, the sign-off on the sign-off page, a follow-up action on the follow-up
+board (at the action), anything else of a cycle on the cycle page. The answer is a path (no request
+is needed: the scheduler asks too); pages prefix the site's own root, e-mails and the API
+CPAS_BASE_URL.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+# The task keys (from the workflow definitions) whose work has a page of its own.
+CYCLE_PAGES = {"review": "web.joint_review", "correct": "web.joint_review", "signoff": "web.signoff"}
+
+
+def _path(endpoint: str, **values) -> str:
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def task_path(task, mission_code: str | None = None) -> str:
+    """The path of the page where `task` is done. `task` is a Task, or a row with its columns
+    (`submission_id`, `recommendation_id`, `cycle_id`, `key`); the mission's code is `mission_code`,
+    or the row's `mission_code`, or its loaded `mission`."""
+    if task.submission_id:
+        return _path("web.submission", submission_id=task.submission_id)
+    if task.recommendation_id:
+        code = mission_code or getattr(task, "mission_code", None) or task.mission.code
+        return _path("web.followup", code=code) + f"#rec-{task.recommendation_id}"
+    step = task.key.rsplit(":", 1)[-1] if task.key else ""
+    return _path(CYCLE_PAGES.get(step, "web.cycle"), cycle_id=task.cycle_id)
+
+
+def task_url(task) -> str:
+    """The task's page as a link from outside (an e-mail, the API, a calendar): under CPAS_BASE_URL."""
+    return current_app.config["CPAS_BASE_URL"].rstrip("/") + task_path(task)
