@@ -27,6 +27,7 @@ PAGES = {
     "submission page": (fp("CIV"), "/submissions/{sid}", 3, 6),
     "submission page (being edited)": (fp("MIL"), "/submissions/{open_sid}", 5, 6),
     "follow-up board": (SPU, "/missions/DEMO/follow-up", 5, 6),
+    "recommendation register": (SPU, "/missions/DEMO/recommendations", 6, 6),  # + cycles for the filter
 }
 # The consolidated assessment page and the reports are counted by their own tests (reports feature).
 API_READS = {
@@ -38,6 +39,7 @@ API_READS = {
     "GET /submissions/{id}": (fp("CIV"), "/api/v1/submissions/{sid}", 4, 6),
     "GET /recommendations/{id}": (SPU, "/api/v1/recommendations/{rid}", 3, 3),
     "GET /tasks": (fp("CIV"), "/api/v1/tasks", 2, 2),
+    "GET /missions/{code}/recommendations": (SPU, "/api/v1/missions/DEMO/recommendations", 5, 5),
     "GET /missions/{code}/framework": (SPU, "/api/v1/missions/DEMO/framework", 8, 8),
 }
 EVERY = {**PAGES, **API_READS}
