@@ -39,7 +39,7 @@ def test_a_french_spu_reads_a_guard_refusal_with_states_in_french_words(app, api
     speaks_french(app, SPU)
     client = signed_in(app, SPU)
     html = post(client, f"/cycles/{cycle['id']}/transitions", {"trigger": "start_review"}, status=422)
-    assert "toutes les contributions ne sont pas validées (CIV (en attente)" in html
+    assert "En attente de la contribution validée de" in html and "(en attente)" in html
     assert "(pending)" not in html and ENGLISH_RULES.findall(html) == []
 
 
@@ -49,10 +49,10 @@ def test_the_api_answers_in_english_by_default_and_in_french_when_asked(api, cli
     english = api(SPU).post(url, json={"trigger": "start_review"})
     assert english.status_code == 422
     error = english.get_json()["error"]
-    assert error["code"] == "rule_refused" and error["message"].startswith("not every submission is endorsed")
+    assert error["code"] == "rule_refused" and error["message"].startswith("Waiting for endorsed input from")
     french = client.post(url, json={"trigger": "start_review"}, headers={**api(SPU).headers, "Accept-Language": "fr"})
     assert french.status_code == 422
-    assert french.get_json()["error"]["message"].startswith("toutes les contributions ne sont pas validées")
+    assert french.get_json()["error"]["message"].startswith("En attente de la contribution validée de")
     missing = api(SPU).post(f"/api/v1/cycles/{cycle['id']}/recommendations", json={"title": "x"})
     assert missing.status_code in (400, 409, 422) and set(missing.get_json()["error"]) >= {"code", "message"}
 
@@ -95,9 +95,10 @@ def test_a_refused_framework_import_names_rows_and_columns_in_french(app, api):
 def test_system_made_titles_and_audit_comments_are_in_the_readers_language(app, api):
     cycle = cycle_in(api, "component_input")
     english = page(signed_in(app, "viewer@demo.example"), f"/cycles/{cycle['id']}")
-    assert "DEMO 2026-Q4 quarterly performance assessment" in english and "components: CIV, MIL, POL" in english
-    speaks_french(app, SPU)
+    assert "DEMO 2026-Q4 quarterly performance assessment" in english
+    speaks_french(app, SPU, "admin@demo.example")
     html = page(signed_in(app, SPU), f"/cycles/{cycle['id']}")
     assert "DEMO 2026-Q4 évaluation trimestrielle de la performance" in html
-    assert "composantes : CIV, MIL, POL" in html
-    assert "quarterly performance assessment" not in html and "components:" not in html
+    assert "quarterly performance assessment" not in html
+    audit = page(signed_in(app, "admin@demo.example"), "/admin/audit?mission=DEMO")
+    assert "composantes : CIV, MIL, POL" in audit and "components:" not in audit

@@ -28,6 +28,7 @@ def axe_source() -> str:
 
 def no_sideways_scroll(page) -> tuple[int, int]:
     """(scrollWidth, innerWidth) of the page: the first may not exceed the second."""
+    page.wait_for_load_state()  # a click that navigates: measure the page it leads to
     return tuple(page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]"))
 
 
