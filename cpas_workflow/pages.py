@@ -45,6 +45,7 @@ LABELS: dict[str, dict[str, object]] = {
         "cancel": _l("Cancel the cycle"),
         "publish": _l("Publish the plan"),
         # audit actions that are not triggers
+        "approval": _l("Approval given (more awaited)"),
         "start_cycle": _l("Cycle started"),
         "edit_submission": _l("Input edited"),
         "change_value": _l("Indicator value changed"),
@@ -63,6 +64,13 @@ LABELS: dict[str, dict[str, object]] = {
         "create_user": _l("User created"),
         "assign_role": _l("Role given"),
         "revoke_role": _l("Role withdrawn"),
+        "end_role": _l("Role ended"),
+        "delegate": _l("Roles delegated"),
+        "end_delegation": _l("Delegation ended"),
+        "claim_task": _l("Task taken"),
+        "assign_task": _l("Task assigned"),
+        "acknowledge_handover": _l("Handover acknowledged"),
+        "write_handover_notes": _l("Handover notes written"),
         "enable_user": _l("User enabled"),
         "disable_user": _l("User disabled"),
         "change_password": _l("Password changed"),
@@ -205,12 +213,29 @@ def task_link(task) -> str:
     return request.script_root + task_path(task)
 
 
+def acting_name(actor, on_behalf_of=None) -> str:
+    """A person as the record names them: "X for Y" when X acted on Y's delegation."""
+    if actor is None:
+        return str(_l("system"))
+    if on_behalf_of is None:
+        return actor.name
+    return str(_l("%(actor)s for %(delegator)s", actor=actor.name, delegator=on_behalf_of.name))
+
+
 def lang() -> str:
     return str(get_locale() or "en")
 
 
 def register_page_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(label=label, task_link=task_link, days_left=days_left, today_in=today_in, lang=lang)
+    app.jinja_env.globals.update(
+        label=label,
+        task_link=task_link,
+        days_left=days_left,
+        today_in=today_in,
+        lang=lang,
+        acting_name=acting_name,
+        today_utc=clock.today,
+    )
     app.jinja_env.filters["localtime"] = local_datetime
     app.jinja_env.globals["task_title"] = task_title  # a stored task title in the reader's language
     app.jinja_env.filters["day"] = local_day

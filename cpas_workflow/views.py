@@ -24,6 +24,7 @@ def register_views(app: Flask) -> None:
     from cpas_workflow.framework import views as _framework  # noqa: F401
     from cpas_workflow.missions import views as _missions  # noqa: F401
     from cpas_workflow.pages import register_page_helpers
+    from cpas_workflow.people import views as _people  # noqa: F401
     from cpas_workflow.recommendations import views as _recommendations  # noqa: F401
     from cpas_workflow.submissions import views as _submissions  # noqa: F401
     from cpas_workflow.tasks import views as _tasks  # noqa: F401

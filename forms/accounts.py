@@ -2,7 +2,7 @@
 admin's user and role forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from forms.base import BaseForm
@@ -42,3 +42,10 @@ class RoleForm(BaseForm):
     role = SelectField(_l("Role"), choices=[])
     mission = SelectField(_l("Mission"), choices=[], validate_choice=False)
     component = StringField(_l("Component code"), validators=[Optional(), Length(max=20)])
+    starts_on = DateField(_l("From (optional)"), validators=[Optional()])
+    ends_on = DateField(_l("Until, inclusive (optional)"), validators=[Optional()])
+
+
+class RoleDatesForm(BaseForm):
+    starts_on = DateField(_l("From"), validators=[Optional()])
+    ends_on = DateField(_l("Until, inclusive"), validators=[Optional()])

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel.speaklater import LazyString
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, literal, select, union_all, update
 
-from cpas_workflow.accounts.models import RoleAssignment, User
+from cpas_workflow.accounts.models import Delegation, RoleAssignment, User
+from cpas_workflow.accounts.queries import delegation_in_force
 from cpas_workflow.core import timezones
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.db import UTCDateTime
@@ -33,6 +34,7 @@ from cpas_workflow.tasks.links import task_path
 from cpas_workflow.tasks.models import Task
 from notifications.inbox import Notification
 from notifications.outbox import Deferred, add_deferred, deferred_row, renders
+from notifications.recipients import current_assignment
 
 HORIZON_DAYS = {"daily": 7, "weekly": 14}  # "due soon" reaches this far ahead
 PERIOD = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
@@ -74,12 +76,7 @@ def _readers(now: dt.datetime) -> list[Reader]:
         .order_by(User.id)
     ).all()
     assignments = defaultdict(list)
-    for row in db.session.execute(
-        select(RoleAssignment.user_id, RoleAssignment.role, RoleAssignment.mission_id, RoleAssignment.component_id)
-        .join(User, User.id == RoleAssignment.user_id)
-        .where(User.notify.in_(tuple(PERIOD)), User.is_enabled.is_(True), RoleAssignment.mission_id.is_not(None))
-        .order_by(RoleAssignment.id)
-    ):
+    for row in db.session.execute(_reader_assignments(now.date())):
         assignments[row.user_id].append(row)
     zones = dict(db.session.execute(select(Mission.id, Mission.timezone)).all())
     readers = []
@@ -97,6 +94,29 @@ def _readers(now: dt.datetime) -> list[Reader]:
         since = user.last_digest_at or (start - PERIOD[user.notify])
         readers.append(Reader(user.id, user.email, user.name, user.language, user.notify, since, start, tz, held))
     return readers
+
+
+def _reader_assignments(today: dt.date):
+    """The mission and component roles digest readers hold today: their own current assignments, then
+    those they hold as a delegate (one statement; ordered so a reader's own mission comes first)."""
+    columns = (RoleAssignment.role, RoleAssignment.mission_id, RoleAssignment.component_id)
+    readers = (User.notify.in_(tuple(PERIOD)), User.is_enabled.is_(True), RoleAssignment.mission_id.is_not(None))
+    own = (
+        select(RoleAssignment.user_id, *columns, literal(0).label("delegated"), RoleAssignment.id.label("ord"))
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(*readers, current_assignment(today))
+    )
+    delegated = (
+        select(Delegation.delegate_id, *columns, literal(1), RoleAssignment.id)
+        .join(
+            Delegation,
+            and_(Delegation.delegator_id == RoleAssignment.user_id, Delegation.mission_id == RoleAssignment.mission_id),
+        )
+        .join(User, User.id == Delegation.delegate_id)
+        .where(*readers, current_assignment(today), *delegation_in_force(today))
+    )
+    every = union_all(own, delegated).subquery()
+    return select(every).order_by(every.c.delegated, every.c.ord)
 
 
 class TaskIndex:

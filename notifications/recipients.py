@@ -1,29 +1,57 @@
-"""Who a task speaks to, resolved for many tasks at once: one read of the role holders, one of the
-assignees, however many tasks there are (plain rows, not User objects with their roles)."""
+"""Who a task speaks to, resolved for many tasks at once: one read of the role holders (with the
+delegates acting for them, and for the assignees), one of the assignees, however many tasks there are
+(plain rows, not User objects with their roles). Only role assignments current today count."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, String, and_, null, or_, select, union_all
+from sqlalchemy.orm import aliased
 
-from cpas_workflow.accounts.models import RoleAssignment, User
+from cpas_workflow.accounts.models import Delegation, RoleAssignment, User
+from cpas_workflow.core import clock
 from cpas_workflow.extensions import db
 
 
 class Person(NamedTuple):
-    """What a message needs of a user."""
+    """What a message needs of a user; `for_name` and `since` when they hear of it as someone's
+    delegate (the delegator's name, the day the delegation started)."""
 
     id: int
     email: str
     name: str
     language: str
     notify: str
+    for_name: str | None = None
+    since: dt.date | None = None
 
 
 _COLUMNS = (User.id, User.email, User.name, User.language, User.notify)
+
+
+def current_assignment(today: dt.date, table=RoleAssignment):
+    """A SQL condition: the role assignment gives its role on `today`."""
+    return and_(
+        table.ended_at.is_(None),
+        or_(table.starts_on.is_(None), table.starts_on <= today),
+        or_(table.ends_on.is_(None), table.ends_on >= today),
+    )
+
+
+def _nobody() -> tuple:
+    return (
+        null().cast(Integer).label("for_id"),
+        null().cast(String).label("for_name"),
+        null().cast(Date).label("since"),
+    )
+
+
+def _in_force(today: dt.date):
+    return and_(Delegation.ended_at.is_(None), Delegation.starts <= today, Delegation.ends >= today)
 
 
 class Directory:
@@ -44,35 +72,84 @@ class Directory:
         self.by_component: dict[tuple[str, int], list[Person]] = defaultdict(list)
         self.by_mission: dict[tuple[str, int], list[Person]] = defaultdict(list)
         self.by_id: dict[int, Person] = {}
+        self.delegates_of: dict[int, list[Person]] = defaultdict(list)
+        assignee_ids = set(assignee_ids)
         if mission_ids:
-            query = (
-                select(RoleAssignment.role, RoleAssignment.mission_id, RoleAssignment.component_id, *_COLUMNS)
-                .join(User, User.id == RoleAssignment.user_id)
-                .where(RoleAssignment.mission_id.in_(mission_ids), *enabled)
-                .order_by(User.id)
-            )
-            if roles is not None:
-                query = query.where(RoleAssignment.role.in_(set(roles)))
-            for role, mission_id, component_id, *user in db.session.execute(query):
-                person = self.by_id.setdefault(user[0], Person(*user))
-                if component_id is not None:
+            for role, mission_id, component_id, for_id, for_name, since, *user in db.session.execute(
+                self._holders(mission_ids, assignee_ids, roles, enabled)
+            ):
+                if for_id is None:
+                    person = self.by_id.setdefault(user[0], Person(*user))
+                else:
+                    person = Person(*user, for_name=for_name, since=_day(since))
+                if role is None:
+                    self.delegates_of[for_id].append(person)
+                elif component_id is not None:
                     self.by_component[(role, component_id)].append(person)
                 else:
                     self.by_mission[(role, mission_id)].append(person)
-        missing = set(assignee_ids) - set(self.by_id)
+        missing = assignee_ids - set(self.by_id)
         if missing:
             for user in db.session.execute(select(*_COLUMNS).where(User.id.in_(missing), *enabled)):
                 self.by_id[user[0]] = Person(*user)
 
+    @staticmethod
+    def _holders(mission_ids, assignee_ids, roles, enabled):
+        """One statement: the current holders of the roles (own), the delegates acting for them, and
+        the delegates acting for the assignees (role empty), each with whom they act for."""
+        today = clock.today()
+        assignment = (RoleAssignment.role, RoleAssignment.mission_id, RoleAssignment.component_id)
+        own = (
+            select(*assignment, *_nobody(), *_COLUMNS)
+            .join(User, User.id == RoleAssignment.user_id)
+            .where(RoleAssignment.mission_id.in_(mission_ids), current_assignment(today), *enabled)
+        )
+        delegator = aliased(User)
+        for_whom = (delegator.id.label("for_id"), delegator.name.label("for_name"), Delegation.starts.label("since"))
+        delegated = (
+            select(*assignment, *for_whom, *_COLUMNS)
+            .join(
+                Delegation,
+                and_(
+                    Delegation.delegator_id == RoleAssignment.user_id,
+                    Delegation.mission_id == RoleAssignment.mission_id,
+                    _in_force(today),
+                ),
+            )
+            .join(delegator, delegator.id == RoleAssignment.user_id)
+            .join(User, User.id == Delegation.delegate_id)
+            .where(RoleAssignment.mission_id.in_(mission_ids), current_assignment(today), *enabled)
+        )
+        if roles is not None:
+            own = own.where(RoleAssignment.role.in_(set(roles)))
+            delegated = delegated.where(RoleAssignment.role.in_(set(roles)))
+        parts = [own, delegated]
+        if assignee_ids:
+            nothing = (null().cast(String), null().cast(Integer), null().cast(Integer))
+            parts.append(
+                select(*nothing, *for_whom, *_COLUMNS)
+                .select_from(Delegation)
+                .join(delegator, delegator.id == Delegation.delegator_id)
+                .join(User, User.id == Delegation.delegate_id)
+                .where(Delegation.delegator_id.in_(assignee_ids), _in_force(today), *enabled)
+            )
+        every = union_all(*parts).subquery()
+        return select(every).order_by(every.c.id, every.c.for_id.is_not(None))
+
     def addressees(self, task) -> list[Person]:
-        """The people the task is addressed to (as `tasks.queries.addressed_to` decides)."""
+        """The people the task is addressed to (as `tasks.queries.addressed_to` decides, except that a
+        claimed or assigned task speaks to its assignee only), with the delegates acting for them."""
         if task.assignee_id is not None:
             user = self.by_id.get(task.assignee_id)
-            return [user] if user else []
+            return _once(([user] if user else []) + self.delegates_of.get(task.assignee_id, []))
         found = self.by_mission.get((task.role, task.mission_id), [])
         if task.component_id is not None:
             found = found + self.by_component.get((task.role, task.component_id), [])
-        return list({u.id: u for u in found}.values())
+        return _once(found)
+
+    def delegated_since(self, people: list[Person]) -> dt.date | None:
+        """The latest start of the delegations through which `people` hear of a task, if any."""
+        return max((p.since for p in people if p.since is not None), default=None)
 
     def escalation_to(self, task) -> list[Person]:
         """Who hears of a long-overdue task: the head of its component, or, for the SPU's own tasks,
@@ -80,5 +157,21 @@ class Directory:
         if task.component_id is not None and task.role != "component_head":
             heads = self.by_component.get(("component_head", task.component_id), [])
             if heads:
-                return list(heads)
-        return list(self.by_mission.get(("spu", task.mission_id), []))
+                return _once(heads)
+        return _once(self.by_mission.get(("spu", task.mission_id), []))
+
+
+def _once(people: list[Person]) -> list[Person]:
+    """Each person once, their own role before a delegation (own rows come first)."""
+    seen: dict[int, Person] = {}
+    for person in people:
+        if person.id not in seen or (seen[person.id].for_name is not None and person.for_name is None):
+            seen[person.id] = person
+    return list(seen.values())
+
+
+def _day(value) -> dt.date | None:
+    """A union's date column may come back as text on SQLite."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

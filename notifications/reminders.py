@@ -28,7 +28,7 @@ from cpas_workflow.recommendations.models import RecommendationUpdate
 from cpas_workflow.tasks.models import Task
 from notifications.outbox import add_deferred, deferred_row
 from notifications.recipients import Directory
-from notifications.task_messages import task_snapshot
+from notifications.task_messages import holder_name, task_snapshot
 
 # The columns of a task the jobs read (rows, not objects: a pass may read tens of thousands).
 TASK_COLUMNS = (
@@ -163,18 +163,22 @@ def send_reminders(now: dt.datetime) -> int:
         today = days.today(task.timezone)
         opened_on = timezones.local_date(task.created_at, task.timezone)
         occasion = reminder_occasion(policy, task.due, today, opened_on)
-        snapshot = None
+        addressees = directory.addressees(task)
         if occasion is not None:
-            for user in directory.addressees(task):
+            for user in addressees:
                 if user.notify == "immediate":
-                    snapshot = snapshot or task_snapshot(task, task.mission_code, today)
+                    snapshot = task_snapshot(task, task.mission_code, today, acting_for=user.for_name)
                     key = f"task-{task.id}:reminder:{occasion}:user-{user.id}"
                     rows.append(deferred_row(key, "reminder", user, snapshot))
-        if (today - task.due).days > policy.escalate_after_days:
-            holders = ", ".join(u.name for u in directory.addressees(task))
-            escalation = task_snapshot(task, task.mission_code, today, holders=holders)
+        # A delegate who took the task over overdue is given the escalation period from that day.
+        late_from = max(filter(None, [task.due, directory.delegated_since(addressees)]))
+        if (today - late_from).days > policy.escalate_after_days:
+            holders = ", ".join(holder_name(u) for u in addressees)
             for user in directory.escalation_to(task):
                 if user.notify != "off":
+                    escalation = task_snapshot(
+                        task, task.mission_code, today, holders=holders, acting_for=user.for_name
+                    )
                     rows.append(
                         deferred_row(f"task-{task.id}:escalation:user-{user.id}", "escalation", user, escalation)
                     )
@@ -222,9 +226,9 @@ def send_followups(now: dt.datetime) -> int:
     rows = []
     for task in tasks:
         quiet_since = max(filter(None, [task.created_at, _aware(task.last_update)]))
-        snapshot = task_snapshot(task, task.mission_code, days.today(task.timezone))
         for user in directory.addressees(task):
             if user.notify != "off":
+                snapshot = task_snapshot(task, task.mission_code, days.today(task.timezone), acting_for=user.for_name)
                 key = f"task-{task.id}:followup:{quiet_since:%Y%m%dT%H%M%S}:user-{user.id}"
                 rows.append(deferred_row(key, "followup", user, snapshot))
     return add_deferred(rows)

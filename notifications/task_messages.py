@@ -22,7 +22,6 @@ from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.recommendations.models import Recommendation
 from cpas_workflow.tasks.links import task_path
-from cpas_workflow.tasks.models import Task
 from cpas_workflow.tasks.titles import task_title
 from notifications import inbox
 from notifications.outbox import add_deferred, deferred_row, renders
@@ -42,8 +41,15 @@ def days_late(days: int) -> str:
     return ngettext("%(num)d day late", "%(num)d days late", days)
 
 
+def holder_name(person) -> str:
+    """A holder as an escalation lists them: "X (for Y)" for a delegate."""
+    return f"{person.name} ({person.for_name})" if person.for_name else person.name
+
+
 def task_snapshot(task, mission_code: str, today: dt.date, **extra) -> str:
-    """What a task e-mail says of its task, as JSON text: `task` is a Task or a row with the same columns."""
+    """What a task e-mail says of its task, as JSON text: `task` is a Task or a row with the same columns.
+    `acting_for`: the delegator a delegate hears of the task for; `by`, `by_for`: who opened it."""
+    extra = {k: v for k, v in extra.items() if v is not None}
     return json.dumps(
         {
             "title": task.title,
@@ -77,25 +83,26 @@ def render_task_message(kind: str, context: dict) -> tuple[str, tuple, dict]:
             "url": current_app.config["CPAS_BASE_URL"].rstrip("/") + context["path"],
             "days_left": days_left,
             "holders": context.get("holders"),
+            "acting_for": context.get("acting_for"),
+            "by": context.get("by"),
+            "by_for": context.get("by_for"),
         },
     )
 
 
-def enqueue_task_opened(tasks: list[Task], actor=None, mission: Mission | None = None) -> int:
-    """Tell the people a task is addressed to that it is theirs now (called by the engine as it opens
-    tasks): a notice in the application for each, an e-mail for `immediate` users; not `actor`, whose
-    own action opened them (they know, and will see the task in their list).
-    One read of the addressees of all the tasks, one insert of notices, one of messages; the tasks'
-    missions are read too unless the caller has `mission` at hand (the engine does: one transition's
-    tasks share a cycle). The number of messages queued."""
+def enqueue_task_opened(tasks: list, actor=None, mission: Mission | None = None) -> int:
+    """Tell `immediate` users that a task is theirs now (called by the engine with the rows of the
+    tasks it has just inserted: the columns of `tasks`, their ids included);
+    not `actor`, whose own action opened them (they know, and will see the task in their list).
+    One read of the addressees of all the tasks, one insert; the tasks' missions are read too unless
+    the caller has `mission` at hand (the engine does: one transition's tasks share a cycle)."""
     if not tasks:
         return 0
-    db.session.flush()
     directory = Directory(
         {t.mission_id for t in tasks},
         {t.assignee_id for t in tasks if t.assignee_id},
         roles={t.role for t in tasks},
-        notify=None,
+        notify=None,  # everyone addressed gets a notice in the application; `immediate` ones an e-mail too
     )
     told = [(t, [u for u in directory.addressees(t) if actor is None or u.id != actor.id]) for t in tasks]
     told = [(t, users) for t, users in told if users]
@@ -121,12 +128,21 @@ def enqueue_task_opened(tasks: list[Task], actor=None, mission: Mission | None =
         ]
     )
     rows = []
+    by = acting_names(actor)
     for task, users in told:
         mission = missions[task.mission_id]
-        snapshot = task_snapshot(task, mission.code, timezones.local_date(task.created_at, mission.timezone))
-        rows += [
-            deferred_row(f"task-{task.id}:opened:user-{u.id}", "task_opened", u, snapshot)
-            for u in users
-            if u.notify == "immediate"
-        ]
+        today = timezones.local_date(task.created_at, mission.timezone)
+        for u in (u for u in users if u.notify == "immediate"):
+            snapshot = task_snapshot(task, mission.code, today, acting_for=u.for_name, **by)
+            rows.append(deferred_row(f"task-{task.id}:opened:user-{u.id}", "task_opened", u, snapshot))
     return add_deferred(rows)
+
+
+def acting_names(actor) -> dict:
+    """Who did it, as a message names them: the actor, and whom they acted for (a delegation)."""
+    from cpas_workflow.core.access import acts_for
+
+    if actor is None or not hasattr(actor, "name"):
+        return {}
+    delegator = acts_for(actor)
+    return {"by": actor.name, "by_for": delegator.name if delegator is not None else None}

@@ -145,6 +145,9 @@ class ApiUser:
     def put(self, url, **kw):
         return self.client.put(url, headers=self.headers, **kw)
 
+    def delete(self, url, **kw):
+        return self.client.delete(url, headers=self.headers, **kw)
+
 
 @pytest.fixture
 def api(client, demo):

@@ -11,11 +11,15 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.cycle_helpers import cycle_in
 
 EXAMPLES = int(os.environ.get("CPAS_SCHEMATHESIS_EXAMPLES", "4"))
 USERS = ("spu@demo.example", "spu@other.example")
+# Bodies that name a person and a date range: a well-formed one may still name no one of the caller's
+# mission, or a range already over, which the contract answers with 422 (tests/test_people_*.py check it).
+NAMES_PEOPLE = {"POST /me/delegations", "POST /tasks/{id}/assign"}
 
 
 @pytest.fixture
@@ -40,7 +44,8 @@ def _check(operation, mode: GenerationMode, headers: list[dict], ran: list[str])
     )
     def run(case):
         ran.append(operation.label)
-        case.call_and_validate(headers=headers[len(ran) % 2])
+        excluded = [positive_data_acceptance] if operation.label in NAMES_PEOPLE else None
+        case.call_and_validate(headers=headers[len(ran) % 2], excluded_checks=excluded)
 
     run()
 

@@ -25,7 +25,7 @@ def _folder(tmp_path, edit=None, name="quarterly_assessment.yaml") -> Path:
 
 def test_the_shipped_definitions_load(tmp_path):
     loaded = store.load(_folder(tmp_path))
-    assert set(loaded) == {"quarterly_assessment", "component_submission", "mission_plan"}
+    assert set(loaded) == {"quarterly_assessment", "quarterly_assessment_joint", "component_submission", "mission_plan"}
     quarterly = loaded["quarterly_assessment"]
     assert quarterly.main_path() == [
         "draft_plan",
@@ -39,6 +39,11 @@ def test_the_shipped_definitions_load(tmp_path):
     assert quarterly.transition("cancel", "closed") is None
     assert quarterly.transition("reopen_for_correction", "closed").dest == "correction"
     assert loaded["mission_plan"].main_path()[-1] == "published"
+    assert quarterly.transition("approve", "leadership_signoff").approvals is None  # one approval fires it
+    joint = loaded["quarterly_assessment_joint"]
+    assert joint.main_path() == quarterly.main_path()
+    assert joint.transition("approve", "leadership_signoff").approvals.count == 2
+    assert joint.transition("approve", "leadership_signoff").approvals.on_leave == "reset"
 
 
 def _set(path, value):
@@ -90,6 +95,36 @@ BROKEN = [
         "transitions[0].source: 'cancelled' is a final state",
     ),
     ("bad reminders", _set(["reminders", "days_before"], [0]), "reminders.days_before"),
+    (
+        "approvals from nobody",
+        _set(["transitions", 5, "approvals"], {"count": 0}),
+        "transitions[5].approvals.count: must be a whole number from 1 up, or 'all', not 0",
+    ),
+    (
+        "approvals of a word",
+        _set(["transitions", 5, "approvals"], "most"),
+        "transitions[5].approvals.count: must be a whole number from 1 up, or 'all', not 'most'",
+    ),
+    (
+        "unknown approvals key",
+        _set(["transitions", 5, "approvals"], {"count": 2, "quorum": 1}),
+        "transitions[5].approvals.quorum: unknown key",
+    ),
+    (
+        "approvals without a count",
+        _set(["transitions", 5, "approvals"], {"on_leave": "keep"}),
+        "transitions[5].approvals.count: is required",
+    ),
+    (
+        "approvals kept or reset, nothing else",
+        _set(["transitions", 5, "approvals"], {"count": "all", "on_leave": "forget"}),
+        "transitions[5].approvals.on_leave: must be one of reset, keep, not 'forget'",
+    ),
+    (
+        "approvals on a transition taking params",
+        _set(["transitions", 8, "approvals"], {"count": 2}),
+        "transitions[8].approvals: a transition that takes params cannot collect several approvals",
+    ),
 ]
 
 

@@ -36,7 +36,7 @@ API_READS = {
     "GET /missions/{code}/cycles": (SPU, "/api/v1/missions/DEMO/cycles", 3, 3),
     "GET /cycles/{id}": (SPU, "/api/v1/cycles/{cid}", 5, 6),
     "GET /cycles/{id}/events": (SPU, "/api/v1/cycles/{cid}/events", 3, 3),
-    "GET /submissions/{id}": (fp("CIV"), "/api/v1/submissions/{sid}", 4, 6),
+    "GET /submissions/{id}": (fp("CIV"), "/api/v1/submissions/{sid}", 3, 6),  # no comments: the API has none
     "GET /recommendations/{id}": (SPU, "/api/v1/recommendations/{rid}", 3, 3),
     "GET /tasks": (fp("CIV"), "/api/v1/tasks", 2, 2),
     "GET /missions/{code}/recommendations": (SPU, "/api/v1/missions/DEMO/recommendations", 5, 5),

@@ -122,9 +122,19 @@ def create_user(email: str, name: str, password: str | None, actor=None, *, pass
 
 
 def assign_role(
-    user: User, role: str, mission: Mission | None = None, component_code: str | None = None, actor=None
+    user: User,
+    role: str,
+    mission: Mission | None = None,
+    component_code: str | None = None,
+    actor=None,
+    *,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
 ) -> RoleAssignment:
+    """Give `user` a role, from `starts_on` to `ends_on` (both inclusive; open when None). The same
+    role in the same place, not yet ended, is not given twice."""
     choice(role, "role", ROLES)
+    _check_dates(starts_on, ends_on)
     component = None
     if role in GLOBAL_ROLES:
         if mission is not None:
@@ -147,12 +157,22 @@ def assign_role(
         )
     for existing in user.roles:
         if (
-            existing.role == role
+            existing.ended_at is None
+            and (existing.ends_on is None or existing.ends_on >= clock.today())
+            and existing.role == role
             and existing.mission_id == (mission.id if mission else None)
             and existing.component_id == (component.id if component else None)
         ):
             return existing
-    assignment = RoleAssignment(user=user, role=role, mission=mission, component=component, created_at=clock.now())
+    assignment = RoleAssignment(
+        user=user,
+        role=role,
+        mission=mission,
+        component=component,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_at=clock.now(),
+    )
     db.session.add(assignment)
     db.session.flush()
     where = "/".join(x for x in (mission.code if mission else None, component.code if component else None) if x)
@@ -161,7 +181,7 @@ def assign_role(
         actor=actor,
         subject=f"user:{user.email}",
         mission_id=mission.id if mission else None,
-        comment=f"{role} {where}".strip(),
+        comment=f"{role} {where}{_dates(starts_on, ends_on)}".strip(),
     )
     return assignment
 
@@ -307,12 +327,45 @@ def set_user_enabled(user: User, is_enabled: bool, actor) -> User:
     return user
 
 
-def grant_role(user: User, role: str, mission: Mission | None, component_code: str | None, actor) -> RoleAssignment:
+def grant_role(
+    user: User, role: str, mission: Mission | None, component_code: str | None, actor, **dates
+) -> RoleAssignment:
     access.require_instance(actor, "manage_instance")
-    return assign_role(user, role, mission, component_code or None, actor=actor)
+    return assign_role(user, role, mission, component_code or None, actor=actor, **dates)
+
+
+def _check_dates(starts_on: dt.date | None, ends_on: dt.date | None) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationFailed("the last day is before the first day", fields={"ends_on": "before the first day"})
+
+
+def _dates(starts_on: dt.date | None, ends_on: dt.date | None) -> str:
+    if not (starts_on or ends_on):
+        return ""
+    return f" ({starts_on.isoformat() if starts_on else '…'} – {ends_on.isoformat() if ends_on else '…'})"
+
+
+def set_role_dates(assignment: RoleAssignment, starts_on: dt.date | None, ends_on: dt.date | None, actor):
+    """Change when an assignment holds (a rotation planned ahead); an ended one stays ended."""
+    access.require_instance(actor, "manage_instance")
+    if assignment.ended_at is not None:
+        raise ValidationFailed("this role has ended: give it again instead", fields={"ends_on": "ended"})
+    _check_dates(starts_on, ends_on)
+    assignment.starts_on, assignment.ends_on = starts_on, ends_on
+    db.session.flush()
+    audit.record(
+        "assign_role",
+        actor=actor,
+        subject=f"user:{assignment.user.email}",
+        mission_id=assignment.mission_id,
+        comment=f"{assignment.role}{_dates(starts_on, ends_on)}",
+    )
+    return assignment
 
 
 def revoke_role(assignment: RoleAssignment, actor) -> None:
+    """End the assignment now: it stops giving its role at once and stays in the history (who held
+    what when), and its successor gets a handover."""
     access.require_instance(actor, "manage_instance")
     user = assignment.user
     where = "/".join(
@@ -325,10 +378,15 @@ def revoke_role(assignment: RoleAssignment, actor) -> None:
     )
     if user.id == actor.id and assignment.role == "admin":
         raise ValidationFailed("you cannot withdraw your own admin role", fields={"role": "own admin role"})
-    user.roles.remove(assignment)
+    if assignment.ended_at is not None:
+        return
+    now = clock.now()
+    assignment.ended_at = now
+    if assignment.ends_on is None or assignment.ends_on > now.date():
+        assignment.ends_on = now.date()
     db.session.flush()
     audit.record(
-        "revoke_role",
+        "end_role",
         actor=actor,
         subject=f"user:{user.email}",
         mission_id=assignment.mission_id,

@@ -1,25 +1,60 @@
-"""Loading users with what every request asks of them: their roles, with the role's mission and component."""
+"""Loading users with what every request asks of them: their roles, with the role's mission and
+component, and the delegations in force to them with their delegators' roles (core.access.grants)."""
 
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from cpas_workflow.accounts.models import RoleAssignment, User
+from cpas_workflow.accounts.models import Delegation, RoleAssignment, User
+from cpas_workflow.core import clock
 from cpas_workflow.extensions import db
 
 
-def with_roles() -> tuple:
-    """Access checks read every role; the page header names each role's mission. One statement."""
-    return (
-        joinedload(User.roles).joinedload(RoleAssignment.mission),
-        joinedload(User.roles).joinedload(RoleAssignment.component),
+def delegation_in_force(today=None):
+    """A SQL condition: the delegation acts today (ended early ones never again)."""
+    today = today or clock.today()
+    return (Delegation.ended_at.is_(None), Delegation.starts <= today, Delegation.ends >= today)
+
+
+def _delegator_roles():
+    return joinedload(Delegation.delegator).options(
+        joinedload(User.roles).options(joinedload(RoleAssignment.mission), joinedload(RoleAssignment.component))
     )
 
 
+def with_roles() -> tuple:
+    """Access checks read every role; the page header names each role's mission. The user and their
+    roles, the delegations in force to them and their delegators' roles, in one statement."""
+    return (
+        joinedload(User.roles).joinedload(RoleAssignment.mission),
+        joinedload(User.roles).joinedload(RoleAssignment.component),
+        joinedload(User.delegations_in.and_(*delegation_in_force())).options(_delegator_roles()),
+    )
+
+
+def load_delegations(user: User) -> list[Delegation]:
+    """The delegations in force to a user loaded without them (a job's or a command's actor)."""
+    rows = list(
+        db.session.scalars(
+            select(Delegation)
+            .where(Delegation.delegate_id == user.id, *delegation_in_force())
+            .options(_delegator_roles())
+        ).unique()
+    )
+    set_committed_value(user, "delegations_in", rows)
+    return rows
+
+
+def _user_by_id():
+    """Read by the id alone. Not cached: its delegations are those in force today (with_roles)."""
+    return select(User).where(User.id == bindparam("user_id")).options(*with_roles())
+
+
 def get_user(user_id: int) -> User | None:
-    return db.session.scalars(select(User).where(User.id == user_id).options(*with_roles())).unique().first()
+    return db.session.scalars(_user_by_id(), {"user_id": user_id}).unique().first()
 
 
 def user_by_email(email: str) -> User | None:

@@ -14,6 +14,7 @@ from cpas_workflow.core.errors import DomainError, Throttled
 from cpas_workflow.core.redirects import safe_path
 from cpas_workflow.extensions import db, login_manager
 from cpas_workflow.pages import choices, refusal_status
+from cpas_workflow.people.queries import PAGE_SIZE, delegations_of, is_active
 from cpas_workflow.views import bp
 from forms.accounts import PasswordForm, ProfileForm, SignInForm
 from forms.notifications import ButtonForm
@@ -149,6 +150,8 @@ def _profile_page(form: ProfileForm, password_form: PasswordForm, status: int = 
         browser_sessions=sessions.sessions_of(user),
         current_key=current_key,
         tokens=operations.tokens_of(user),
+        delegations=delegations_of(user, limit=PAGE_SIZE + 1),
+        is_active=is_active,
     ), status
 
 

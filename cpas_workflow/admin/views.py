@@ -22,7 +22,7 @@ from cpas_workflow.missions.queries import all_missions, mission_by_code
 from cpas_workflow.pages import choices, refusal_status
 from cpas_workflow.refusals import commit
 from cpas_workflow.views import bp
-from forms.accounts import RoleForm, UserForm, UserStatusForm
+from forms.accounts import RoleDatesForm, RoleForm, UserForm, UserStatusForm
 from forms.missions import ComponentForm, MissionEditForm, MissionForm
 
 AUDIT_PAGE = 100
@@ -221,7 +221,13 @@ def admin_grant_role(user_id: int):
     mission = _mission(form.mission.data) if form.mission.data else None
     try:
         accounts.grant_role(
-            user, form.role.data, mission, (form.component.data or "").strip().upper() or None, current_user
+            user,
+            form.role.data,
+            mission,
+            (form.component.data or "").strip().upper() or None,
+            current_user,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
         )
         commit()
     except DomainError as exc:
@@ -253,11 +259,38 @@ def admin_revoke_role(user_id: int, assignment_id: int):
     return redirect(url_for("web.admin_user", user_id=user_id))
 
 
+@bp.post("/admin/users/<int:user_id>/roles/<int:assignment_id>/dates")
+@login_required
+def admin_role_dates(user_id: int, assignment_id: int):
+    _admin()
+    user = _user(user_id)
+    assignment = next((a for a in user.roles if a.id == assignment_id), None)
+    if assignment is None:
+        raise NotFound("no such role assignment")
+    form = RoleDatesForm()
+    if not form.validate_on_submit():
+        flash(_("Give the dates as dates."), "error")
+        return _user_page(user, 422)
+    try:
+        accounts.set_role_dates(assignment, form.starts_on.data, form.ends_on.data, current_user)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _user_page(_user(user_id), 422)
+    flash(_("Dates saved for %(email)s.", email=user.email), "success")
+    return redirect(url_for("web.admin_user", user_id=user_id))
+
+
 @bp.get("/admin/audit")
 @login_required
 def admin_audit():
     _admin()
-    query = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
+        .order_by(AuditEvent.id.desc())
+    )
     code = request.args.get("mission") or ""
     mission = db.session.scalar(select(Mission).where(Mission.code == code)) if code else None
     if mission is not None:

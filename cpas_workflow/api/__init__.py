@@ -36,6 +36,7 @@ def register_api(app: Flask) -> None:
     from cpas_workflow.evidence import api as _evidence  # noqa: F401
     from cpas_workflow.framework import api as _framework  # noqa: F401
     from cpas_workflow.missions import api as _missions  # noqa: F401
+    from cpas_workflow.people import api as _people  # noqa: F401
     from cpas_workflow.recommendations import api as _recommendations  # noqa: F401
     from cpas_workflow.submissions import api as _submissions  # noqa: F401
     from notifications import api as _notifications  # noqa: F401

@@ -155,6 +155,35 @@ SCHEMAS = {
             "allowed_triggers": {"type": "array", "items": S},
             "submissions": {"type": "array", "items": _ref("SubmissionBrief")},
             "recommendations": {"type": "array", "items": _ref("Recommendation")},
+            "approvals": {
+                "description": "Only while the cycle is in a state whose transition needs several approvals "
+                "(a joint sign-off): one entry per such trigger. Firing it answers 200 with the cycle still in "
+                "its state until the last approval needed, which fires the transition.",
+                "type": "array",
+                "items": _ref("Approvals"),
+            },
+        },
+    },
+    "Approvals": {
+        "type": "object",
+        "properties": {
+            "trigger": S,
+            "required": INT,
+            "missing": INT,
+            "approved": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "email": S,
+                        "name": S,
+                        "at": S,
+                        "comment": NS,
+                        "by": {**NS, "description": "who gave it on the holder's behalf (a delegate), else null"},
+                    },
+                },
+            },
+            "awaited": {"type": "array", "items": {"type": "object", "properties": {"email": S, "name": S}}},
         },
     },
     "Submission": {
@@ -183,9 +212,35 @@ SCHEMAS = {
             "to_state": NS,
             "comment": NS,
             "subject": S,
+            "on_behalf_of": NS,
         },
     },
-    "Task": {"type": "object", "properties": {"id": INT, "title": S, "due": D, "overdue": B, "cycle": INT, "url": S}},
+    "Task": {
+        "type": "object",
+        "properties": {
+            "id": INT,
+            "title": S,
+            "due": D,
+            "overdue": B,
+            "cycle": INT,
+            "url": S,
+            "assignee": NS,
+            "on_behalf_of": NS,
+        },
+    },
+    "Delegation": {
+        "type": "object",
+        "properties": {
+            "id": INT,
+            "from": S,
+            "to": S,
+            "starts": D,
+            "ends": D,
+            "note": NS,
+            "ended_at": NS,
+            "active": B,
+        },
+    },
     "Preferences": {
         "type": "object",
         "additionalProperties": False,
@@ -293,7 +348,9 @@ PATHS = {
         "parameters": [_id("id")],
         "post": _op(
             "Fire a trigger on a cycle",
-            "The cycle after the transition",
+            "The cycle after the transition; for a trigger needing several approvals (a joint sign-off), "
+            "the cycle still in its state, with `approvals`, until the last approval needed fires it. "
+            "The same person approving twice: 409",
             _ref("Cycle"),
             _obj(
                 {
@@ -483,6 +540,60 @@ PATHS = {
         }
     },
 }
+
+
+# People: acting officers, taking and assigning tasks (cpas_workflow/people/api.py).
+_PAGE = [
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 10**9}},
+]
+PATHS.update(
+    {
+        "/me/delegations": {
+            "get": {
+                **_op(
+                    "The delegations the caller gave and received, newest first",
+                    "Delegations",
+                    _ref("Delegation"),
+                    errors=("400", "401"),
+                    array=True,
+                ),
+                "parameters": _PAGE,
+            },
+            "post": _op(
+                "Delegate the caller's mission and component roles to a user of the same mission",
+                "Delegated",
+                _ref("Delegation"),
+                _obj(
+                    {"to": {**LINE_REQUIRED, "maxLength": 254}, "starts": D, "ends": D, "note": N_TEXT},
+                    ["to", "starts", "ends"],
+                ),
+                status="201",
+                errors=("400", "401", "403", "422"),
+            ),
+        },
+        "/me/delegations/{id}": {
+            "parameters": [_id("id")],
+            "delete": _op("End a delegation now", "Ended", status="204", errors=("401", "403", "404")),
+        },
+        "/tasks/{id}/claim": {
+            "parameters": [_id("id")],
+            "post": _op(
+                "Take a task (a holder of its role)", "The task", _ref("Task"), errors=("401", "403", "404", "409")
+            ),
+        },
+        "/tasks/{id}/assign": {
+            "parameters": [_id("id")],
+            "post": _op(
+                "Give a task to a holder of its role or their delegate (spu)",
+                "The task",
+                _ref("Task"),
+                _obj({"to": {**LINE_REQUIRED, "maxLength": 254}}, ["to"]),
+                errors=W,
+            ),
+        },
+    }
+)
 
 
 # Results framework, indicator values, reports (cpas_workflow/framework/api.py).

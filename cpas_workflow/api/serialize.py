@@ -5,10 +5,13 @@ from __future__ import annotations
 from sqlalchemy import inspect
 
 from cpas_workflow.abilities import allowed_triggers
+from cpas_workflow.core import clock
 from cpas_workflow.core.markdown import render_markdown
+from cpas_workflow.engine.approvals import still_open_to
+from cpas_workflow.engine.firing import approval_statuses
 from cpas_workflow.submissions import indicator_hooks
 from cpas_workflow.tasks.links import task_url
-from cpas_workflow.tasks.queries import is_overdue
+from cpas_workflow.tasks.queries import is_overdue, on_behalf_of
 
 
 def _date(value):
@@ -27,6 +30,7 @@ def user(u) -> dict:
                 "component": a.component.code if a.component else None,
             }
             for a in u.roles
+            if a.is_current(clock.today())
         ],
     }
 
@@ -134,12 +138,38 @@ def submission_brief(s) -> dict:
 
 
 def cycle(c, viewer) -> dict:
-    return {
+    joint = approval_statuses(c)
+    body = {
         **cycle_brief(c),
         "created_at": c.created_at.isoformat(),
-        "allowed_triggers": allowed_triggers(c, viewer),
+        "allowed_triggers": still_open_to(joint, viewer, allowed_triggers(c, viewer)),
         "submissions": [submission_brief(s) for s in c.submissions],
         "recommendations": [recommendation(r) for r in c.recommendations],
+    }
+    if joint:  # a joint sign-off under way: who approved, whose approval is awaited
+        body["approvals"] = [approvals(status) for status in joint]
+    return body
+
+
+def _person(p) -> dict:
+    return {"email": p.email, "name": p.name}
+
+
+def approvals(status) -> dict:
+    return {
+        "trigger": status.trigger,
+        "required": status.required,
+        "missing": status.missing,
+        "approved": [
+            {
+                **_person(g.holder),
+                "at": g.at.isoformat(),
+                "comment": g.comment,
+                "by": g.actor.email if g.actor.id != g.holder.id else None,
+            }
+            for g in status.given
+        ],
+        "awaited": [_person(p) for p in status.awaited],
     }
 
 
@@ -179,6 +209,7 @@ def event(e) -> dict:
     return {
         "at": e.at.isoformat(),
         "actor": e.actor.email if e.actor else None,
+        "on_behalf_of": e.on_behalf_of.email if e.on_behalf_of else None,
         "action": e.action,
         "from_state": e.from_state,
         "to_state": e.to_state,
@@ -187,7 +218,8 @@ def event(e) -> dict:
     }
 
 
-def task(t) -> dict:
+def task(t, viewer=None) -> dict:
+    acting_for = on_behalf_of(viewer, t) if viewer is not None else None
     return {
         "id": t.id,
         "title": t.title,
@@ -198,4 +230,6 @@ def task(t) -> dict:
         "component": t.component.code if t.component else None,
         "role": t.role,
         "url": task_url(t),
+        "assignee": t.assignee.email if t.assignee else None,
+        "on_behalf_of": acting_for.email if acting_for else None,
     }

@@ -3,10 +3,18 @@
 Roles hold within a scope: `hq` and `admin` everywhere; `spu`, `leadership` and `viewer` in one
 mission; `focal_point` and `component_head` in one component. Operations call `require`; pages and
 the API ask `can` to decide which actions to offer.
+
+What a user holds is `grants(user)`: their role assignments current today (dated, ended ones never),
+plus, while a delegation to them is in force, the delegator's mission and component roles marked
+`on_behalf_of` the delegator. Every check, task list and recipient list reads roles this way only.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from cpas_workflow.core import clock
 from cpas_workflow.core.errors import Forbidden, NotFound
 
 # action -> roles that may take it, within the object's mission (and component, where it has one).
@@ -27,8 +35,66 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "compare_missions": ("hq", "admin"),
     "edit_framework": ("spu",),
     "see_draft_values": ("spu", "leadership"),
+    "assign_task": ("spu",),
 }
 GLOBAL = ("hq", "admin")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role the user may act with now: their own, or a delegator's (`on_behalf_of`)."""
+
+    role: str
+    mission_id: int | None
+    component_id: int | None
+    mission: Any = None
+    component: Any = None
+    on_behalf_of: Any = None
+
+
+def _grant(assignment, on_behalf_of=None) -> Grant:
+    return Grant(
+        assignment.role,
+        assignment.mission_id,
+        assignment.component_id,
+        assignment.mission,
+        assignment.component,
+        on_behalf_of,
+    )
+
+
+def grants(user) -> list[Grant]:
+    """The roles `user` acts with today: own current assignments first, then delegated ones."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    today = clock.today()
+    held = [_grant(a) for a in user.roles if a.is_current(today)]
+    for delegation in _delegations_in(user):
+        if not delegation.is_active(today):
+            continue
+        delegator = delegation.delegator
+        held += [
+            _grant(a, delegator)
+            for a in delegator.roles
+            if a.role not in GLOBAL and a.mission_id == delegation.mission_id and a.is_current(today)
+        ]
+    return held
+
+
+def _delegations_in(user) -> list:
+    """The delegations to `user`, loaded with the user (accounts.queries.with_roles) or read now."""
+    from sqlalchemy import inspect
+    from sqlalchemy.orm.base import NO_VALUE
+
+    state = inspect(user, raiseerr=False)
+    if state is None:
+        return []
+    loaded = state.attrs.delegations_in.loaded_value
+    if loaded is NO_VALUE:
+        from cpas_workflow.accounts.queries import load_delegations
+
+        loaded = load_delegations(user)
+    return loaded
 
 
 def _scope(obj) -> tuple[int | None, int | None]:
@@ -42,30 +108,57 @@ def _scope(obj) -> tuple[int | None, int | None]:
         return obj.mission_id, None
     if table in ("submissions", "recommendations"):
         return obj.cycle.mission_id, obj.component_id
+    if table == "tasks":
+        return obj.mission_id, obj.component_id
     raise TypeError(f"no access scope for {obj!r}")
 
 
 def roles_for(user, obj, *, mission_wide: bool = False) -> set[str]:
     """The roles `user` holds that apply to `obj`. For a mission-wide object, a component role
     anywhere in the mission counts; for a component's object, only in that component."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return set()
+    return {g.role for g in _applying(user, obj, mission_wide=mission_wide)}
+
+
+def _applying(user, obj, *, mission_wide: bool = False) -> list[Grant]:
     mission_id, component_id = _scope(obj)
     if mission_wide:
         component_id = None
-    held = set()
-    for assignment in user.roles:
-        if assignment.role in GLOBAL:
-            held.add(assignment.role)
-        elif assignment.mission_id != mission_id:
-            continue
-        elif assignment.component_id is None or component_id is None or assignment.component_id == component_id:
-            held.add(assignment.role)
-    return held
+    return [
+        g
+        for g in grants(user)
+        if g.role in GLOBAL
+        or (
+            g.mission_id == mission_id
+            and (g.component_id is None or component_id is None or g.component_id == component_id)
+        )
+    ]
 
 
 def holds_any(user, roles, obj) -> bool:
     return bool(roles_for(user, obj) & set(roles))
+
+
+def acting_for(user, roles, obj):
+    """Whom `user` acts for when taking an action open to `roles` on `obj`: None when one of their
+    own roles allows it, else the delegator whose role does."""
+    matching = [g for g in _applying(user, obj) if g.role in roles]
+    if not matching or any(g.on_behalf_of is None for g in matching):
+        return None
+    return matching[0].on_behalf_of
+
+
+def authorize(user, roles, obj) -> bool:
+    """Whether `user` may take an action open to `roles` on `obj`; when they may, notes whom they act
+    for, so that the audit event this action writes names both (core.audit reads `acts_for`)."""
+    if not holds_any(user, roles, obj):
+        return False
+    user.__dict__["_cpas_acts_for"] = acting_for(user, roles, obj)
+    return True
+
+
+def acts_for(user):
+    """The delegator the last authorized action of `user` was taken for (None: their own right)."""
+    return getattr(user, "__dict__", {}).get("_cpas_acts_for")
 
 
 def can_view(user, obj) -> bool:
@@ -86,29 +179,30 @@ def ensure_visible(user, obj):
 
 def require(user, action: str, obj) -> None:
     ensure_visible(user, obj)
-    if not can(user, action, obj):
+    if not authorize(user, PERMISSIONS[action], obj):
         raise Forbidden(f"you may not {action.replace('_', ' ')} here (needs: {', '.join(PERMISSIONS[action])})")
 
 
 def visible_mission_ids(user) -> set[int] | None:
     """None means every mission (hq, admin)."""
-    if any(a.role in GLOBAL for a in user.roles):
+    held = grants(user)
+    if any(g.role in GLOBAL for g in held):
         return None
-    return {a.mission_id for a in user.roles if a.mission_id is not None}
+    return {g.mission_id for g in held if g.mission_id is not None}
 
 
 def has_role(user, role: str) -> bool:
-    return any(a.role == role for a in user.roles)
+    return any(g.role == role for g in grants(user))
 
 
 def can_compare(user) -> bool:
     """Headquarters' comparison of missions: `compare_missions` is held globally, not per mission."""
-    return any(a.role in PERMISSIONS["compare_missions"] for a in user.roles)
+    return any(g.role in PERMISSIONS["compare_missions"] for g in grants(user))
 
 
 def require_instance(user, action: str) -> None:
     """Instance-wide actions (managing missions, users): only a global role named in PERMISSIONS."""
-    held = {a.role for a in getattr(user, "roles", ()) if a.role in GLOBAL}
+    held = {g.role for g in grants(user) if g.role in GLOBAL}
     if not getattr(user, "is_authenticated", False) or not held & set(PERMISSIONS[action]):
         raise Forbidden(f"you may not {action.replace('_', ' ')} (needs: {', '.join(PERMISSIONS[action])})")
 

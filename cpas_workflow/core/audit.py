@@ -18,6 +18,8 @@ class AuditEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)  # digests: what changed since
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The user the actor acted for, when they acted only through that user's delegation.
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id"), index=True)
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id"), index=True)
     action: Mapped[str] = mapped_column(String(60))
@@ -26,7 +28,8 @@ class AuditEvent(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(40))
     comment: Mapped[str | None] = mapped_column(Text)
 
-    actor = relationship("User", lazy="raise_on_sql")
+    actor = relationship("User", foreign_keys=[actor_id], lazy="raise_on_sql")
+    on_behalf_of = relationship("User", foreign_keys=[on_behalf_of_id], lazy="raise_on_sql")
 
 
 def record(
@@ -39,11 +42,17 @@ def record(
     from_state: str | None = None,
     to_state: str | None = None,
     comment: str | None = None,
+    on_behalf_of=None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction; the boundary commits it with the change."""
+    """Add an audit event to the current transaction; the boundary commits it with the change.
+    `on_behalf_of` defaults to whom the actor's last authorized action was for (a delegation)."""
+    from cpas_workflow.core.access import acts_for
+
+    on_behalf_of = on_behalf_of or (acts_for(actor) if actor is not None else None)
     event = AuditEvent(
         at=clock.now(),
         actor_id=actor.id if actor is not None else None,
+        on_behalf_of_id=on_behalf_of.id if on_behalf_of is not None else None,
         mission_id=mission_id,
         cycle_id=cycle_id,
         action=action,

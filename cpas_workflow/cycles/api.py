@@ -77,4 +77,5 @@ def cycle_events(cycle_id: int):
 def my_tasks():
     """All the caller's open tasks, as the contract says; `?limit=&offset=` for a page of them."""
     limit, offset = whole_arg(request.args, "limit", 1, 1000), whole_arg(request.args, "offset", 0, 10**9) or 0
-    return jsonify([serialize.task(t) for t in open_tasks_for(current_user(), limit=limit, offset=offset)])
+    user = current_user()
+    return jsonify([serialize.task(t, user) for t in open_tasks_for(user, limit=limit, offset=offset)])

@@ -12,6 +12,10 @@ from cpas_workflow.engine.models import WorkflowDefinition
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 
+# The quarterly assessments: the default definition and its variants (the joint sign-off). Their
+# cycles make the trends, factsheets and HQ comparisons, and have a consolidated assessment page.
+ASSESSMENT_WORKFLOWS = ("quarterly_assessment", "quarterly_assessment_joint")
+
 
 class Cycle(CreatedAtMixin, db.Model):
     __tablename__ = "cycles"
@@ -55,6 +59,15 @@ class Cycle(CreatedAtMixin, db.Model):
     @property
     def workflow(self) -> str:
         return self.definition.name
+
+    def stamp_entry(self, now: dt.datetime) -> None:
+        """The engine moved the cycle to a new state at `now`."""
+        self.state_entered_at = now
+
+    @property
+    def is_assessment(self) -> bool:
+        """A quarterly assessment: the default definition or a variant of it (the joint sign-off)."""
+        return self.workflow in ASSESSMENT_WORKFLOWS
 
     @property
     def workflow_version(self) -> int:

@@ -106,7 +106,11 @@ def submission_counts(cycle_ids) -> dict[int, dict[str, int]]:
 def audit_trail(cycle_id: int, *, limit: int | None = None, before: int | None = None) -> list[AuditEvent]:
     """The cycle's events oldest first, with their actors: all of them, or the `limit` latest (before
     the event id `before`, to page back)."""
-    query = select(AuditEvent).where(AuditEvent.cycle_id == cycle_id).options(joinedload(AuditEvent.actor))
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.cycle_id == cycle_id)
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
+    )
     if before is not None:
         query = query.where(AuditEvent.id < before)
     if limit is None:

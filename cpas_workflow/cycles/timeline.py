@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from cpas_workflow.pages import label
+from cpas_workflow.pages import acting_name, label
 
 # What happened, said after the fact (buttons say it before: "Approve the assessment"); others: their label.
 PAST = {
@@ -114,7 +114,7 @@ def entries(events, names: Names) -> list[Entry]:
         found.append(
             Entry(
                 at=event.at,
-                actor=event.actor.name if event.actor else _("system"),
+                actor=acting_name(event.actor, event.on_behalf_of),
                 action=str(PAST[event.action]) if event.action in PAST else label("trigger", event.action),
                 subject=subject_words(event.subject, names),
                 change=_change(event),

@@ -15,6 +15,8 @@ from cpas_workflow.cycles import operations, queries, timeline
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.cycles.offers import ENDORSE_ALL, needs_confirmation, offers
 from cpas_workflow.engine import guards, store
+from cpas_workflow.engine.approvals import still_open_to
+from cpas_workflow.engine.firing import approval_statuses
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.queries import is_published
 from cpas_workflow.pages import LABELS, choices, days_left, label
@@ -143,6 +145,7 @@ def render_page(
         r.id: _decision_form(r, decision_forms.get(r.id), candidates.get(r.component_id, ()))
         for r in cycle.recommendations
     }
+    joint = approval_statuses(cycle)
     return render_template(
         PAGES[page],
         cycle=cycle,
@@ -150,7 +153,8 @@ def render_page(
         is_published=is_published(cycle) if page == "cycle" else None,
         steps=steps(cycle),
         progress=progress(cycle),
-        offers=offers(cycle, current_user),
+        offers=[o for o in offers(cycle, current_user) if o.trigger in still_open_to(joint, current_user, [o.trigger])],
+        approvals=joint,
         action_form=action_form,
         confirming=confirming,
         events=events,
@@ -196,7 +200,7 @@ def cycle_transition(cycle_id: int):
             page, queries.get_cycle(cycle_id, current_user, options=LOADS[page]()), status=422, action_form=form
         )
     item = queries.get_cycle(cycle_id, current_user, for_update=True)
-    trigger = form.trigger.data
+    trigger, before = form.trigger.data, item.state
     is_current = form.expected_version.data in (None, item.version)  # a stale form is told so first
     if is_current and needs_confirmation(item, trigger) and not form.confirmed.data:
         # Asked for again, with what will happen: nothing is done until the person confirms.
@@ -228,6 +232,11 @@ def cycle_transition(cycle_id: int):
             return render_page(page, item, status=409, action_form=form)
         status = refusal_status(exc, form)
         return render_page(page, item, status=status, action_form=form)
+    if item.state == before and trigger in {
+        t.trigger for t in store.definition_of(item).joint_transitions_from(before)
+    }:
+        flash(_("Your approval is recorded. The cycle moves on once the other approvals are given."), "success")
+        return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id))
     flash(
         _(
             "Done: %(action)s. The cycle is now at “%(state)s”.",

@@ -39,7 +39,20 @@ TOP_KEYS = {
 }
 STATE_KEYS = {"title", "final", "tasks"}
 TASK_KEYS = {"key", "role", "title", "per", "due"}
-TRANSITION_KEYS = {"trigger", "source", "dest", "roles", "guards", "effects", "comment", "params", "label"}
+TRANSITION_KEYS = {
+    "trigger",
+    "source",
+    "dest",
+    "roles",
+    "guards",
+    "effects",
+    "comment",
+    "params",
+    "label",
+    "approvals",
+}
+APPROVAL_KEYS = {"count", "on_leave"}
+ON_LEAVE = ("reset", "keep")
 REMINDER_KEYS = {"days_before", "on_due", "overdue_every_days", "escalate_after_days"}
 
 
@@ -66,6 +79,19 @@ class StateSpec:
 
 
 @dataclass(frozen=True)
+class ApprovalSpec:
+    """A joint sign-off: the transition fires on the approval of `count` holders of its roles (None:
+    every holder). `on_leave`: what becomes of the approvals given when the subject leaves the state
+    another way (a return for rework): "reset" discards them, "keep" counts them when it comes back."""
+
+    count: int | None
+    on_leave: str = "reset"
+
+    def describe(self) -> str:
+        return "all" if self.count is None else str(self.count)
+
+
+@dataclass(frozen=True)
 class TransitionSpec:
     trigger: str
     sources: tuple[str, ...]
@@ -76,6 +102,7 @@ class TransitionSpec:
     is_comment_required: bool
     params: tuple[str, ...]
     label: str
+    approvals: ApprovalSpec | None = None  # None: the first allowed person's trigger fires it
 
 
 @dataclass(frozen=True)
@@ -101,6 +128,10 @@ class Definition:
 
     def transitions_from(self, state: str) -> list[TransitionSpec]:
         return [t for t in self.transitions if state in t.sources]
+
+    def joint_transitions_from(self, state: str) -> list[TransitionSpec]:
+        """The transitions from `state` that collect several approvals before they fire."""
+        return [t for t in self.transitions if state in t.sources and t.approvals is not None]
 
     def main_path(self) -> list[str]:
         """The states in the order a cycle normally goes through them (for drawing the steps):
@@ -331,9 +362,34 @@ def _parse_transitions(
                 is_comment_required=comment == "required",
                 params=_as_tuple(spec.get("params")),
                 label=spec.get("label", trigger.replace("_", " ").capitalize()),
+                approvals=_parse_approvals(spec, f"{where}.approvals", fail),
             )
         )
     return result
+
+
+def _parse_approvals(spec: dict, where: str, fail) -> ApprovalSpec | None:
+    """`approvals: {count: 2}` (or `count: all`, or the bare `2` / `all`); a count of 1 is the
+    ordinary single approval."""
+    if "approvals" not in spec:
+        return None
+    raw = spec["approvals"]
+    if not isinstance(raw, dict):
+        raw = {"count": raw}
+    _check_keys(raw, APPROVAL_KEYS, where, fail)
+    if "count" not in raw:
+        raise fail(f"{where}.count", "is required: a whole number from 1 up, or 'all'")
+    count = raw["count"]
+    if count != "all" and (not isinstance(count, int) or isinstance(count, bool) or count < 1):
+        raise fail(f"{where}.count", f"must be a whole number from 1 up, or 'all', not {count!r}")
+    on_leave = raw.get("on_leave", "reset")
+    if on_leave not in ON_LEAVE:
+        raise fail(f"{where}.on_leave", f"must be one of {', '.join(ON_LEAVE)}, not {on_leave!r}")
+    if spec.get("params"):
+        raise fail(where, "a transition that takes params cannot collect several approvals")
+    if count == 1:
+        return None
+    return ApprovalSpec(None if count == "all" else count, on_leave)
 
 
 def _check_reachable(initial: str, states: dict[str, StateSpec], transitions: list[TransitionSpec], fail) -> None:

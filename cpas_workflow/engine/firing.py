@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.errors import Conflict, Forbidden, RuleRefused
-from cpas_workflow.engine import store, tasks
-from cpas_workflow.engine.registry import EFFECTS, FireContext
+from cpas_workflow.engine import approvals, store, tasks
+from cpas_workflow.engine.registry import EFFECTS, GUARDS, FireContext
 from cpas_workflow.extensions import db
 from cpas_workflow.serving import metrics
 from notifications import news
+
+# The audit action of an approval that others must still join: never the trigger's own name, which the
+# trail keeps for transitions that happened (publication, for one, reads "approve" out of sign-off).
+PARTIAL_APPROVAL = "approval"
 
 
 def noun(subject) -> str:
@@ -31,17 +37,29 @@ def check_version(subject, expected_version: int | None) -> None:
         )
 
 
-def flush_or_conflict(subject) -> None:
-    """Flush; a concurrent change to the same row becomes a Conflict, never a half-applied write."""
-    label = noun(subject)  # named before the flush: a failed flush leaves the session unusable
+@contextmanager
+def conflicts_as(label: str):
+    """A concurrent change to the same row met while writing becomes a Conflict naming `label`
+    (named beforehand: a failed flush leaves the session unusable), never a half-applied write."""
     try:
-        db.session.flush()
-    except StaleDataError:
+        yield
+    except (StaleDataError, IntegrityError):  # IntegrityError: the same approval recorded by a twin request
         raise Conflict(f"{label} was changed by someone else at the same moment; reload it and try again") from None
     except OperationalError as exc:
         if "locked" in str(exc).lower():
             raise Conflict(f"{label} is being changed by someone else right now; reload it and try again") from None
         raise
+
+
+def flush_or_conflict(subject) -> None:
+    """Flush; a concurrent change to the same row becomes a Conflict, never a half-applied write."""
+    with conflicts_as(noun(subject)):
+        db.session.flush()
+
+
+def approval_statuses(subject) -> list[approvals.Status]:
+    """Where the joint transitions from the subject's state stand (none, and no query, elsewhere)."""
+    return approvals.statuses(subject, store.definition_of(subject), subject_label(subject))
 
 
 def fire(
@@ -71,7 +89,7 @@ def fire(
             f"'{trigger}' is not possible while {noun(subject)} is {subject.state}"
             + (f"; possible now: {', '.join(possible)}" if possible else "; nothing can change it any more")
         )
-    if not by_effect and not access.holds_any(actor, spec.roles, subject):
+    if not by_effect and not access.authorize(actor, spec.roles, subject):
         raise Forbidden(f"'{trigger}' on {noun(subject)} is for the role(s) {', '.join(spec.roles)} only")
     comment = (comment or "").strip() or None
     if spec.is_comment_required and not comment:
@@ -79,34 +97,86 @@ def fire(
     now = clock.now()
     ctx = FireContext(subject, definition, spec, actor, comment, params or {}, now)
     from_state = subject.state
+    if spec.approvals is not None and not approvals.collect(ctx, subject_label(subject)):
+        return _record_approval(ctx)
     if not store.machine_for(definition).events[trigger].trigger(subject, ctx):
-        fields = {f: m for f, m in ctx.failures if f}
-        raise RuleRefused("; ".join(m for _, m in ctx.failures) or f"'{trigger}' was refused", fields=fields)
-    if hasattr(subject, "state_entered_at") and subject.state != from_state:
-        subject.state_entered_at = now
+        _refuse(ctx)
+    if subject.state != from_state:
+        subject.stamp_entry(now)
     if hasattr(subject, "updated_at"):
         subject.updated_at = now
+    # One flush at the end writes the subject (its version checked) with the audit event; the tasks
+    # are closed and opened by plain statements before it. A stale version or a lock met on the way
+    # rolls the whole transaction back as a Conflict.
+    with conflicts_as(noun(subject)):
+        for name in spec.effects:
+            EFFECTS[name](ctx)
+        if spec.effects:  # what effects changed (an action's new owner) is read by the tasks opened below
+            db.session.flush()
+        if spec.approvals is not None:
+            approvals.close(subject_label(subject), [trigger], now, "fired")
+        if subject.state != from_state:
+            _reset_approvals(subject, definition, from_state, trigger, now)
+            with db.session.no_autoflush:  # reading the addressees needs nothing of the subject's change
+                tasks.close_tasks(subject, now)
+                tasks.open_tasks(subject, definition, subject.state, now, actor=actor)
+                if subject.__tablename__ == "submissions":
+                    news.tell_input_moved(subject, actor)  # returned or endorsed: its focal points hear of it
+        event = _audit(ctx, from_state)
+        db.session.flush()
+    metrics.transition_fired(db.session, definition.name, trigger)
+    return event
+
+
+def _refuse(ctx: FireContext) -> None:
+    fields = {f: m for f, m in ctx.failures if f}
+    raise RuleRefused("; ".join(m for _, m in ctx.failures) or f"'{ctx.spec.trigger}' was refused", fields=fields)
+
+
+def _record_approval(ctx: FireContext) -> AuditEvent:
+    """One approval of a joint transition that others must still give: the guards are checked as if it
+    fired (an approval the transition could not follow is refused), the subject's version is raised
+    (a concurrent approval conflicts instead of going uncounted), the approval audited as
+    PARTIAL_APPROVAL; no state change."""
+    subject = ctx.subject
+    for name in ctx.spec.guards:
+        answer = GUARDS[name](ctx)
+        if answer is not None:
+            ctx.failures.append(answer if isinstance(answer, tuple) else (None, answer))
+    if ctx.failures:
+        _refuse(ctx)
+    flag_modified(subject, "state")
+    if hasattr(subject, "updated_at"):
+        subject.updated_at = ctx.now
+    event = _audit(ctx, subject.state, action=PARTIAL_APPROVAL)
     flush_or_conflict(subject)
-    for name in spec.effects:
-        EFFECTS[name](ctx)
-    if subject.state != from_state:
-        tasks.close_tasks(subject, now)
-        tasks.open_tasks(subject, definition, subject.state, now, actor=actor)
-        if subject.__tablename__ == "submissions":
-            news.tell_input_moved(subject, actor)  # returned or endorsed: its focal points hear of it
-    event = audit.record(
-        trigger,
-        actor=actor,
+    return event
+
+
+def _audit(ctx: FireContext, from_state: str, *, action: str | None = None) -> AuditEvent:
+    subject = ctx.subject
+    return audit.record(
+        action or ctx.spec.trigger,
+        actor=ctx.actor,
         subject=subject_label(subject),
         mission_id=subject.mission.id,
         cycle_id=subject.id if subject.__tablename__ == "cycles" else subject.cycle_id,
         from_state=from_state,
         to_state=subject.state,
-        comment=comment,
+        comment=ctx.comment,
     )
-    flush_or_conflict(subject)
-    metrics.transition_fired(db.session, definition.name, trigger)
-    return event
+
+
+def _reset_approvals(subject, definition, from_state: str, fired: str, now) -> None:
+    """Left `from_state` another way: its joint transitions' approvals given so far are discarded
+    where the definition says so (only a state with joint transitions costs a statement)."""
+    reset = [
+        t.trigger
+        for t in definition.joint_transitions_from(from_state)
+        if t.trigger != fired and t.approvals.on_leave == "reset"
+    ]
+    if reset:
+        approvals.close(subject_label(subject), reset, now, "reset")
 
 
 def subject_label(subject) -> str:

@@ -205,8 +205,7 @@ def items_from_form(form, indicators, locale: str) -> list[dict]:
 
 def missing_indicators(submission) -> list[str]:
     """The codes of the component's indicators with neither a value nor a no-data reason."""
-    given = {v.indicator.code for v in queries.values_of_submission(submission)}
-    return [i.code for i in queries.indicators_of(submission) if i.code not in given]
+    return queries.missing_indicator_codes(submission)
 
 
 def serialize(value: IndicatorValue) -> dict:

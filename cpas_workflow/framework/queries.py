@@ -4,12 +4,13 @@ and the publication rule (which values may leave the mission)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from cpas_workflow.core.audit import AuditEvent
-from cpas_workflow.cycles.models import Cycle
+from cpas_workflow.cycles.models import ASSESSMENT_WORKFLOWS, Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
 from cpas_workflow.extensions import db
 from cpas_workflow.framework.models import FrameworkVersion, Indicator, IndicatorValue, IndicatorValueChange, Result
@@ -17,7 +18,6 @@ from cpas_workflow.missions.models import Mission
 from cpas_workflow.submissions.models import Submission
 
 PLANNING_WORKFLOWS = ("mission_plan",)  # they draft the framework; they do not report on it
-ASSESSMENT_WORKFLOW = "quarterly_assessment"  # the cycles whose values make the trends and factsheets
 
 
 def version_tree() -> tuple:
@@ -71,6 +71,46 @@ def indicators_of(submission: Submission) -> list[Indicator]:
             .where(Indicator.version_id == version_id, Indicator.component_id == submission.component_id)
             .order_by(Indicator.position, Indicator.id)
         )
+    )
+
+
+def missing_indicator_codes(submission: Submission) -> list[str]:
+    """The codes of the indicators the component reports on (as `indicators_of` finds them) that have
+    no value row in the submission yet, matched by code: one statement, no objects (the submit guard)."""
+    cycle = submission.cycle
+    if cycle.workflow in PLANNING_WORKFLOWS:
+        return []
+    params = {"submission_id": submission.id, "component_id": submission.component_id}
+    if cycle.framework_version_id is not None:
+        params["version_id"] = cycle.framework_version_id
+    else:  # cycles older than frameworks: the mission's published version
+        params["mission_id"] = cycle.mission_id
+    return list(db.session.scalars(_missing_query(cycle.framework_version_id is not None), params))
+
+
+@functools.cache
+def _missing_query(has_version: bool):
+    """Built once per shape (the guard runs at every submit), run with the ids as parameters."""
+    version_id = (
+        bindparam("version_id")
+        if has_version
+        else select(FrameworkVersion.id)
+        .where(FrameworkVersion.mission_id == bindparam("mission_id"), FrameworkVersion.state == "published")
+        .order_by(FrameworkVersion.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    given = aliased(Indicator)
+    has_value = (
+        select(IndicatorValue.id)
+        .join(given, IndicatorValue.indicator_id == given.id)
+        .where(IndicatorValue.submission_id == bindparam("submission_id"), given.code == Indicator.code)
+        .exists()
+    )
+    return (
+        select(Indicator.code)
+        .where(Indicator.version_id == version_id, Indicator.component_id == bindparam("component_id"), ~has_value)
+        .order_by(Indicator.position, Indicator.id)
     )
 
 
@@ -246,7 +286,7 @@ def _assessments_of(mission_ids: list[int]):
         .where(
             Cycle.mission_id.in_(mission_ids),
             Cycle.state != "cancelled",
-            WorkflowDefinition.name == ASSESSMENT_WORKFLOW,
+            WorkflowDefinition.name.in_(ASSESSMENT_WORKFLOWS),
         )
     )
 

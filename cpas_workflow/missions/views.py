@@ -53,7 +53,7 @@ def mission(code: str):
         select(AuditEvent, Cycle.title)
         .join(Cycle, Cycle.id == AuditEvent.cycle_id)
         .where(AuditEvent.mission_id == item.id)
-        .options(joinedload(AuditEvent.actor))
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
         .order_by(AuditEvent.id.desc())
         .limit(TIMELINE_LENGTH)
     ).all()

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import case, select
 
 from cpas_workflow.accounts.models import RoleAssignment, User
-from cpas_workflow.core import access, audit
+from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Conflict, ValidationFailed
 from cpas_workflow.core.text import clean_text
 from cpas_workflow.extensions import db
+from notifications.recipients import current_assignment
 
 OWNER_ROLES = ("component_head", "focal_point")
 
@@ -28,6 +29,7 @@ def candidates_of(component_ids) -> dict[int, list[User]]:
         .where(
             RoleAssignment.component_id.in_(ids),
             RoleAssignment.role.in_(OWNER_ROLES),
+            current_assignment(clock.today()),  # an ended role no longer makes an owner
             User.is_enabled.is_(True),
         )
         .order_by(case((RoleAssignment.role == "component_head", 0), else_=1), User.id)
@@ -50,6 +52,7 @@ def default_owner(recommendation) -> User | None:
         .where(
             RoleAssignment.role == "component_head",
             RoleAssignment.component_id == recommendation.component_id,
+            current_assignment(clock.today()),
             User.is_enabled.is_(True),
         )
         .order_by(User.id)

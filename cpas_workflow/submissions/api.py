@@ -14,13 +14,13 @@ from cpas_workflow.submissions import operations
 @bp.get("/submissions/<int:submission_id>")
 def get_submission(submission_id: int):
     user = current_user()
-    return jsonify(serialize.submission(operations.get_submission(submission_id, user), user))
+    return jsonify(serialize.submission(operations.get_submission(submission_id, user, with_comments=False), user))
 
 
 @bp.put("/submissions/<int:submission_id>")
 def put_submission(submission_id: int):
     user = current_user()
-    submission = operations.get_submission(submission_id, user)
+    submission = operations.get_submission(submission_id, user, with_comments=False)
     access.require(user, "edit_submission", submission)  # 403 before any 400 or 422
     data = read(
         {
@@ -39,7 +39,7 @@ def put_submission(submission_id: int):
 @bp.post("/submissions/<int:submission_id>/transitions")
 def fire_submission_transition(submission_id: int):
     user = current_user()
-    submission = operations.get_submission(submission_id, user)  # 404 before any 400
+    submission = operations.get_submission(submission_id, user, with_comments=False)  # 404 before any 400
     data = read(TRANSITION)
     operations.fire_submission_trigger(
         submission, data["trigger"], user, comment=data.get("comment"), expected_version=data.get("expected_version")

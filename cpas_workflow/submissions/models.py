@@ -40,6 +40,13 @@ class Submission(CreatedAtMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    def stamp_entry(self, now: dt.datetime) -> None:
+        """The engine moved the input to a new state at `now`: when it was submitted, when endorsed."""
+        if self.state == "submitted":
+            self.submitted_at = now
+        elif self.state == "endorsed":
+            self.endorsed_at = now
+
     @property
     def mission(self):
         return self.cycle.mission

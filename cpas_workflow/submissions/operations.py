@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from cpas_workflow import abilities
@@ -28,19 +29,34 @@ class SubmissionChanges:
     extra: dict = field(default_factory=dict)
 
 
-def get_submission(submission_id: int, user) -> Submission:
-    """The submission with its cycle (as `cycles.queries.head()` loads it) and its comments."""
+@functools.cache
+def _submission_query(with_comments: bool):
+    """Built once per variant, run with the id as a parameter."""
+    from cpas_workflow.cycles.models import Cycle
     from cpas_workflow.cycles.queries import head
 
-    query = (
-        select(Submission)
-        .where(Submission.id == submission_id)
-        .options(
+    if with_comments:
+        options = [
             joinedload(Submission.cycle).options(*head()),
             selectinload(Submission.comments).joinedload(SubmissionComment.author),
-        )
-    )
-    return access.ensure_visible(user, db.session.scalars(query).unique().first())
+        ]
+    else:  # one row: the submission, its own component, its cycle, mission and definition rows
+        cycle = joinedload(Submission.cycle)
+        options = [
+            joinedload(Submission.component),
+            cycle.joinedload(Cycle.mission),
+            cycle.joinedload(Cycle.definition),
+            cycle.joinedload(Cycle.submission_definition),
+        ]
+    return select(Submission).where(Submission.id == bindparam("submission_id")).options(*options)
+
+
+def get_submission(submission_id: int, user, *, with_comments: bool = True) -> Submission:
+    """The submission with its cycle (as `cycles.queries.head()` loads it: with the mission's
+    components) and its comments with their authors, for its page; `with_comments=False` for the API
+    and firing: the submission's own component only and no comments (one row, one statement fewer)."""
+    query = _submission_query(with_comments)
+    return access.ensure_visible(user, db.session.scalars(query, {"submission_id": submission_id}).unique().first())
 
 
 def update_submission(
@@ -76,13 +92,7 @@ def fire_submission_trigger(
     abilities.require(abilities.can_fire(actor, submission, trigger, check_rules=False))  # the rules: in the engine
     if comment is not None:
         comment = clean_text(comment, "comment")
-    event = fire(submission, trigger, actor=actor, comment=comment, expected_version=expected_version)
-    now = clock.now()
-    if submission.state == "submitted":
-        submission.submitted_at = now
-    elif submission.state == "endorsed":
-        submission.endorsed_at = now
-    return event
+    return fire(submission, trigger, actor=actor, comment=comment, expected_version=expected_version)
 
 
 def comment_on_submission(

@@ -39,6 +39,7 @@ class Task(CreatedAtMixin, db.Model):
 
     mission: Mapped[Mission] = relationship(lazy="raise_on_sql")
     component: Mapped[Component | None] = relationship(lazy="raise_on_sql")
+    assignee = relationship("User", foreign_keys=[assignee_id], lazy="raise_on_sql")
 
     @property
     def is_open(self) -> bool:

@@ -1,4 +1,5 @@
-"""Whose tasks are whose: a task goes to its assignee, or to everyone holding its role in its scope."""
+"""Whose tasks are whose: a task goes to everyone holding its role in its scope (claimed or not: who
+took it shows beside it), and to its assignee; a delegate sees them as the delegator would."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from cpas_workflow.core import clock, timezones
+from cpas_workflow.core import access, clock, timezones
 from cpas_workflow.core.listing import PAGE_SIZE, query_args, whole_arg
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Component, Mission
@@ -15,15 +16,42 @@ from cpas_workflow.tasks.models import Task
 
 
 def addressed_to(user):
-    """A SQL condition: the task is `user`'s."""
+    """A SQL condition: the task is `user`'s, by one of their grants (own or delegated) or as assignee
+    (theirs, or their delegator's)."""
     by_role = []
-    for assignment in user.roles:
-        if assignment.component_id is not None:
-            by_role.append(and_(Task.role == assignment.role, Task.component_id == assignment.component_id))
-        elif assignment.mission_id is not None:
-            by_role.append(and_(Task.role == assignment.role, Task.mission_id == assignment.mission_id))
-    role_match = and_(Task.assignee_id.is_(None), or_(*by_role)) if by_role else false()
-    return or_(Task.assignee_id == user.id, role_match)
+    held = access.grants(user)
+    for grant in held:
+        if grant.component_id is not None:
+            by_role.append(and_(Task.role == grant.role, Task.component_id == grant.component_id))
+        elif grant.mission_id is not None:
+            by_role.append(and_(Task.role == grant.role, Task.mission_id == grant.mission_id))
+    people = {user.id} | {g.on_behalf_of.id for g in held if g.on_behalf_of is not None}
+    return or_(Task.assignee_id.in_(people), or_(*by_role) if by_role else false())
+
+
+def on_behalf_of(user, task: Task):
+    """The delegator `user` sees `task` for, or None when it is theirs (by role or assignment)."""
+    if task.assignee_id == user.id:
+        return None
+    matching = [
+        g
+        for g in access.grants(user)
+        if g.role == task.role
+        and (
+            g.component_id == task.component_id
+            if g.component_id is not None
+            else g.mission_id == task.mission_id and g.mission_id is not None
+        )
+    ]
+    if task.assignee_id is not None:
+        assigned = [
+            g.on_behalf_of for g in access.grants(user) if g.on_behalf_of and g.on_behalf_of.id == task.assignee_id
+        ]
+        if assigned and not any(g.on_behalf_of is None for g in matching):
+            return assigned[0]
+    if not matching or any(g.on_behalf_of is None for g in matching):
+        return None
+    return matching[0].on_behalf_of
 
 
 def open_tasks_for(user, *, limit: int | None = None, offset: int = 0) -> list[Task]:
@@ -31,7 +59,7 @@ def open_tasks_for(user, *, limit: int | None = None, offset: int = 0) -> list[T
     query = (
         select(Task)
         .where(Task.closed_at.is_(None), addressed_to(user))
-        .options(joinedload(Task.mission), joinedload(Task.component))
+        .options(joinedload(Task.mission), joinedload(Task.component), joinedload(Task.assignee))
         .order_by(Task.due, Task.id)
         .offset(offset)
     )
@@ -79,7 +107,7 @@ def _overdue(user):
     """Due before today in the task's mission: today is per mission (its time zone), read from the
     missions of the user's roles (loaded with the user); elsewhere UTC."""
     now = clock.now()
-    zones = {a.mission_id: a.mission.timezone for a in user.roles if a.mission is not None}
+    zones = {g.mission_id: g.mission.timezone for g in access.grants(user) if g.mission is not None}
     per_mission = [and_(Task.mission_id == mid, Task.due < timezones.local_date(now, tz)) for mid, tz in zones.items()]
     elsewhere = and_(Task.mission_id.not_in(zones), Task.due < now.date()) if zones else Task.due < now.date()
     return or_(*per_mission, elsewhere)
@@ -102,7 +130,7 @@ def open_tasks_page(user, board: TaskFilter) -> tuple[list[Task], bool]:
     """One page of the user's open tasks matching `board`, soonest due first, and whether more follow."""
     query = (
         _open_for(user, board)
-        .options(joinedload(Task.mission), joinedload(Task.component))
+        .options(joinedload(Task.mission), joinedload(Task.component), joinedload(Task.assignee))
         .order_by(Task.due, Task.id)
         .limit(PAGE_SIZE + 1)
         .offset((board.page - 1) * PAGE_SIZE)

@@ -1,7 +1,7 @@
 """attachments: files attached to submissions and follow-up actions
 
 Revision ID: c4e8a1f0b2d6
-Revises: c4e8a1d2f6b3
+Revises: d5f9b2e3a7c4
 Create Date: 2026-12-01 16:40:00
 
 """
@@ -13,7 +13,7 @@ import cpas_workflow.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a1f0b2d6'
-down_revision = 'c4e8a1d2f6b3'
+down_revision = 'd5f9b2e3a7c4'
 branch_labels = None
 depends_on = None
 

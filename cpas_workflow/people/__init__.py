@@ -1,0 +1,1 @@
+"""People: acting officers (delegations), claiming and assigning tasks, dated roles and handovers."""
