@@ -109,7 +109,7 @@ def enqueue_task_opened(tasks: list, actor=None, mission: Mission | None = None)
         {t.mission_id for t in tasks},
         {t.assignee_id for t in tasks if t.assignee_id},
         roles={t.role for t in tasks},
-        notify=None,
+        notify=None,  # everyone addressed gets a notice in the application; `immediate` ones an e-mail too
     )
     told = [(t, [u for u in directory.addressees(t) if actor is None or u.id != actor.id]) for t in tasks]
     told = [(t, users) for t, users in told if users]
@@ -143,7 +143,7 @@ def enqueue_task_opened(tasks: list, actor=None, mission: Mission | None = None)
     for task, users in told:
         mission = missions[task.mission_id]
         today = timezones.local_date(task.created_at, mission.timezone)
-        for u in users:
+        for u in (u for u in users if u.notify == "immediate"):
             snapshot = task_snapshot(task, mission.code, today, acting_for=u.for_name, **by)
             rows.append(deferred_row(f"task-{task.id}:opened:user-{u.id}", "task_opened", u, snapshot))
     return add_deferred(rows)

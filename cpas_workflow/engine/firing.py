@@ -156,8 +156,8 @@ def fire(
             with db.session.no_autoflush:  # reading the addressees needs nothing of the subject's change
                 tasks.close_tasks(subject, now)
                 tasks.open_tasks(subject, definition, subject.state, now, actor=actor)
-            if subject.__tablename__ == "submissions":
-                news.tell_input_moved(subject, actor)  # returned or endorsed: its focal points hear of it
+                if subject.__tablename__ == "submissions":
+                    news.tell_input_moved(subject, actor)  # returned or endorsed: its focal points hear of it
         event = _audit(ctx, from_state)
         db.session.flush()
     metrics.transition_fired(db.session, definition.name, trigger)
