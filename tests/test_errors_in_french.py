@@ -12,7 +12,7 @@ from cpas_workflow.extensions import db
 from tests.browser.pages import ENGLISH_RULES
 from tests.cycle_helpers import SPU, cycle_in, fp
 from tests.framework_helpers import GOOD_ROWS, csv_bytes, planning_cycle
-from tests.web_helpers import page, post, signed_in
+from tests.web_helpers import page, post, post_then_get, signed_in
 
 
 def speaks_french(app, *emails: str) -> None:
@@ -28,7 +28,7 @@ def test_a_french_focal_point_reads_the_refusal_of_a_submit_in_french(app, api):
     speaks_french(app, fp(submission["component"]))
     client = signed_in(app, fp(submission["component"]))
     url = f"/submissions/{submission['id']}"
-    html = post(client, url, {"narrative": "Patrouilles doublées.", "rating": "", "action": "submit"}, status=422)
+    html = post_then_get(client, url, {"narrative": "Patrouilles doublées.", "rating": "", "action": "submit"})
     assert "choisissez une appréciation des progrès avant de soumettre" in html
     assert ENGLISH_RULES.findall(html) == [] and "before submitting" not in html
     assert "Patrouilles doublées." in html  # what was typed is kept
