@@ -28,7 +28,7 @@ def _mailed_paths(app) -> dict[str, str]:
 
 def _listed_paths(app, email: str) -> dict[str, str]:
     html = page(signed_in(app, email), "/")
-    return {title: href for href, title in re.findall(r'<td><a href="([^"]+)">([^<]+)</a></td>', html)}
+    return {title: href for href, title in re.findall(r'<td><a href="([^"]+)">([^<]+)</a>', html)}
 
 
 def test_my_tasks_the_api_and_the_e_mail_send_each_task_to_the_same_page(app, api):

@@ -1,6 +1,6 @@
 """A committed transition takes a fixed, small number of statements: the signed-in user and the subject
-read once each, the tasks closed and opened set-wise, the addressees read once, the outbox rows in one
-INSERT, the subject written (its version checked) with its audit event. A count is deterministic: an
+read once each, the tasks closed and opened set-wise, the addressees read once, their notices and the
+outbox rows in one INSERT each, the subject written (its version checked) with its audit event. A count is deterministic: an
 eager load or a per-row statement brought back into the firing path fails here."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ SUBMIT = [
     "UPDATE tasks",
     "INSERT INTO tasks",
     "SELECT role_assignments",
+    "INSERT INTO notifications",  # a notice in the application for each addressee of the tasks opened
     "INSERT INTO outbox",
     "INSERT INTO audit_events",  # one flush: the event, and the submission with its version checked
     "UPDATE submissions",
@@ -88,7 +89,7 @@ def immediate(app, demo):
         db.session.commit()
 
 
-def test_a_submit_and_a_return_take_nine_and_eight_statements_and_write_everything(app, api, immediate):
+def test_a_submit_and_a_return_take_ten_and_nine_statements_and_write_everything(app, api, immediate):
     cycle = cycle_in(api, "component_input")
     submission_id, focal_point, component_head = _ids(app, cycle)
     ok(
