@@ -307,6 +307,13 @@ def can_edit_submission(user, submission, *, check_state: bool = True) -> Answer
     return YES
 
 
+def was_sent_back(submission) -> bool:
+    """Whether the input waits for its revision, sent back by the component head or the SPU (the state
+    its definition's `return` leads to)."""
+    definition = store.definition_of(submission)
+    return any(t.trigger == "return" and t.dest == submission.state for t in definition.transitions)
+
+
 def can_comment_submission(user, submission) -> Answer:
     if not access.can_view(user, submission):
         return NOT_VISIBLE

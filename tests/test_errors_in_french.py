@@ -29,7 +29,7 @@ def test_a_french_focal_point_reads_the_refusal_of_a_submit_in_french(app, api):
     client = signed_in(app, fp(submission["component"]))
     url = f"/submissions/{submission['id']}"
     html = post_then_get(client, url, {"narrative": "Patrouilles doublées.", "rating": "", "action": "submit"})
-    assert "choisissez une appréciation des progrès avant de soumettre" in html
+    assert "choisissez une appréciation des progrès" in html
     assert ENGLISH_RULES.findall(html) == [] and "before submitting" not in html
     assert "Patrouilles doublées." in html  # what was typed is kept
 

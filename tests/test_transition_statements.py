@@ -27,7 +27,13 @@ SUBMIT = [
     "INSERT INTO audit_events",  # one flush: the event, and the submission with its version checked
     "UPDATE submissions",
 ]
+# return: no indicators to check; the component's focal points are told in the application (their
+# current holders read, one notice each in one INSERT)
 RETURN = [s for s in SUBMIT if s != "SELECT framework_indicators"]
+RETURN[RETURN.index("INSERT INTO outbox") + 1 : RETURN.index("INSERT INTO outbox") + 1] = [
+    "SELECT role_assignments",
+    "INSERT INTO notifications",
+]
 
 
 def _shape(statements: list[str]) -> list[str]:
@@ -89,7 +95,7 @@ def immediate(app, demo):
         db.session.commit()
 
 
-def test_a_submit_and_a_return_take_ten_and_nine_statements_and_write_everything(app, api, immediate):
+def test_a_submit_and_a_return_take_ten_and_eleven_statements_and_write_everything(app, api, immediate):
     cycle = cycle_in(api, "component_input")
     submission_id, focal_point, component_head = _ids(app, cycle)
     ok(
