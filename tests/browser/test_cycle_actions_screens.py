@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_whole_cycle import Person
+from tests.browser.test_whole_cycle import Person, Walk
 from tests.cycle_helpers import LEAD, SPU, cycle_in, fill_and_submit, ok
 
 pytestmark = pytest.mark.browser
@@ -15,7 +15,7 @@ VIEWS = {"desktop": (1200, "en"), "phone": (390, "en"), "french": (1200, "fr")}
 
 def _person(browser, base, api, email: str, width: int, language: str, shots) -> Person:
     ok(api(email).put("/api/v1/me/preferences", json={"language": language}))
-    person = Person(browser, base, email, shots, locale=f"{language}-GB" if language == "en" else "fr-FR")
+    person = Person(browser, base, email, Walk("french" if language == "fr" else "desktop", shots, numbered=False))
     person.page.set_viewport_size({"width": width, "height": 900})
     return person
 
