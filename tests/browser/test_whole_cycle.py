@@ -180,7 +180,7 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, ap
             # submitting without a rating: the error sits by the field, in the reader's language; the text stays
             fp.click("Submit for endorsement")
             error = fp.page.locator(".has-error").first.inner_text()
-            assert t("choose a progress rating before submitting") in error, error
+            assert t("Before submitting, choose a progress rating.") in error, error
             assert "Patrols **doubled**" in fp.page.get_by_label(t("Narrative")).input_value()
             fp.check()
             fp.shot("submission-error")
