@@ -94,7 +94,8 @@ def test_the_successor_reads_the_handover_with_the_notes_and_acknowledges_it(app
 
         from cpas_workflow.core.audit import AuditEvent
 
-        actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject == f"role:{aid}")))
+        query = select(AuditEvent.action).where(AuditEvent.subject == f"role:{aid}").order_by(AuditEvent.id)
+        actions = list(db.session.scalars(query))
     assert actions == ["write_handover_notes", "acknowledge_handover"]
 
 
