@@ -121,7 +121,9 @@ def can_fire(
     if spec.approvals is not None and _has_approved(user, subject, trigger):
         return Answer(
             False,
-            _("You have approved already, and an approval counts once: this step is taken when the others awaited have approved."),
+            _(
+                "You have approved already, and an approval counts once: this step is taken when the others awaited have approved."
+            ),
             refusal=Conflict,
         )
     if not check_rules:
