@@ -134,8 +134,70 @@ class Person:
         self.check()
 
 
+# What each focal point types: a value (or ("", reason) for no data) and a source note per indicator
+# of the demo's results framework (demo_history: four indicators a component).
+TYPED = {
+    "CIV": {"CIV-1": ("21", "Prefecture reports"), "CIV-2": ("67", ""), "CIV-3": ("yes", ""), "CIV-4": ("13", "")},
+    "MIL": {"MIL-1": ("70", "Force incident log"), "MIL-2": ("75", ""), "MIL-3": ("22", ""), "MIL-4": ("8", "")},
+    "POL": {"POL-1": ("55", ""), "POL-2": ("", "Census postponed"), "POL-3": ("High", ""), "POL-4": ("460", "")},
+}
+
+
+def type_values(fp: Person, values: dict[str, tuple[str, str]]) -> None:
+    """Fill each indicator's value (a box or a list) and note; no value: "No data this period" and why."""
+    for code, (value, note) in values.items():
+        box = fp.page.locator(f"#value-{code}")
+        if not value:
+            fp.page.locator(f"#no_data-{code}").check()
+            fp.page.locator(f"#reason-{code}").fill(note)
+        elif box.evaluate("el => el.tagName") == "SELECT":
+            box.select_option(value)
+        else:
+            box.fill(value)
+        if value and note:
+            fp.page.locator(f"#note-{code}").fill(note)
+
+
+def expect_values(tables, component: str, walk: Walk | None = None) -> None:
+    """The values `component`'s focal point typed show in `tables` (read-only), a row per indicator."""
+    for code, (value, note) in TYPED[component].items():
+        row = tables.locator("tr", has_text=code).first
+        text = row.inner_text()
+        if not value:
+            assert note in text, (code, text)  # no data, and why
+            continue
+        shown = walk.t(value) if walk and value in ("yes", "no") else value
+        assert shown in text, (code, value, text)
+        if note:
+            assert note in text, (code, note, text)
+
+
+def links_that_stay(page, base: str) -> list[str]:
+    """Every link on the page that leads to another page of the app (not an anchor, not a download)."""
+    hrefs = page.eval_on_selector_all(
+        "main a[href]:not([download]), header a[href]",
+        "els => els.map(e => e.getAttribute('href'))",
+    )
+    return list(dict.fromkeys(h for h in hrefs if not h.startswith("#") and (h.startswith("/") or h.startswith(base))))
+
+
+@pytest.fixture
+def framework(app, demo):
+    """The demo mission's results framework and four closed quarters (demo_history): each component
+    reports on four indicators, with last quarter's values beside them."""
+    from cpas_workflow import demo_history
+    from cpas_workflow.missions.models import Mission
+
+    with app.app_context():
+        demo_history.load(db.session.scalar(db.select(Mission).where(Mission.code == "DEMO")))
+        db.session.commit()
+        db.session.remove()
+
+
 @pytest.mark.parametrize("how", list(WALKS))
-def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, app, screenshots, how):
+def test_a_whole_cycle_is_clicked_through_by_every_role(
+    browser, live_server, app, framework, screenshots, tmp_path, how
+):
     walk = Walk(how, screenshots)
     t = walk.t
     base = live_server
@@ -163,60 +225,117 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, ap
     spu.expect_ok()
     spu.shot("cycle-component-input")
 
-    # Three focal points fill in and submit their component's input.
-    for code in ("CIV", "MIL", "POL"):
-        fp = person(f"{code.lower()}.fp@demo.example")
-        if code == "CIV":
-            fp.shot("my-tasks-focal-point")
-        fp.open_task("Submit {component} input for {period}")
-        fp.page.get_by_label(t("Narrative")).fill(
-            f"## {code} progress\n\n- Patrols **doubled** in the east\n- <script>alert(1)</script>"
-        )
-        fp.click("Preview")
-        assert fp.page.locator(".preview strong").inner_text() == "doubled"
-        assert fp.page.locator(".preview script").count() == 0
-        if code == "CIV":
-            fp.shot("submission-preview")
-            # submitting without a rating: the error sits by the field, in the reader's language; the text stays
-            fp.click("Submit for endorsement")
-            error = fp.page.locator(".has-error").first.inner_text()
-            assert t("Before submitting, choose a progress rating.") in error, error
-            assert "Patrols **doubled**" in fp.page.get_by_label(t("Narrative")).input_value()
-            fp.check()
-            fp.shot("submission-error")
-        fp.page.get_by_label(t("Progress rating")).select_option("some_progress")
-        fp.click("Submit for endorsement")
-        fp.expect_ok()
-        fp.context.close()
+    # The civilian focal point types the whole input, then follows every link of the page that stays
+    # in the app, and comes back each time to find what was typed still there.
+    civ = person("civ.fp@demo.example")
+    civ.shot("my-tasks-focal-point")
+    civ.open_task("Submit {component} input for {period}")
+    civ_url = civ.page.url.split("?")[0].split("#")[0].replace(base, "")
+    narrative = "## CIV progress\n\n- Patrols **doubled** in the east\n- <script>alert(1)</script>"
+    civ.page.get_by_label(t("Narrative")).fill(narrative)
+    civ.page.get_by_label(t("Progress rating")).select_option("some_progress")
+    type_values(civ, TYPED["CIV"])
+    civ.shot("submission-typed")
+    links = links_that_stay(civ.page, base)
+    assert len(links) >= 6, links  # the header, the crumbs, the audit trail
+    for number, href in enumerate(links, 1):
+        civ.page.locator(f'a[href="{href}"]').first.click()
+        civ.page.wait_for_load_state()
+        assert civ.page.url.split("#")[0] != base + civ_url, href  # it did leave the page
+        civ.check()
+        civ.shot(f"link-{number}")
+        civ.goto(civ_url)  # a new visit, not the browser's page cache
+        assert civ.page.get_by_label(t("Narrative")).input_value() == narrative, href
+        assert civ.page.get_by_label(t("Progress rating")).input_value() == "some_progress", href
+        assert civ.page.locator("#value-CIV-1").input_value() == "21", href
+        assert civ.page.locator("#value-CIV-3").input_value() == "yes", href
+        assert civ.page.locator("#note-CIV-1").input_value() == "Prefecture reports", href
+        assert civ.page.locator(".draft-restored").is_visible(), href
+    civ.shot("submission-draft-restored")
+    civ.click("Preview")
+    assert civ.page.locator(".preview strong").inner_text() == "doubled"
+    assert civ.page.locator(".preview script").count() == 0
+    civ.shot("submission-preview")
+    civ.click("Submit for endorsement")
+    civ.expect_ok()
 
-    # The civilian head returns the input once with a comment, then endorses the revision.
+    # The military focal point submits with three problems (no rating, an indicator without a value or
+    # a reason, a count below zero) and sees the three at once, above the form and beside each field,
+    # the draft kept; then fixes them and submits.
+    mil = person("mil.fp@demo.example")
+    mil.open_task("Submit {component} input for {period}")
+    mil.page.get_by_label(t("Narrative")).fill("## MIL progress\n\nLong-range patrols **doubled** in the east.")
+    type_values(mil, {code: TYPED["MIL"][code] for code in ("MIL-3", "MIL-4")})
+    mil.page.locator("#note-MIL-1").fill("Force incident log")  # a source, but neither a value nor a reason
+    mil.page.locator("#value-MIL-2").fill("-5")
+    mil.click("Submit for endorsement")
+    mil.page.wait_for_load_state()
+    summary = mil.page.locator("#error-summary")
+    assert summary.locator("li").count() == 3, summary.inner_text()
+    hrefs = [summary.locator("li a").nth(n).get_attribute("href") for n in range(3)]
+    assert hrefs == ["#rating", "#value-MIL-1", "#value-MIL-2"], hrefs  # in the order of the page
+    assert t("Before submitting, choose a progress rating.") in summary.inner_text()
+    for box in ("rating", "value-MIL-1", "value-MIL-2"):
+        assert mil.page.locator(f"#{box}").get_attribute("aria-invalid") == "true", box
+        assert mil.page.locator(f"#{box}-error").is_visible(), box
+    assert "Long-range patrols" in mil.page.get_by_label(t("Narrative")).input_value()  # the draft is kept
+    assert mil.page.locator("#value-MIL-2").input_value() == "-5"  # as typed
+    assert mil.page.locator("#note-MIL-1").input_value() == "Force incident log"
+    assert mil.page.locator("#value-MIL-3").input_value() == "22"
+    mil.check()
+    mil.shot("submission-three-errors")
+    mil.page.get_by_label(t("Progress rating")).select_option("on_track")
+    type_values(mil, {"MIL-1": TYPED["MIL"]["MIL-1"], "MIL-2": TYPED["MIL"]["MIL-2"]})
+    mil.click("Submit for endorsement")
+    mil.expect_ok()
+    mil.context.close()
+
+    pol = person("pol.fp@demo.example")
+    pol.open_task("Submit {component} input for {period}")
+    pol.page.get_by_label(t("Narrative")).fill("## POL progress\n\nCommunity policing in **four** prefectures.")
+    pol.page.get_by_label(t("Progress rating")).select_option("some_progress")
+    type_values(pol, TYPED["POL"])
+    pol.click("Submit for endorsement")
+    pol.expect_ok()
+    pol.context.close()
+
+    # The civilian head sees the values typed, returns the input once with a reason; the focal point
+    # reads the reason above the returned form and revises; the head endorses seeing the values.
     head = person("civ.head@demo.example")
     head.open_task("Endorse {component} input for {period}")
+    expect_values(head.page.locator("table.values"), "CIV", walk)
     head.shot("submission-head")
     head.page.get_by_label(t("What needs to change (required)")).fill("Add the figures for the west.")
     head.click("Return with comment")
     head.expect_ok()
-    civ = person("civ.fp@demo.example")
     civ.open_task("Revise {component} input for {period}")
+    returned = civ.page.locator("section.returned")
+    assert "Add the figures for the west." in returned.inner_text()
+    assert returned.bounding_box()["y"] < civ.page.locator("form.submission").bounding_box()["y"]
     civ.shot("returned-input")
     civ.page.get_by_label(t("Narrative")).fill("## CIV progress\n\nPatrols doubled in the east; **west** stable.")
     civ.click("Submit for endorsement")
     civ.expect_ok()
     civ.context.close()
     head.open_task("Endorse {component} input for {period}")
+    expect_values(head.page.locator("table.values"), "CIV", walk)
     head.click("Endorse")
     head.expect_ok()
+    head.shot("submission-endorsed")
 
     # The SPU endorses the two others, starts the joint review and drafts two recommendations.
     for code in ("MIL", "POL"):
         spu.goto(cycle_url)
         spu.page.get_by_role("link", name=re.compile(f"^{code} ")).click()
+        expect_values(spu.page.locator("table.values"), code, walk)
         spu.click("Endorse")
         spu.expect_ok()
     spu.goto(cycle_url)
     spu.step("start_review")
     spu.expect_ok()
     spu.page.get_by_role("link", name=t("Joint review"), exact=True).click()
+    for code in TYPED:  # each component's values beside its input
+        expect_values(spu.page.locator("article.card", has_text=f"{code} —").locator("table.values"), code, walk)
     spu.page.get_by_label(t("Your comment")).first.fill("Good figures; add the source next quarter.")
     spu.page.get_by_role("button", name=t("Add the comment")).first.click()
     spu.expect_ok()
@@ -235,6 +354,8 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, ap
     lead = person("lead@demo.example")
     lead.shot("my-tasks-leadership")
     lead.open_task("Sign off the {period} assessment")
+    for code in TYPED:  # the values the assessment rests on, per component
+        expect_values(lead.page.locator("table.values", has_text=f"{code} —"), code, walk)
     for title in ("Strengthen early warning", "Recruit women patrol officers"):  # several decisions, one form
         recommendation = lead.page.locator(".rec", has_text=title)
         recommendation.get_by_label(t("Approve"), exact=True).check()
@@ -244,6 +365,17 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, ap
     lead.shot("sign-off")
     lead.step("approve")
     lead.expect_ok()
+
+    # Leadership downloads the approved assessment as a PDF from its page.
+    lead.page.get_by_role("link", name=t("Consolidated assessment")).first.click()
+    lead.page.wait_for_load_state()
+    lead.check()
+    lead.shot("assessment")
+    with lead.page.expect_download() as download:
+        lead.page.get_by_role("link", name=t("PDF"), exact=True).click()
+    saved = tmp_path / "assessment.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
 
     # The component head reports the action done on the follow-up board.
     head.open_task("Follow up: {recommendation}")
