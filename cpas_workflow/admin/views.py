@@ -15,6 +15,7 @@ from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.core.errors import DomainError, NotFound
+from cpas_workflow.cycles import timeline
 from cpas_workflow.extensions import db
 from cpas_workflow.missions import operations as missions
 from cpas_workflow.missions.models import COMPONENT_KINDS, Mission
@@ -302,5 +303,11 @@ def admin_audit():
         query = query.where(AuditEvent.id < before)
     events = list(db.session.scalars(query.limit(AUDIT_PAGE)).unique())
     return render_template(
-        "admin/audit.html", events=events, missions=_missions(), mission=mission, more=len(events) == AUDIT_PAGE
+        "admin/audit.html",
+        events=events,
+        subjects=timeline.log_subjects(events),
+        past=timeline.past,
+        missions=_missions(),
+        mission=mission,
+        more=len(events) == AUDIT_PAGE,
     )

@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from cpas_workflow.cycles.models import Cycle
+from cpas_workflow.extensions import db
+from cpas_workflow.missions.models import Mission
 from cpas_workflow.pages import acting_name, label
+from cpas_workflow.tasks.titles import cycle_title
 
 # What happened, said after the fact (buttons say it before: "Approve the assessment"); others: their label.
 PAST = {
@@ -99,6 +105,11 @@ def _change(event) -> str:
     return ""
 
 
+def past(action: str) -> str:
+    """What was done, said after the fact ("Cycle closed")."""
+    return str(PAST[action]) if action in PAST else label("trigger", action)
+
+
 def entries(events, names: Names) -> list[Entry]:
     """`events` (in the order shown) as entries; consecutive saves of one draft by one person as one."""
     found: list[Entry] = []
@@ -115,7 +126,7 @@ def entries(events, names: Names) -> list[Entry]:
             Entry(
                 at=event.at,
                 actor=acting_name(event.actor, event.on_behalf_of) if event.actor else _("system"),
-                action=str(PAST[event.action]) if event.action in PAST else label("trigger", event.action),
+                action=past(event.action),
                 subject=subject_words(event.subject, names),
                 change=_change(event),
                 comment=_comment(event, names),
@@ -131,3 +142,31 @@ def cycle_names(cycle) -> Names:
         components={c.code: c.name for c in cycle.mission.components},
         recommendations={r.id: r.title for r in cycle.recommendations},
     )
+
+
+def log_subjects(events) -> dict[int, str]:
+    """What each event of a log across missions and cycles (the admin's audit log) was done to, in
+    words, by event id: a cycle by its title, an input by its component and cycle, a recommendation
+    by its title. A subject of another kind (a person, a mission) already reads as it is."""
+    cycle_ids = {e.cycle_id for e in events if e.cycle_id}
+    cycles = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Cycle)
+            .where(Cycle.id.in_(cycle_ids))
+            .options(
+                selectinload(Cycle.mission).selectinload(Mission.components),
+                selectinload(Cycle.recommendations),
+            )
+        )
+    }
+    words = {}
+    for event in events:
+        cycle = cycles.get(event.cycle_id)
+        if cycle is None or event.subject.partition(":")[0] not in ("cycle", "submission", "recommendation"):
+            words[event.id] = event.subject
+            continue
+        title = cycle_title(cycle.title)
+        said = subject_words(event.subject, cycle_names(cycle))
+        words[event.id] = f"{said} — {title}" if said else title
+    return words
