@@ -16,7 +16,7 @@ from babel.support import Translations
 
 from cpas_workflow.accounts.operations import find_user, update_preferences
 from cpas_workflow.extensions import db
-from tests.browser.pages import english_rule_messages, no_sideways_scroll
+from tests.browser.pages import axe_source, english_rule_messages, no_sideways_scroll, serious_violations
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -29,6 +29,10 @@ WALKS = {
     "french": {"viewport": {"width": 390, "height": 800}, "language": "fr"},
 }
 
+# Names the code uses that a reader should never see: subjects of the audit trail, state and
+# workflow identifiers.
+INTERNAL = re.compile(r"\b(?:cycle|submission|recommendation):\d+|\b[a-z]+_[a-z_]+\b|(?<![/\w])v\d+\b")
+
 
 class Walk:
     """How this run of the walk looks: its viewport, its language, its numbered screenshots."""
@@ -36,6 +40,7 @@ class Walk:
     def __init__(self, how: str, shots: Path, *, numbered: bool = True) -> None:
         self.how, self.shots, self.step, self.numbered = how, shots, 0, numbered
         self.viewport, self.language = WALKS[how]["viewport"], WALKS[how]["language"]
+        self.axe = axe_source() if numbered else ""
 
     def t(self, text: str) -> str:
         """`text` (a message id of the catalog) as the walker's pages show it."""
@@ -69,6 +74,8 @@ class Person:
         locale = "fr-FR" if walk.language == "fr" else "en-GB"
         self.context = browser.new_context(viewport=walk.viewport, locale=locale)
         self.context.set_default_timeout(30000)  # a busy machine (two cores, a whole team's tests) is slow
+        if walk.axe:  # by the browser, not the page: the app's content security policy stays in force
+            self.context.add_init_script(walk.axe)
         self.page = self.context.new_page()
         self.base, self.email, self.shots = base, email, walk.shots
         self.page.goto(f"{base}/sign-in")
@@ -101,20 +108,29 @@ class Person:
         offer.locator("button[type=submit]").click()
 
     def check(self) -> None:
-        """What holds on every page of the walk: no sideways scroll; in French, no English rule."""
+        """What holds on every page of the walk: no sideways scroll, no internal name; in French, no
+        English rule."""
         scroll_width, inner_width = no_sideways_scroll(self.page)
         assert scroll_width <= inner_width, (self.page.url, scroll_width, inner_width)
+        internal = sorted(set(INTERNAL.findall(self.page.inner_text("body"))))
+        assert internal == [], (self.page.url, internal)
         if self.walk.language == "fr":
             assert english_rule_messages(self.page) == [], self.page.url
 
     def expect_flash(self, text: str) -> None:
+        self.page.wait_for_load_state()
         flash = self.page.locator(".flash").first
+        flash.wait_for()
         assert text in flash.inner_text(), (text, self.page.content()[:3000])
         self.check()
 
     def expect_ok(self) -> None:
         """The action succeeded: a success message, no error on the page."""
-        assert self.page.locator(".flash-success").count() >= 1, self.page.content()[:3000]
+        try:  # the page the form's answer leads to, read once its message is there
+            self.page.locator(".flash-success").first.wait_for(timeout=10000)
+        except Exception:
+            raise AssertionError(self.page.content()[:3000]) from None
+        self.page.wait_for_load_state()
         assert self.page.locator(".flash-error, .has-error, .form-error").count() == 0, self.page.content()[:3000]
         self.check()
 
@@ -124,6 +140,8 @@ class Person:
         else:
             self.walk.step += 1
             path = self.shots / f"walk-{self.walk.how}-{self.walk.step:02d}-{name}.png"
+            # each step's page as it is now (errors shown, input returned...): no serious axe-core finding
+            assert serious_violations(self.page, self.walk.axe) == [], (name, self.page.url)
         self.page.screenshot(path=str(path), full_page=True)
 
     def open_task(self, template: str) -> None:
@@ -198,6 +216,8 @@ def framework(app, demo):
 def test_a_whole_cycle_is_clicked_through_by_every_role(
     browser, live_server, app, framework, screenshots, tmp_path, how
 ):
+    for earlier in screenshots.glob(f"walk-{how}-*.png"):  # what is there is this run's walk, step by step
+        earlier.unlink()
     walk = Walk(how, screenshots)
     t = walk.t
     base = live_server
@@ -274,7 +294,10 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(
     assert summary.locator("li").count() == 3, summary.inner_text()
     hrefs = [summary.locator("li a").nth(n).get_attribute("href") for n in range(3)]
     assert hrefs == ["#rating", "#value-MIL-1", "#value-MIL-2"], hrefs  # in the order of the page
-    assert t("Before submitting, choose a progress rating.") in summary.inner_text()
+    listed = summary.inner_text()
+    assert t("Before submitting, choose a progress rating.") in listed, listed  # in the reader's language
+    assert t("%(code)s: give a value, or tick “No data this period” and say why.") % {"code": "MIL-1"} in listed
+    assert "-5" in listed and (walk.language == "en") == ("is a count" in listed), listed
     for box in ("rating", "value-MIL-1", "value-MIL-2"):
         assert mil.page.locator(f"#{box}").get_attribute("aria-invalid") == "true", box
         assert mil.page.locator(f"#{box}-error").is_visible(), box
@@ -288,6 +311,7 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(
     type_values(mil, {"MIL-1": TYPED["MIL"]["MIL-1"], "MIL-2": TYPED["MIL"]["MIL-2"]})
     mil.click("Submit for endorsement")
     mil.expect_ok()
+    mil.shot("submission-submitted")
     mil.context.close()
 
     pol = person("pol.fp@demo.example")
