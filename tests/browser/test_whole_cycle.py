@@ -244,6 +244,11 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(
     spu.click("Start the cycle")
     spu.expect_ok()
     cycle_url = spu.page.url.replace(base, "")
+    spu.page.get_by_label(t("Guidance to the components")).fill(
+        "Report the **west** too: patrol figures by prefecture."
+    )
+    spu.click("Save the guidance")
+    spu.expect_ok()
     spu.step("open_input")
     spu.expect_ok()
     spu.shot("cycle-component-input")
@@ -254,6 +259,7 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(
     civ.shot("my-tasks-focal-point")
     civ.open_task("Submit {component} input for {period}")
     civ_url = civ.page.url.split("?")[0].split("#")[0].replace(base, "")
+    assert "patrol figures by prefecture" in civ.page.locator("section.guidance").inner_text()  # the SPU's ask
     narrative = "## CIV progress\n\n- Patrols **doubled** in the east\n- <script>alert(1)</script>"
     civ.page.get_by_label(t("Narrative")).fill(narrative)
     civ.page.get_by_label(t("Progress rating")).select_option("some_progress")
@@ -335,7 +341,13 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(
     head.page.get_by_label(t("What needs to change (required)")).fill("Add the figures for the west.")
     head.click("Return with comment")
     head.expect_ok()
+    civ.goto("/")  # My tasks and the input's page give the revision the same due date
+    task = civ.page.locator(
+        "tr", has=civ.page.get_by_role("link", name=walk.title("Revise {component} input for {period}"))
+    )
+    due = task.locator("td").last.inner_text().strip()
     civ.open_task("Revise {component} input for {period}")
+    assert due and due in civ.page.locator("p.meta").first.inner_text(), due
     returned = civ.page.locator("section.returned")
     assert "Add the figures for the west." in returned.inner_text()
     assert returned.bounding_box()["y"] < civ.page.locator("form.submission").bounding_box()["y"]
