@@ -415,6 +415,7 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(
     saved = tmp_path / "assessment.pdf"
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
+    assert download.value.suggested_filename == "DEMO-2026-Q4-assessment.pdf"
 
     # The component head reports the action done on the follow-up board.
     head.open_task("Follow up: {recommendation}")
