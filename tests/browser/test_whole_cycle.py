@@ -301,6 +301,9 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(
     mil.page.wait_for_load_state()
     summary = mil.page.locator("#error-summary")
     assert summary.locator("li").count() == 3, summary.inner_text()
+    assert "?kept=1" in mil.page.url  # the page, not the form's address: a reload sends nothing again
+    assert mil.page.evaluate("document.activeElement.id") == "error-summary"  # focus on the problems
+    assert -1 < summary.bounding_box()["y"] < walk.viewport["height"]  # in view, not 2,000 px below
     hrefs = [summary.locator("li a").nth(n).get_attribute("href") for n in range(3)]
     assert hrefs == ["#rating", "#value-MIL-1", "#value-MIL-2"], hrefs  # in the order of the page
     listed = summary.inner_text()
