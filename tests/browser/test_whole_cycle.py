@@ -202,23 +202,8 @@ def links_that_stay(page, base: str) -> list[str]:
     return list(dict.fromkeys(h for h in hrefs if not h.startswith("#") and (h.startswith("/") or h.startswith(base))))
 
 
-@pytest.fixture
-def framework(app, demo):
-    """The demo mission's results framework and four closed quarters (demo_history): each component
-    reports on four indicators, with last quarter's values beside them."""
-    from cpas_workflow import demo_history
-    from cpas_workflow.missions.models import Mission
-
-    with app.app_context():
-        demo_history.load(db.session.scalar(db.select(Mission).where(Mission.code == "DEMO")))
-        db.session.commit()
-        db.session.remove()
-
-
 @pytest.mark.parametrize("how", list(WALKS))
-def test_a_whole_cycle_is_clicked_through_by_every_role(
-    browser, live_server, app, framework, screenshots, tmp_path, how
-):
+def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, app, history, screenshots, tmp_path, how):
     for earlier in screenshots.glob(f"walk-{how}-*.png"):  # what is there is this run's walk, step by step
         earlier.unlink()
     walk = Walk(how, screenshots)
