@@ -102,3 +102,13 @@ def test_system_made_titles_and_audit_comments_are_in_the_readers_language(app, 
     assert "quarterly performance assessment" not in html
     audit = page(signed_in(app, "admin@demo.example"), "/admin/audit?mission=DEMO")
     assert "composantes : CIV, MIL, POL" in audit and "components:" not in audit
+
+
+def test_a_notice_of_input_endorsed_reads_in_the_readers_language(app, api):
+    cycle_in(api, "joint_review")  # every input endorsed: each focal point is told
+    speaks_french(app, fp("CIV"))
+    html = page(signed_in(app, fp("CIV")), "/notifications")
+    assert "sur contribution de CIV, DEMO 2026-Q4 évaluation trimestrielle de la performance : Validée" in html
+    assert "CIV input" not in html and "quarterly performance assessment" not in html
+    english = page(signed_in(app, fp("MIL")), "/notifications")
+    assert "decided on MIL input, DEMO 2026-Q4 quarterly performance assessment: Endorsed" in english
