@@ -19,6 +19,7 @@ from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
 from cpas_workflow.missions.models import Mission
 from cpas_workflow.pages import acting_name, label
+from cpas_workflow.recommendations.models import Recommendation
 from cpas_workflow.tasks.titles import cycle_title
 
 # What happened, said after the fact (buttons say it before: "Approve the assessment"); others: their label.
@@ -141,6 +142,18 @@ def cycle_names(cycle) -> Names:
     return Names(
         components={c.code: c.name for c in cycle.mission.components},
         recommendations={r.id: r.title for r in cycle.recommendations},
+    )
+
+
+def mission_names(mission, events) -> Names:
+    """The names a mission's timeline needs: its components, and the recommendations its events name
+    (one statement)."""
+    ids = {_number(e.subject.partition(":")[2]) for e in events if e.subject.startswith("recommendation:")}
+    ids.discard(None)
+    titles = select(Recommendation.id, Recommendation.title).where(Recommendation.id.in_(ids))
+    return Names(
+        components={c.code: c.name for c in mission.components},
+        recommendations={i: t for i, t in db.session.execute(titles)} if ids else {},
     )
 
 
