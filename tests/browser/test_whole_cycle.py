@@ -33,6 +33,8 @@ WALKS = {
 # workflow identifiers.
 INTERNAL = re.compile(r"\b(?:cycle|submission|recommendation):\d+|\b[a-z]+_[a-z_]+\b|(?<![/\w])v\d+\b")
 
+SYSTEM_ENGLISH = re.compile(r"quarterly performance assessment|\b(?:CIV|MIL|POL) input\b")
+
 
 class Walk:
     """How this run of the walk looks: its viewport, its language, its numbered screenshots."""
@@ -119,6 +121,8 @@ class Person:
         assert internal == [], (self.page.url, internal)
         if self.walk.language == "fr":
             assert english_rule_messages(self.page) == [], self.page.url
+            # the names the system makes (cycle titles, "CIV input") are French too
+            assert SYSTEM_ENGLISH.findall(self.page.inner_text("body")) == [], self.page.url
 
     def expect_flash(self, text: str) -> None:
         self.page.wait_for_load_state()
