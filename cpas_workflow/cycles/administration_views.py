@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from cpas_workflow.core import access, stash
+from cpas_workflow import abilities
+from cpas_workflow.core import stash
 from cpas_workflow.core.errors import DomainError
 from cpas_workflow.cycles import administration, queries
 from cpas_workflow.extensions import db
@@ -30,26 +31,18 @@ def _choices(cycle, which: str) -> list[tuple[str, str]]:
     if which == "add":
         return [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components if c.id not in taking_part]
     if which == "excuse":
-        return [
-            (s.component.code, f"{s.component.code} — {s.component.name}")
-            for s in cycle.submissions
-            if s.is_required and s.state != "endorsed"
-        ]
+        return [(s.component.code, f"{s.component.code} — {s.component.name}") for s in administration.excusable(cycle)]
     return []
 
 
 def administration_forms(cycle) -> dict | None:
     """The forms the cycle page offers its SPU (None: nothing to administer now); after a refusal,
     the refused one holds what was typed and its errors."""
-    if not access.can(current_user, "administer_cycle", cycle):
+    if not abilities.can_administer_cycle(current_user, cycle):
         return None
     kept = stash.kept(current_user, _key(cycle.id)) if request.args.get("kept") else None
     forms = {}
     for which, form_class in FORMS.items():
-        if which == "guidance" and cycle.state not in administration.GUIDANCE_STATES:
-            continue
-        if which != "guidance" and cycle.state not in administration.INPUT_OPEN:
-            continue
         if kept and kept["form"] == which:
             form = form_class(formdata=MultiDict(kept["typed"]), meta={"csrf": False}, prefix=which)
             for name, messages in kept["errors"].items():
@@ -70,7 +63,7 @@ def administration_forms(cycle) -> dict | None:
 def _administer(cycle_id: int, which: str, change) -> object:
     """Check the posted form, make the change, redirect back: refused, with what was typed kept."""
     cycle = queries.get_cycle(cycle_id, current_user, for_update=True)
-    access.require(current_user, "administer_cycle", cycle)
+    abilities.require(abilities.can_administer_cycle(current_user, cycle, check_state=False))
     form = FORMS[which](prefix=which)  # a prefix each: two forms on one page have a `component`
     if hasattr(form, "component"):
         form.component.choices = _choices(cycle, which)

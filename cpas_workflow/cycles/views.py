@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from cpas_workflow import abilities
-from cpas_workflow.core import access
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.cycles import operations, queries, timeline
 from cpas_workflow.cycles.models import Cycle
@@ -91,12 +90,12 @@ def _decision_form(recommendation, bound: DecisionForm | None = None, candidates
 def proposal_context(cycle: Cycle, bound_form, settle_forms: dict) -> dict:
     """The proposals part of a cycle page: the form to propose, the proposals made (the SPU's to
     answer, the proposer's to follow), loaded only while proposals are taken."""
-    may_propose = access.can_propose_recommendation(current_user, cycle)
+    may_propose = abilities.can_propose_recommendation(current_user, cycle)
     form = bound_form or ProposalForm(formdata=None)
     form.component.choices = [
-        (c.code, f"{c.code} — {c.name}") for c in access.proposing_components(current_user, cycle)
+        (c.code, f"{c.code} — {c.name}") for c in abilities.proposing_components(current_user, cycle)
     ]
-    listed = cycle_proposals(cycle) if cycle.state in access.PROPOSAL_STATES else []
+    listed = cycle_proposals(cycle) if abilities.takes_proposals(cycle) else []
     drafts = [(str(r.id), r.title) for r in cycle.recommendations if r.is_undecided_draft]
     forms = {}
     for p in listed:
@@ -109,7 +108,7 @@ def proposal_context(cycle: Cycle, bound_form, settle_forms: dict) -> dict:
         "proposal_form": form,
         "proposals": listed,
         "settle_forms": forms,
-        "may_settle": access.can(current_user, "settle_proposal", cycle),
+        "may_accept": abilities.can_settle_proposal(current_user, cycle, to_draft=True),
     }
 
 

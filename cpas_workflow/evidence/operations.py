@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cpas_workflow.core.listing import PAGE_SIZE
@@ -67,19 +68,7 @@ def _label(obj) -> str:
 
 def _input_open(user, submission: Submission) -> None:
     """The component's input can still change, and `user` may change it (as `update_submission` asks)."""
-    from cpas_workflow import abilities
-
     abilities.require(abilities.can_edit_submission(user, submission))
-
-
-def _followed_up(recommendation: Recommendation) -> None:
-    if recommendation.cycle.state != "followup":
-        raise Conflict(f"evidence is attached to actions during follow-up; the cycle is {recommendation.cycle.state}")
-    if not recommendation.is_action:
-        raise ValidationFailed(
-            f"recommendation {recommendation.id} was {recommendation.decision or 'not decided'}: "
-            "only approved or amended ones are followed up"
-        )
 
 
 def can_attach(user, obj) -> bool:
@@ -97,8 +86,7 @@ def check_allowed(user, obj) -> None:
         access.require(user, "edit_submission", obj)
         _input_open(user, obj)
     else:
-        access.require_update_action(user, obj)  # whoever may post its progress: owner, heads, spu
-        _followed_up(obj)
+        abilities.require(abilities.can_update_recommendation(user, obj))  # owner, heads, spu; in follow-up
 
 
 def attach(obj: Submission | Recommendation, upload: Upload, actor) -> Attachment:
@@ -203,7 +191,7 @@ def _check_delete(user, attachment: Attachment, obj) -> None:
     if isinstance(obj, Submission):
         _input_open(user, obj)
     else:
-        _followed_up(obj)
+        abilities.require(abilities.is_followed_up(obj))
 
 
 def delete_attachment(attachment: Attachment, obj, actor) -> None:

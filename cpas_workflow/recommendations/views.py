@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from cpas_workflow import abilities
-from cpas_workflow.core import access
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.listing import PAGE_SIZE
 from cpas_workflow.cycles.queries import get_cycle, get_mission, mission_cycles
@@ -38,7 +37,7 @@ from forms.recommendations import (
 @login_required
 def draft_recommendation(cycle_id: int):
     cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["review"]())
-    access.require(current_user, "draft_recommendation", cycle)  # 403 before any form error
+    abilities.require(abilities.can_draft_recommendation(current_user, cycle, check_state=False))  # 403 first
     form = RecommendationForm()
     form.component.choices = [(c.code, c.code) for c in cycle.mission.components]
     form.co_owners.choices = [(c.code, c.code) for c in cycle.mission.components]
@@ -67,7 +66,7 @@ def draft_recommendation(cycle_id: int):
 @login_required
 def decide_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require(current_user, "decide_recommendation", recommendation)
+    abilities.require(abilities.can_decide_recommendation(current_user, recommendation, check_state=False))
     form = DecisionForm(prefix=f"r{recommendation.id}")
     form.decision.choices = [(d, d) for d in ("approve", "reject", "amend")]
     cycle_id = recommendation.cycle_id
@@ -108,7 +107,7 @@ def decide_recommendation(recommendation_id: int):
 @login_required
 def update_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require_update_action(current_user, recommendation)
+    abilities.require(abilities.can_update_recommendation(current_user, recommendation, check_state=False))
     form = UpdateForm(prefix=f"u{recommendation.id}")
     form.status.choices = [(s, s) for s in ("open", "in_progress", "done", "dropped", "carried_over")]
     mission = recommendation.cycle.mission
@@ -164,9 +163,10 @@ def _edit_form(recommendation, form: EditRecommendationForm | None = None) -> Ed
 @login_required
 def edit_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require(current_user, "draft_recommendation", recommendation)
-    if not access.can_edit_recommendation(current_user, recommendation):
-        flash(_("Only an undecided draft can be edited, during the joint review."), "error")
+    abilities.require(abilities.can_edit_recommendation(current_user, recommendation, check_state=False))
+    answer = abilities.can_edit_recommendation(current_user, recommendation)
+    if not answer:
+        flash(answer.reason, "error")
         return redirect(url_for("web.cycle", cycle_id=recommendation.cycle_id) + f"#rec-{recommendation_id}")
     form = _edit_form(recommendation, EditRecommendationForm() if request.method == "POST" else None)
     status = 200
@@ -200,9 +200,10 @@ def edit_recommendation(recommendation_id: int):
 @login_required
 def withdraw_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require(current_user, "draft_recommendation", recommendation)
-    if not access.can_withdraw_recommendation(current_user, recommendation):
-        flash(_("Only an undecided draft can be withdrawn, during the joint review."), "error")
+    abilities.require(abilities.can_withdraw_recommendation(current_user, recommendation, check_state=False))
+    answer = abilities.can_withdraw_recommendation(current_user, recommendation)
+    if not answer:
+        flash(answer.reason, "error")
         return redirect(url_for("web.cycle", cycle_id=recommendation.cycle_id))
     form = WithdrawForm()
     status = 200
@@ -240,7 +241,7 @@ def decide_recommendations(cycle_id: int):
     decision is left as it is. If any decision is refused, none is recorded: the page comes back
     with every refusal listed at the top and beside its recommendation, and everything typed kept."""
     cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["signoff"]())
-    access.require(current_user, "decide_recommendation", cycle)
+    abilities.require(abilities.can_decide_recommendation(current_user, cycle, check_state=False))
     if not BaseForm().validate_on_submit():  # the one CSRF token of the page's form
         flash(_("The form had expired. Nothing was recorded; please decide again."), "error")
         return redirect(url_for("web.signoff", cycle_id=cycle_id))
@@ -283,10 +284,10 @@ def decide_recommendations(cycle_id: int):
 @login_required
 def propose_recommendation(cycle_id: int):
     cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["cycle"]())
-    access.require(current_user, "propose_recommendation", cycle)
+    abilities.require(abilities.can_propose_recommendation(current_user, cycle, check_state=False))
     page = request.form.get("page") if request.form.get("page") in ("cycle", "review") else "cycle"
     form = ProposalForm()
-    form.component.choices = [(c.code, c.code) for c in access.proposing_components(current_user, cycle)]
+    form.component.choices = [(c.code, c.code) for c in abilities.proposing_components(current_user, cycle)]
     if form.validate_on_submit():
         proposal = proposals.Proposal(
             title=form.title.data, body=form.body.data, component=form.component.data, due=form.due.data
@@ -309,11 +310,11 @@ def propose_recommendation(cycle_id: int):
 @login_required
 def settle_proposal(recommendation_id: int):
     proposal = proposals.get_proposal(recommendation_id, current_user)
-    access.require(current_user, "settle_proposal", proposal)
+    abilities.require(abilities.can_settle_proposal(current_user, proposal, check_state=False))
     form = SettleProposalForm(prefix=f"p{proposal.id}")
     form.decision.choices = [(d, d) for d in proposals.SETTLEMENTS]
     cycle_id = proposal.cycle_id
-    page = "review" if proposal.cycle.state in abilities.DRAFT_RECOMMENDATION_STATES else "cycle"
+    page = "review" if abilities.can_settle_proposal(current_user, proposal.cycle, to_draft=True) else "cycle"
     if form.validate_on_submit():
         into = int(form.into.data) if (form.into.data or "").isdigit() else None
         settlement = proposals.Settlement(decision=form.decision.data, reason=form.reason.data, into=into)
@@ -335,9 +336,10 @@ def settle_proposal(recommendation_id: int):
 @login_required
 def change_owner(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require(current_user, "change_owner", recommendation)
-    if not access.can_change_owner(current_user, recommendation):
-        flash(_("The owner of an action is changed during follow-up."), "error")
+    abilities.require(abilities.can_change_owner(current_user, recommendation, check_state=False))
+    answer = abilities.can_change_owner(current_user, recommendation)
+    if not answer:
+        flash(answer.reason, "error")
         return redirect(url_for("web.cycle", cycle_id=recommendation.cycle_id))
     form = OwnerForm(**({} if request.method == "POST" else {"formdata": None}))
     form.owner.choices = [(u.email, u.name) for u in owners.candidates(recommendation)]
