@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 
@@ -12,7 +13,7 @@ from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import Recommendation
 from tests.cycle_helpers import LEAD, SPU, cycle_in, fp, head, ok
-from tests.web_helpers import flashes, page, post, signed_in
+from tests.web_helpers import flashes, page, post, signed_in, token
 
 
 def _draft(api, cycle_id: int, title: str, **changes) -> dict:
@@ -92,9 +93,19 @@ def test_leadership_decides_several_recommendations_in_one_form_and_refusals_com
         f"r{c['id']}-decision": "amend",
         f"r{c['id']}-body": "Charlie, but <script>alert(1)</script> faster.",
     }
-    html = post(lead, url, typed, status=422)
-    assert "1 decision was refused, so none was recorded" in html
+    response = lead.post(url, data={**typed, "csrf_token": token(lead)})
+    # Post/redirect/get: the refusal is read at the sign-off page's own address (a reload sends nothing),
+    # which opens on the list of problems, focused, above the assessment.
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/cycles/{cycle['id']}/sign-off?kept=1#decision-errors")
+    html = page(lead, response.headers["Location"])
+    summary = html.split('id="decision-errors"')[1].split("</div>")[0]
+    assert re.search(r'<div class="error-summary" id="decision-errors" [^>]*autofocus', html)
+    assert html.index('id="decision-errors"') < html.index('id="assess-h"')
+    assert "1 decision was refused, so none was recorded" in summary
+    assert f'href="#r{b["id"]}-comment">Bravo: a rejection needs a comment' in summary
     assert html.count("a rejection needs a comment") >= 2  # in the summary and beside the field
+    assert f'name="r{a["id"]}-decision" value="approve" checked' in html  # the choices made are kept too
     assert "Charlie, but &lt;script&gt;alert(1)&lt;/script&gt; faster.</textarea>" in html  # kept, escaped
     assert _rec(app, a["id"]).decision is None  # all or nothing
     post(lead, url, {**typed, f"r{b['id']}-comment": "Out of our mandate."})

@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 
 from cpas_workflow import abilities
 from cpas_workflow.core import stash
@@ -44,13 +43,7 @@ def administration_forms(cycle) -> dict | None:
     forms = {}
     for which, form_class in FORMS.items():
         if kept and kept["form"] == which:
-            form = form_class(formdata=MultiDict(kept["typed"]), meta={"csrf": False}, prefix=which)
-            for name, messages in kept["errors"].items():
-                target = getattr(form, name, None) if name else None
-                if target is not None:
-                    target.errors = list(messages)
-                else:
-                    form.form_errors.extend(messages)
+            form = stash.refill(form_class, kept["typed"], kept["errors"], prefix=which)
         else:
             form = form_class(formdata=None, prefix=which, guidance=cycle.guidance, input_due=cycle.input_due)
         form.expected_version.data = cycle.version  # the SPU's change applies to the cycle as it is now
@@ -77,8 +70,7 @@ def _administer(cycle_id: int, which: str, change) -> object:
         except DomainError as exc:
             db.session.rollback()
             refusal_status(exc, form)
-    errors = {name: [str(m) for m in field.errors] for name, field in form._fields.items() if field.errors}
-    errors[""] = [str(m) for m in form.form_errors]
+    errors = stash.errors_of(form)
     typed = {k: v for k, v in request.form.items() if not k.endswith("csrf_token")}
     stash.keep(current_user, _key(cycle_id), {"form": which, "typed": typed, "errors": errors})
     db.session.commit()

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from cpas_workflow import abilities
+from cpas_workflow.core import stash
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.cycles import operations, queries, timeline
 from cpas_workflow.cycles.models import Cycle
@@ -85,6 +86,26 @@ def _decision_form(recommendation, bound: DecisionForm | None = None, candidates
     form.decision.choices = choices("decision", DECISIONS)
     form.owner.choices = [("", _("the head of the component (default)"))] + [(u.email, u.name) for u in candidates]
     return form
+
+
+def decisions_key(cycle_id: int) -> str:
+    """The form stash of leadership's decisions on a cycle (one form for all its recommendations)."""
+    return f"cycle:{cycle_id}:decisions"
+
+
+def kept_decisions(cycle: Cycle) -> tuple[dict, list]:
+    """After a refused sign-off form: each recommendation's decision as typed, with its errors, and
+    the refused recommendations. Nothing kept: ({}, [])."""
+    kept = stash.kept(current_user, decisions_key(cycle.id)) if request.args.get("kept") else None
+    if not kept:
+        return {}, []
+    errors = kept["errors"]
+    forms = {
+        r.id: stash.refill(DecisionForm, kept["typed"], errors.get(str(r.id), {}), prefix=f"r{r.id}")
+        for r in cycle.recommendations
+    }
+    refused = [r for r in cycle.recommendations if str(r.id) in errors]
+    return forms, refused
 
 
 def proposal_context(cycle: Cycle, bound_form, settle_forms: dict) -> dict:
@@ -190,7 +211,9 @@ def joint_review(cycle_id: int):
 @bp.get("/cycles/<int:cycle_id>/sign-off")
 @login_required
 def signoff(cycle_id: int):
-    return render_page("signoff", queries.get_cycle(cycle_id, current_user, options=LOADS["signoff"]()))
+    cycle = queries.get_cycle(cycle_id, current_user, options=LOADS["signoff"]())
+    forms, refused = kept_decisions(cycle)
+    return render_page("signoff", cycle, decision_forms=forms, refused=refused)
 
 
 @bp.post("/cycles/<int:cycle_id>/transitions")

@@ -8,10 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from cpas_workflow import abilities
+from cpas_workflow.core import stash
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.listing import PAGE_SIZE
 from cpas_workflow.cycles.queries import get_cycle, get_mission, mission_cycles
-from cpas_workflow.cycles.views import ENDPOINTS, LOADS, render_page
+from cpas_workflow.cycles.views import ENDPOINTS, LOADS, decisions_key, render_page
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import exports
 from cpas_workflow.missions.views import render_followup
@@ -62,45 +63,48 @@ def draft_recommendation(cycle_id: int):
     return redirect(url_for("web.joint_review", cycle_id=cycle_id))
 
 
+def _signoff(cycle_id: int, anchor: str = "") -> Response:
+    return redirect(url_for("web.signoff", cycle_id=cycle_id) + anchor)
+
+
+def _decisions_refused(cycle_id: int, forms: dict) -> Response:
+    """Nothing was recorded: what was chosen and typed, and every refusal, wait in the form stash for
+    the sign-off page, which opens on the list of problems (post/redirect/get: a reload sends nothing)."""
+    errors = {str(rec_id): found for rec_id, form in forms.items() if (found := stash.errors_of(form))}
+    typed = {k: v for k, v in request.form.items() if not k.endswith("csrf_token")}
+    stash.keep(current_user, decisions_key(cycle_id), {"typed": typed, "errors": errors})
+    db.session.commit()
+    return redirect(url_for("web.signoff", cycle_id=cycle_id, kept=1) + "#decision-errors")
+
+
+def _decided(cycle_id: int, decided: list) -> Response:
+    stash.drop(current_user, decisions_key(cycle_id))
+    commit()
+    flash(
+        " ".join(
+            _("“%(title)s”: %(decision)s.", title=r.title, decision=label("decision", r.decision)) for r in decided
+        ),
+        "success",
+    )
+    return _signoff(cycle_id, f"#rec-{decided[0].id}" if len(decided) == 1 else "#recs-h")
+
+
 @bp.post("/recommendations/<int:recommendation_id>/decision")
 @login_required
 def decide_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
     abilities.require(abilities.can_decide_recommendation(current_user, recommendation, check_state=False))
     form = DecisionForm(prefix=f"r{recommendation.id}")
-    form.decision.choices = [(d, d) for d in ("approve", "reject", "amend")]
+    form.decision.choices = [(d, d) for d in DECISIONS]
     cycle_id = recommendation.cycle_id
     if form.validate_on_submit():
         try:
-            operations.decide_recommendation(
-                recommendation,
-                form.decision.data,
-                current_user,
-                comment=form.comment.data,
-                body=form.body.data if form.decision.data == "amend" else None,
-            )
-            commit()
-            flash(
-                _(
-                    "“%(title)s”: %(decision)s.",
-                    title=recommendation.title,
-                    decision=label("decision", recommendation.decision),
-                ),
-                "success",
-            )
-            return redirect(url_for("web.signoff", cycle_id=cycle_id) + f"#rec-{recommendation_id}")
+            operations.decide_recommendation(recommendation, _decision_of(form), current_user)
+            return _decided(cycle_id, [recommendation])
         except DomainError as exc:
             db.session.rollback()
-            status = refusal_status(exc, form)
-    else:
-        status = 422
-    recommendation = operations.get_recommendation(recommendation_id, current_user)
-    return render_page(
-        "signoff",
-        get_cycle(cycle_id, current_user, options=LOADS["signoff"]()),
-        status=status,
-        decision_forms={recommendation.id: form},
-    )
+            refusal_status(exc, form)
+    return _decisions_refused(cycle_id, {recommendation_id: form})
 
 
 @bp.post("/recommendations/<int:recommendation_id>/updates")
@@ -238,18 +242,20 @@ def _decision_of(form: DecisionForm) -> operations.Decision:
 @login_required
 def decide_recommendations(cycle_id: int):
     """Leadership decides several recommendations at once; a recommendation left without a
-    decision is left as it is. If any decision is refused, none is recorded: the page comes back
-    with every refusal listed at the top and beside its recommendation, and everything typed kept."""
+    decision is left as it is. If any decision is refused, none is recorded: the sign-off page comes
+    back with every refusal listed at the top and beside its recommendation, and everything typed kept."""
     cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["signoff"]())
     abilities.require(abilities.can_decide_recommendation(current_user, cycle, check_state=False))
-    if not BaseForm().validate_on_submit():  # the one CSRF token of the page's form
-        flash(_("The form had expired. Nothing was recorded; please decide again."), "error")
-        return redirect(url_for("web.signoff", cycle_id=cycle_id))
     forms, refused, decided = {}, [], []
     for recommendation in list(cycle.recommendations):
         form = DecisionForm(prefix=f"r{recommendation.id}", meta={"csrf": False})
         form.decision.choices = [(d, d) for d in DECISIONS]
         forms[recommendation.id] = form
+    if not BaseForm().validate_on_submit():  # the one CSRF token of the page's form
+        flash(_("The form had expired. Nothing was recorded; please decide again."), "error")
+        return _signoff(cycle_id)
+    for recommendation in list(cycle.recommendations):
+        form = forms[recommendation.id]
         if not (request.form.get(f"r{recommendation.id}-decision") or "").strip():
             continue  # not decided now
         if not form.validate():
@@ -267,17 +273,9 @@ def decide_recommendations(cycle_id: int):
         db.session.rollback()
         if not refused:
             flash(_("Choose a decision for at least one recommendation."), "error")
-            return redirect(url_for("web.signoff", cycle_id=cycle_id))
-        cycle = get_cycle(cycle_id, current_user, options=LOADS["signoff"]())
-        return render_page("signoff", cycle, status=422, decision_forms=forms, refused=refused)
-    commit()
-    flash(
-        " ".join(
-            _("“%(title)s”: %(decision)s.", title=r.title, decision=label("decision", r.decision)) for r in decided
-        ),
-        "success",
-    )
-    return redirect(url_for("web.signoff", cycle_id=cycle_id) + "#recs-h")
+            return _signoff(cycle_id)
+        return _decisions_refused(cycle_id, {r.id: forms[r.id] for r in refused})
+    return _decided(cycle_id, decided)
 
 
 @bp.post("/cycles/<int:cycle_id>/proposals")

@@ -61,14 +61,7 @@ def _bound(form_class, kept: dict | None, which: str):
     """The head's or the commenter's form as it was refused (None: it was not)."""
     if not kept or kept.get("form") != which:
         return None
-    form = form_class(formdata=MultiDict(kept["typed"]), meta={"csrf": False})
-    for name, messages in kept["errors"].items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(messages)
-        else:
-            form.form_errors.extend(messages)
-    return form
+    return stash.refill(form_class, kept["typed"], kept["errors"])
 
 
 def _summary(kept: dict | None, form: SubmissionForm) -> list[tuple[str, str]]:
@@ -227,9 +220,7 @@ def _fire_refused(submission_id: int, which: str, form, exc: DomainError | None)
             )
         else:
             refusal_status(exc, form)
-    errors = {n: list(f.errors) for n, f in form._fields.items() if f.errors and n != "csrf_token"}
-    errors[""] = list(form.form_errors) + (list(form.csrf_token.errors) if form.csrf_token.errors else [])
-    _keep(submission_id, which, errors)
+    _keep(submission_id, which, stash.errors_of(form))
     db.session.commit()
     return _back(
         submission_id, refused=True, anchor="#trigger-errors" if which == "trigger" else f"#comments-{submission_id}"
