@@ -256,3 +256,25 @@ def test_proposing_and_administering_a_cycle_are_answered_with_the_step(app, api
     assert accept_now.reason == (
         "Accepting or merging a proposal is possible during the joint review; the cycle is at “Component input”."
     )
+
+
+def test_the_api_says_which_steps_cannot_be_taken_yet_and_why_from_the_same_answers(app, api):
+    cycle = cycle_in(api, "component_input")
+    body = ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))
+    steps = {s["trigger"]: s for s in body["steps"]}
+    assert set(steps) == {"start_review", "cancel"}
+    assert body["allowed_triggers"] == ["start_review", "cancel"]  # as before: the role at this step
+    _allowed, reason, _comment = _reason(app, cycle["id"], SPU, abilities.can_start_review)
+    assert steps["start_review"] == {
+        "trigger": "start_review",
+        "allowed": False,
+        "reason": reason,
+        "needs_comment": False,
+    }
+    assert reason.startswith("Waiting for endorsed input from Civilian")
+    assert steps["cancel"]["allowed"] and steps["cancel"]["needs_comment"]
+    assert ok(api(LEAD).get(f"/api/v1/cycles/{cycle['id']}"))["steps"] == []  # nothing of leadership's here
+    civ = cycle["submissions"][0]
+    steps = ok(api(fp("CIV")).get(f"/api/v1/submissions/{civ['id']}"))["steps"]
+    [submit] = steps
+    assert submit["trigger"] == "submit" and not submit["allowed"] and "narrative" in submit["reason"].lower()

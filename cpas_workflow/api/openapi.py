@@ -161,6 +161,7 @@ SCHEMAS = {
             "version": INT,
             "input_due": D,
             "allowed_triggers": {"type": "array", "items": S},
+            "steps": {"type": "array", "items": _ref("Step")},
             "submissions": {"type": "array", "items": _ref("SubmissionBrief")},
             "recommendations": {"type": "array", "items": _ref("Recommendation")},
             "guidance": S,
@@ -210,7 +211,14 @@ SCHEMAS = {
             "rating": {"type": ["string", "null"], "enum": [*RATINGS, None]},
             "indicator_values": {"type": "array", "items": {"type": "object"}},
             "allowed_triggers": {"type": "array", "items": S},
+            "steps": {"type": "array", "items": _ref("Step")},
         },
+    },
+    "Step": {
+        "description": "A step the caller takes from the current state, the rules checked: allowed, or not yet "
+        "with the reason in plain words; needs_comment: taken only with a comment (the reason says what to write).",
+        "type": "object",
+        "properties": {"trigger": S, "allowed": B, "reason": NS, "needs_comment": B},
     },
     "Event": {
         "type": "object",
