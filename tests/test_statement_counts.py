@@ -20,7 +20,8 @@ from tests.web_helpers import post, signed_in
 PAGES = {
     "my tasks": (fp("CIV"), "/", 4, 4),
     "my tasks (head)": (head("CIV"), "/", 4, 4),
-    "mission dashboard": (SPU, "/missions/DEMO", 6, 6),  # + which cycles are published
+    # + which cycles are published, + the titles of the recommendations its timeline names
+    "mission dashboard": (SPU, "/missions/DEMO", 7, 7),
     "cycle page": (SPU, "/cycles/{cid}", 6, 6),  # + whether its values are published
     "joint review": (SPU, "/cycles/{cid}/review", 6, 6),
     "sign-off": (SPU, "/cycles/{cid}/sign-off", 5, 6),

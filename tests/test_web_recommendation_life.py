@@ -209,3 +209,44 @@ def test_the_head_of_a_component_sharing_an_action_updates_it_on_the_board(app, 
     assert f'action="/recommendations/{rec["id"]}/updates' in board
     board = page(signed_in(app, head("MIL")), "/missions/DEMO/follow-up?owner=all")
     assert f'action="/recommendations/{rec["id"]}/updates' not in board
+
+
+def test_the_trails_name_recommendations_by_title_and_owners_by_name_in_the_readers_words(app, api):
+    cycle = cycle_in(api, "followup")
+    rec_id = cycle["recommendations"][0]["id"]
+    ok(api(SPU).post(f"/api/v1/recommendations/{rec_id}/owner", json={"owner": fp("CIV"), "reason": "On leave."}))
+    later = cycle_in(api, "joint_review", period="2027-Q1")
+    patrols = _draft(api, later["id"], "Patrols")
+    ok(api(SPU).put(f"/api/v1/recommendations/{patrols['id']}", json={"due": "2027-01-20"}))
+    assert api(SPU).delete(f"/api/v1/recommendations/{patrols['id']}").status_code == 204
+    spu, admin = signed_in(app, SPU), signed_in(app, "admin@demo.example")
+    pages = {
+        "cycle": page(spu, f"/cycles/{cycle['id']}") + page(spu, f"/cycles/{later['id']}"),
+        "mission": page(spu, "/missions/DEMO"),
+        "admin": page(admin, "/admin/audit?mission=DEMO"),
+    }
+    for name, html in pages.items():
+        assert "recommendation:" not in html and "cycle:" not in html, name
+        assert "“Patrols”" in html, name  # withdrawn: no longer in the cycle's list, still named by its title
+    trail = page(spu, f"/cycles/{cycle['id']}").split('id="audit-h"')[1]
+    assert "Cas Head → Cleo Civil" in trail and fp("CIV") not in trail  # the owners, by name
+    assert "Patrols (due)" in page(spu, f"/cycles/{later['id']}").split('id="audit-h"')[1]  # what an edit changed
+    with app.app_context():
+        from cpas_workflow.accounts.operations import find_user, update_preferences
+
+        update_preferences(find_user(SPU), language="fr")
+        db.session.commit()
+    french = page(spu, f"/cycles/{later['id']}").split('id="audit-h"')[1]
+    assert "Recommandation retirée : « Patrols »" in french and "Patrols (l’échéance)" in french
+
+
+def test_french_card_labels_have_the_french_space_before_their_colon(app, api):
+    cycle = cycle_in(api, "followup")
+    with app.app_context():
+        from cpas_workflow.accounts.operations import find_user, update_preferences
+
+        update_preferences(find_user(SPU), language="fr")
+        db.session.commit()
+    html = page(signed_in(app, SPU), f"/cycles/{cycle['id']}")
+    assert "Statut : " in html and "Décision : " in html and "Responsable : " in html
+    assert "Statut:" not in html and "Décision:" not in html

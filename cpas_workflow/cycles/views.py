@@ -182,7 +182,7 @@ def render_page(
         action_form=action_form,
         confirming=confirming,
         events=events,
-        trail=timeline.entries(events, timeline.cycle_names(cycle)),
+        trail=timeline.entries(events, timeline.cycle_names(cycle, events)),
         older_events=older,
         events_before=before,
         recommendation_form=recommendation_form,

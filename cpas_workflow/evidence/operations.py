@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -166,7 +167,7 @@ def get_attachment(attachment_id: int, user) -> tuple[Attachment, Submission | R
         select(Attachment).where(Attachment.id == attachment_id).options(joinedload(Attachment.uploaded_by))
     ).first()
     if attachment is None:
-        raise NotFound("not found, or not visible to you")
+        raise NotFound(_l("not found, or not visible to you"))
     if attachment.submission_id is not None:
         return attachment, get_submission(attachment.submission_id, user)
     return attachment, get_recommendation(attachment.recommendation_id, user)
@@ -187,7 +188,7 @@ def can_delete(user, attachment: Attachment, obj) -> bool:
 def _check_delete(user, attachment: Attachment, obj) -> None:
     access.ensure_visible(user, obj)
     if attachment.uploaded_by_id != user.id:
-        raise Forbidden("only the person who attached a file may remove it")
+        raise Forbidden(_l("only the person who attached a file may remove it"))
     if isinstance(obj, Submission):
         _input_open(user, obj)
     else:

@@ -57,14 +57,17 @@ def mission(code: str):
         .order_by(AuditEvent.id.desc())
         .limit(TIMELINE_LENGTH)
     ).all()
-    names = timeline.Names(components={c.code: c.name for c in item.components}, recommendations={})
+    events = [event for event, _title in rows]
+    names = timeline.completed(
+        timeline.Names(components={c.code: c.name for c in item.components}, recommendations={}), events, always=True
+    )
     return render_template(
         "missions/show.html",
         mission=item,
         cycles=[(c, progress(c, counts[c.id]), steps(c)) for c in cycles],
         page=page,
         has_more=has_more,
-        timeline=timeline.entries([event for event, _title in rows], names),
+        timeline=timeline.entries(events, names),
         cycle_titles={event.cycle_id: title for event, title in rows},
         can_start=access.can(current_user, "start_cycle", item),
         published=published_cycle_ids(item),

@@ -112,5 +112,5 @@ def get_proposal(recommendation_id: int, user) -> Recommendation:
 
     proposal = get_recommendation(recommendation_id, user)
     if proposal.stage not in ("proposed", "declined", "merged"):
-        raise NotFound("no such proposal")
+        raise NotFound(_l("no such proposal"))
     return proposal
