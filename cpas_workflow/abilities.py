@@ -537,6 +537,21 @@ def is_followed_up(recommendation) -> Answer:
     return _followed_up(recommendation)
 
 
+def recommendation_answers(user, recommendation) -> list[tuple[str, Answer]]:
+    """What `user` may do with one recommendation now, each answer with its reason: the actions of
+    its life that are theirs at this step (allowed or not yet), for the API to list."""
+    asked = {
+        "edit": can_edit_recommendation,
+        "withdraw": can_withdraw_recommendation,
+        "decide": can_decide_recommendation,
+        "change_owner": can_change_owner,
+        "update": can_update_recommendation,
+        "settle": can_settle_proposal,
+    }
+    answers = [(name, can(user, recommendation)) for name, can in asked.items()]
+    return [(name, answer) for name, answer in answers if answer.is_shown]
+
+
 # Cycle administration -------------------------------------------------------------------------
 
 

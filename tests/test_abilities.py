@@ -278,3 +278,17 @@ def test_the_api_says_which_steps_cannot_be_taken_yet_and_why_from_the_same_answ
     steps = ok(api(fp("CIV")).get(f"/api/v1/submissions/{civ['id']}"))["steps"]
     [submit] = steps
     assert submit["trigger"] == "submit" and not submit["allowed"] and "narrative" in submit["reason"].lower()
+
+
+def test_the_api_says_what_each_person_may_do_with_a_recommendation_now_and_why_not(api):
+    cycle = cycle_in(api, "leadership_signoff")
+    rec_id = cycle["recommendations"][0]["id"]
+    url = f"/api/v1/recommendations/{rec_id}"
+    assert ok(api(LEAD).get(url))["actions"] == [{"action": "decide", "allowed": True, "reason": None}]
+    assert ok(api(SPU).get(url))["actions"] == []  # nothing of the SPU's at sign-off
+    assert ok(api(VIEWER).get(url))["actions"] == []
+    ok(api(LEAD).post(f"{url}/decision", json={"decision": "approve"}))
+    ok(api(LEAD).post(f"/api/v1/cycles/{cycle['id']}/transitions", json={"trigger": "approve"}))
+    actions = {a["action"]: a for a in ok(api(SPU).get(url))["actions"]}
+    assert set(actions) == {"change_owner", "update"} and all(a["allowed"] for a in actions.values())
+    assert ok(api(fp("CIV")).get(url))["actions"] == []  # not theirs: not listed at all

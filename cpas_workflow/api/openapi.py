@@ -130,6 +130,7 @@ SCHEMAS = {
             "origin_period": NS,
             "proposed_by": NS,
             "co_owners": {"type": "array", "items": S},
+            "actions": {"type": "array", "items": _ref("Action"), "description": "Only in GET /recommendations/{id}."},
             "updates": {
                 "type": "array",
                 "items": {
@@ -213,6 +214,12 @@ SCHEMAS = {
             "allowed_triggers": {"type": "array", "items": S},
             "steps": {"type": "array", "items": _ref("Step")},
         },
+    },
+    "Action": {
+        "description": "Something the caller may do with a recommendation now (edit, withdraw, decide, change_owner, "
+        "update, settle), allowed or not yet with the reason in plain words; given by GET /recommendations/{id}.",
+        "type": "object",
+        "properties": {"action": S, "allowed": B, "reason": NS},
     },
     "Step": {
         "description": "A step the caller takes from the current state, the rules checked: allowed, or not yet "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from cpas_workflow.abilities import allowed_triggers, trigger_answers
+from cpas_workflow.abilities import allowed_triggers, recommendation_answers, trigger_answers
 from cpas_workflow.core import clock
 from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine.approvals import still_open_to
@@ -138,6 +138,15 @@ def steps(subject, viewer) -> list[dict]:
             "needs_comment": spec.is_comment_required or answer.needs_comment,
         }
         for spec, answer in trigger_answers(subject, viewer)
+    ]
+
+
+def actions(r, viewer) -> list[dict]:
+    """What the caller may do with one recommendation now (edit, withdraw, decide, change_owner,
+    update, settle: those that are theirs at this step), allowed or not with the reason in plain words."""
+    return [
+        {"action": name, "allowed": answer.is_allowed, "reason": answer.reason or None}
+        for name, answer in recommendation_answers(viewer, r)
     ]
 
 

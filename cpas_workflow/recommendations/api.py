@@ -33,7 +33,9 @@ def create_recommendation(cycle_id: int):
 
 @bp.get("/recommendations/<int:recommendation_id>")
 def get_recommendation(recommendation_id: int):
-    return jsonify(serialize.recommendation(operations.get_recommendation(recommendation_id, current_user())))
+    user = current_user()
+    recommendation = operations.get_recommendation(recommendation_id, user)
+    return jsonify({**serialize.recommendation(recommendation), "actions": serialize.actions(recommendation, user)})
 
 
 @bp.put("/recommendations/<int:recommendation_id>")
