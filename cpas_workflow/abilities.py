@@ -503,6 +503,7 @@ def _may_update(user, recommendation) -> bool:
     if access.authorize(user, access.PERMISSIONS["update_recommendation"], recommendation):
         return True
     if recommendation.owner_id is not None and recommendation.owner_id == getattr(user, "id", None):
+        access.note_own_right(user)
         return True
     if "co_components" not in _unloaded(recommendation):
         return any(access.authorize(user, ("component_head",), c) for c in recommendation.co_components)

@@ -159,6 +159,13 @@ def authorize(user, roles, obj) -> bool:
     return True
 
 
+def note_own_right(user) -> None:
+    """`user` takes the next action in their own right (as an action's owner, say): no delegator is
+    recorded for it, whatever an earlier check of the same request noted."""
+    if hasattr(user, "__dict__"):
+        user.__dict__["_cpas_acts_for"] = None
+
+
 def acts_for(user):
     """The delegator the last authorized action of `user` was taken for (None: their own right)."""
     return getattr(user, "__dict__", {}).get("_cpas_acts_for")
