@@ -101,4 +101,6 @@ def test_system_made_titles_and_audit_comments_are_in_the_readers_language(app, 
     assert "DEMO 2026-Q4 évaluation trimestrielle de la performance" in html
     assert "quarterly performance assessment" not in html
     audit = page(signed_in(app, "admin@demo.example"), "/admin/audit?mission=DEMO")
-    assert "composantes : CIV, MIL, POL" in audit and "components:" not in audit
+    # the admin's log reads a system-written comment as the cycle's trail does: one reading, in words
+    taking_part = "Participent : Civilian component, Force, Police (UNPOL)"
+    assert taking_part in html and taking_part in audit and "components:" not in audit

@@ -15,6 +15,7 @@ from cpas_workflow.core import access
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.db import DB_ID_MAX
 from cpas_workflow.core.errors import DomainError, NotFound
+from cpas_workflow.cycles import timeline
 from cpas_workflow.extensions import db
 from cpas_workflow.missions import operations as missions
 from cpas_workflow.missions.models import COMPONENT_KINDS, Mission
@@ -301,6 +302,13 @@ def admin_audit():
     if before:
         query = query.where(AuditEvent.id < before)
     events = list(db.session.scalars(query.limit(AUDIT_PAGE)).unique())
+    missions = _missions()
+    read = timeline.entries(events, timeline.names_by_mission(missions, events), fold_saves=False)
     return render_template(
-        "admin/audit.html", events=events, missions=_missions(), mission=mission, more=len(events) == AUDIT_PAGE
+        "admin/audit.html",
+        rows=list(zip(events, read, strict=True)),
+        events=events,
+        missions=missions,
+        mission=mission,
+        more=len(events) == AUDIT_PAGE,
     )
