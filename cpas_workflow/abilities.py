@@ -30,6 +30,11 @@ DRAFTING_STATES = ("draft_plan", "draft")
 DRAFT_RECOMMENDATION_STATES = ("joint_review",)
 DECIDE_RECOMMENDATION_STATES = ("leadership_signoff",)
 FOLLOWUP_STATES = ("followup",)
+# Cycle states in which a component may propose a recommendation (the SPU declines one then too).
+PROPOSAL_STATES = ("component_input", "joint_review")
+# Cycle states in which the SPU still changes what is asked of the components: the input deadline,
+# who takes part, the guidance they read.
+ADMINISTER_STATES = ("draft_plan", "component_input")
 
 
 @dataclass(frozen=True)
@@ -328,14 +333,20 @@ def can_comment_submission(user, submission) -> Answer:
 
 
 def _in_step(user, obj, action: str, states: tuple[str, ...], check_state: bool, not_now: str) -> Answer:
+    """The role (as `access.authorize` notes it, so the audit names whom a delegate acts for), then
+    the cycle's step."""
     if not access.can_view(user, obj):
         return NOT_VISIBLE
-    if not access.can(user, action, obj):
+    if not access.authorize(user, access.PERMISSIONS[action], obj):
         return _not_yours(_("This is for %(roles)s only.", roles=_roles_words(access.PERMISSIONS[action])))
     cycle = obj if obj.__tablename__ == "cycles" else obj.cycle
     if check_state and cycle.state not in states:
         return _not_at_this_step(not_now % {"step": _label("state", cycle.state)})
     return YES
+
+
+def _fate(recommendation) -> str:
+    return _label("fate", recommendation.fate)
 
 
 def can_draft_recommendation(user, cycle, *, check_state: bool = True) -> Answer:
@@ -350,9 +361,34 @@ def can_draft_recommendation(user, cycle, *, check_state: bool = True) -> Answer
     )
 
 
+def can_edit_recommendation(user, recommendation, *, check_state: bool = True) -> Answer:
+    """The SPU edits or withdraws a recommendation while it is an undecided draft in the joint review."""
+    answer = _in_step(
+        user,
+        recommendation,
+        "draft_recommendation",
+        DRAFT_RECOMMENDATION_STATES,
+        check_state,
+        _("Only an undecided draft can be edited or withdrawn, during the joint review; the cycle is at “%(step)s”."),
+    )
+    if answer and check_state and not recommendation.is_undecided_draft:
+        return _not_at_this_step(
+            _(
+                "Only an undecided draft can be edited or withdrawn: “%(title)s” is %(fate)s.",
+                title=recommendation.title,
+                fate=_fate(recommendation),
+            )
+        )
+    return answer
+
+
+can_withdraw_recommendation = can_edit_recommendation
+
+
 def can_decide_recommendation(user, recommendation_or_cycle, *, check_state: bool = True) -> Answer:
-    """Leadership decides each recommendation during sign-off."""
-    return _in_step(
+    """Leadership decides each recommendation (of the cycle's list: not a proposal, not a withdrawn
+    one) during sign-off."""
+    answer = _in_step(
         user,
         recommendation_or_cycle,
         "decide_recommendation",
@@ -360,22 +396,177 @@ def can_decide_recommendation(user, recommendation_or_cycle, *, check_state: boo
         check_state,
         _("Recommendations are decided during leadership sign-off; the cycle is at “%(step)s”."),
     )
+    is_listed = recommendation_or_cycle.__tablename__ == "cycles" or recommendation_or_cycle.stage == "current"
+    if answer and check_state and not is_listed:
+        return _not_at_this_step(
+            _(
+                "“%(title)s” is %(fate)s: only the recommendations of the cycle's list are decided.",
+                title=recommendation_or_cycle.title,
+                fate=_fate(recommendation_or_cycle),
+            )
+        )
+    return answer
 
 
-def can_update_recommendation(user, recommendation, *, check_state: bool = True) -> Answer:
-    """The component head (or the SPU) reports progress on an action during follow-up."""
+def proposing_components(user, cycle) -> list:
+    """The participating components `user` may propose recommendations for (their own or delegated roles)."""
+    mine = {
+        g.component_id
+        for g in access.grants(user)
+        if g.role in access.PERMISSIONS["propose_recommendation"] and g.mission_id == cycle.mission_id
+    }
+    return [s.component for s in cycle.submissions if s.component_id in mine]
+
+
+def takes_proposals(cycle) -> bool:
+    """Whether the cycle is at a step where components propose (and the SPU answers proposals)."""
+    return cycle.state in PROPOSAL_STATES
+
+
+def can_propose_recommendation(user, cycle, *, check_state: bool = True) -> Answer:
+    """A focal point or head of a component taking part proposes during input and the joint review."""
+    answer = _in_step(
+        user,
+        cycle,
+        "propose_recommendation",
+        PROPOSAL_STATES,
+        False,
+        "",
+    )
+    if not answer:
+        return answer
+    if not proposing_components(user, cycle):
+        return Answer(
+            False,
+            _("You hold no role in a component taking part in this cycle."),
+            is_shown=False,
+            refusal=ValidationFailed,
+            fields={"component": "not yours"},
+        )
+    if check_state and not takes_proposals(cycle):
+        return _not_at_this_step(
+            _(
+                "Recommendations are proposed during component input and the joint review; the cycle is at “%(step)s”.",
+                step=_label("state", cycle.state),
+            )
+        )
+    return YES
+
+
+def can_settle_proposal(user, proposal_or_cycle, *, to_draft: bool = False, check_state: bool = True) -> Answer:
+    """The SPU declines a proposal during input or the joint review; accepts or merges it (`to_draft`)
+    during the joint review only, when there are drafts to be."""
+    states = DRAFT_RECOMMENDATION_STATES if to_draft else PROPOSAL_STATES
+    not_now = (
+        _("Accepting or merging a proposal is possible during the joint review; the cycle is at “%(step)s”.")
+        if to_draft
+        else _("Proposals are answered during component input and the joint review; the cycle is at “%(step)s”.")
+    )
+    answer = _in_step(user, proposal_or_cycle, "settle_proposal", states, check_state, not_now)
+    if answer and check_state and proposal_or_cycle.__tablename__ != "cycles" and proposal_or_cycle.stage != "proposed":
+        return _not_at_this_step(
+            _(
+                "“%(title)s” is %(fate)s: it was answered already.",
+                title=proposal_or_cycle.title,
+                fate=_fate(proposal_or_cycle),
+            )
+        )
+    return answer
+
+
+def _followed_up(recommendation) -> Answer:
+    if recommendation.is_action:
+        return YES
+    reason = _(
+        "This recommendation was not approved (%(decision)s): only approved or amended ones are followed up.",
+        decision=_label("decision", recommendation.decision) if recommendation.decision else _fate(recommendation),
+    )
+    return Answer(False, reason, is_shown=False, refusal=ValidationFailed)
+
+
+def can_change_owner(user, recommendation, *, check_state: bool = True) -> Answer:
+    """The SPU hands a follow-up action to someone else of its component."""
     answer = _in_step(
         user,
         recommendation,
-        "update_recommendation",
+        "change_owner",
         FOLLOWUP_STATES,
         check_state,
-        _("Actions are followed up once the assessment is approved; the cycle is at “%(step)s”."),
+        _("The owner of an action is changed during follow-up; the cycle is at “%(step)s”."),
     )
-    if answer and check_state and not recommendation.is_action:
-        reason = _(
-            "This recommendation was not approved (%(decision)s): only approved or amended ones are followed up.",
-            decision=_label("decision", recommendation.decision),
+    return _followed_up(recommendation) if answer and check_state else answer
+
+
+def _may_update(user, recommendation) -> bool:
+    """The SPU, the heads of its component (or of a co-owning one, when those were loaded), and its
+    owner whoever they are."""
+    if access.authorize(user, access.PERMISSIONS["update_recommendation"], recommendation):
+        return True
+    if recommendation.owner_id is not None and recommendation.owner_id == getattr(user, "id", None):
+        access.note_own_right(user)
+        return True
+    if "co_components" not in _unloaded(recommendation):
+        return any(access.authorize(user, ("component_head",), c) for c in recommendation.co_components)
+    return False
+
+
+def _unloaded(obj) -> set[str]:
+    from sqlalchemy import inspect
+
+    return set(inspect(obj).unloaded)
+
+
+def can_update_recommendation(user, recommendation, *, check_state: bool = True) -> Answer:
+    """Progress on an action (an update, evidence): its owner, a head of its component, or the SPU,
+    during follow-up."""
+    if not access.can_view(user, recommendation):
+        return NOT_VISIBLE
+    if not _may_update(user, recommendation):
+        return _not_yours(_("Progress on an action is reported by its owner, a head of its component or the SPU."))
+    return is_followed_up(recommendation) if check_state else YES
+
+
+def is_followed_up(recommendation) -> Answer:
+    """Whether the recommendation is an action followed up now (its cycle in follow-up), whoever asks."""
+    if recommendation.cycle.state not in FOLLOWUP_STATES:
+        return _not_at_this_step(
+            _(
+                "Actions are followed up once the assessment is approved; the cycle is at “%(step)s”.",
+                step=_label("state", recommendation.cycle.state),
+            )
         )
-        return Answer(False, reason, is_shown=False, refusal=ValidationFailed)
-    return answer
+    return _followed_up(recommendation)
+
+
+def recommendation_answers(user, recommendation) -> list[tuple[str, Answer]]:
+    """What `user` may do with one recommendation now, each answer with its reason: the actions of
+    its life that are theirs at this step (allowed or not yet), for the API to list."""
+    asked = {
+        "edit": can_edit_recommendation,
+        "withdraw": can_withdraw_recommendation,
+        "decide": can_decide_recommendation,
+        "change_owner": can_change_owner,
+        "update": can_update_recommendation,
+        "settle": can_settle_proposal,
+    }
+    answers = [(name, can(user, recommendation)) for name, can in asked.items()]
+    return [(name, answer) for name, answer in answers if answer.is_shown]
+
+
+# Cycle administration -------------------------------------------------------------------------
+
+
+def can_administer_cycle(user, cycle, *, check_state: bool = True) -> Answer:
+    """The SPU moves the input deadline, adds or excuses a component and writes the guidance while
+    input may still come in (before the joint review starts)."""
+    return _in_step(
+        user,
+        cycle,
+        "administer_cycle",
+        ADMINISTER_STATES,
+        check_state,
+        _(
+            "The input deadline, the components taking part and the guidance change only until the joint review "
+            "starts; the cycle is at “%(step)s”."
+        ),
+    )

@@ -87,6 +87,21 @@ def refusal_status(exc: DomainError, form) -> int:
     return 409 if isinstance(exc, Conflict) else 422
 
 
+def attempt(form, act) -> int | None:
+    """A page's form, end to end below the view: validate it, take the step (`act()`, an operation)
+    and commit. None when it was done; else the status to draw the form again with, the refusal on
+    its field or on the form (422 invalid or refused by a rule, 409 a conflict), nothing written."""
+    if not form.validate_on_submit():
+        return 422
+    try:
+        act()
+        commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return refusal_status(exc, form)
+    return None
+
+
 def _page(status: int, message: str):
     return render_template("errors.html", status=status, message=message), status
 

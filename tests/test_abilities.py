@@ -152,3 +152,143 @@ def test_the_api_lists_the_triggers_the_caller_may_fire_from_the_same_answers(ap
         "cancel",
     ]
     assert ok(api(LEAD).get(f"/api/v1/cycles/{cycle['id']}"))["allowed_triggers"] == []
+
+
+REC_ACTIONS = {
+    "edit": abilities.can_edit_recommendation,
+    "decide": abilities.can_decide_recommendation,
+    "owner": abilities.can_change_owner,
+    "update": abilities.can_update_recommendation,
+}
+# the cycle's state (its one recommendation approved at sign-off) -> person -> Y or N
+REC_TABLE = {
+    "joint_review": {SPU: {"edit": "Y"}},
+    "leadership_signoff": {LEAD: {"decide": "Y"}},
+    "followup": {SPU: {"owner": "Y", "update": "Y"}, head("CIV"): {"update": "Y"}},
+    "closed": {},
+}
+
+
+def _recommendation_in(api, state: str) -> tuple[int, int]:
+    cycle = cycle_in(api, state)
+    if state == "joint_review":
+        body = {"title": "Strengthen early warning", "body": "Alert networks.", "component": "CIV", "due": "2026-12-31"}
+        ok(api(SPU).post(f"/api/v1/cycles/{cycle['id']}/recommendations", json=body), 201)
+        cycle = ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))
+    return cycle["id"], cycle["recommendations"][0]["id"]
+
+
+def _rec_answers(app, recommendation_id: int, people, actions) -> dict:
+    from cpas_workflow.recommendations.operations import get_recommendation
+
+    with app.test_request_context():
+        found = {}
+        for email in people:
+            user = find_user(email)
+            item = get_recommendation(recommendation_id, user)
+            found[email] = {name: can(user, item) for name, can in actions.items()}
+        db.session.remove()
+    return found
+
+
+@pytest.mark.parametrize("state", list(REC_TABLE))
+def test_each_role_is_offered_exactly_its_steps_on_a_recommendation(app, api, state):
+    _cycle_id, rec_id = _recommendation_in(api, state)
+    answers = _rec_answers(app, rec_id, PEOPLE, REC_ACTIONS)
+    grid = {email: {n: _mark(a) for n, a in marks.items() if _mark(a) != "-"} for email, marks in answers.items()}
+    assert {email: marks for email, marks in grid.items() if marks} == REC_TABLE[state]
+
+
+def test_a_recommendation_step_refused_says_why_in_plain_words(app, api):
+    _cycle_id, rec_id = _recommendation_in(api, "followup")
+    answers = _rec_answers(app, rec_id, (SPU, LEAD, fp("CIV")), REC_ACTIONS)
+    edit = answers[SPU]["edit"]
+    assert edit.refusal.status == 409
+    assert edit.reason == (
+        "Only an undecided draft can be edited or withdrawn, during the joint review; the cycle is at “Follow-up”."
+    )
+    assert answers[LEAD]["decide"].reason == (
+        "Recommendations are decided during leadership sign-off; the cycle is at “Follow-up”."
+    )
+    assert answers[fp("CIV")]["update"].refusal.status == 403
+    assert answers[fp("CIV")]["update"].reason == (
+        "Progress on an action is reported by its owner, a head of its component or the SPU."
+    )
+    assert answers[LEAD]["owner"].reason == "This is for Strategic Planning Unit only."
+
+
+def test_a_decided_recommendation_is_no_longer_an_editable_draft(app, api):
+    cycle_id, rec_id = _recommendation_in(api, "leadership_signoff")
+    fire_back = ok(api(LEAD).post(f"/api/v1/recommendations/{rec_id}/decision", json={"decision": "approve"}))
+    assert fire_back["decision"] == "approved"
+    ok(
+        api(LEAD).post(
+            f"/api/v1/cycles/{cycle_id}/transitions", json={"trigger": "return_for_rework", "comment": "More."}
+        )
+    )
+    edit = _rec_answers(app, rec_id, (SPU,), REC_ACTIONS)[SPU]["edit"]
+    assert (
+        not edit
+        and edit.reason == "Only an undecided draft can be edited or withdrawn: “Strengthen early warning” is Approved."
+    )
+    refused = api(SPU).put(f"/api/v1/recommendations/{rec_id}", json={"title": "Another"})
+    assert refused.status_code == 409 and refused.get_json()["error"]["message"] == edit.reason
+
+
+def test_proposing_and_administering_a_cycle_are_answered_with_the_step(app, api):
+    cycle = cycle_in(api, "component_input")
+    later = cycle_in(api, "joint_review", period="2027-Q1")
+    with app.test_request_context():
+        now, review = get_cycle(cycle["id"], find_user(SPU)), get_cycle(later["id"], find_user(SPU))
+        propose = abilities.can_propose_recommendation(find_user(fp("CIV")), now)
+        spu_proposes = abilities.can_propose_recommendation(find_user(SPU), now)
+        administer = abilities.can_administer_cycle(find_user(SPU), now)
+        too_late = abilities.can_administer_cycle(find_user(SPU), review)
+        head_administers = abilities.can_administer_cycle(find_user(head("CIV")), now)
+        accept_now = abilities.can_settle_proposal(find_user(SPU), now, to_draft=True)
+        decline_now = abilities.can_settle_proposal(find_user(SPU), now)
+        db.session.remove()
+    assert propose and not spu_proposes and spu_proposes.refusal.status == 403
+    assert administer and not head_administers and head_administers.refusal.status == 403
+    assert not too_late and too_late.refusal.status == 409
+    assert too_late.reason.endswith("the cycle is at “Joint review”.")
+    assert decline_now and not accept_now
+    assert accept_now.reason == (
+        "Accepting or merging a proposal is possible during the joint review; the cycle is at “Component input”."
+    )
+
+
+def test_the_api_says_which_steps_cannot_be_taken_yet_and_why_from_the_same_answers(app, api):
+    cycle = cycle_in(api, "component_input")
+    body = ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))
+    steps = {s["trigger"]: s for s in body["steps"]}
+    assert set(steps) == {"start_review", "cancel"}
+    assert body["allowed_triggers"] == ["start_review", "cancel"]  # as before: the role at this step
+    _allowed, reason, _comment = _reason(app, cycle["id"], SPU, abilities.can_start_review)
+    assert steps["start_review"] == {
+        "trigger": "start_review",
+        "allowed": False,
+        "reason": reason,
+        "needs_comment": False,
+    }
+    assert reason.startswith("Waiting for endorsed input from Civilian")
+    assert steps["cancel"]["allowed"] and steps["cancel"]["needs_comment"]
+    assert ok(api(LEAD).get(f"/api/v1/cycles/{cycle['id']}"))["steps"] == []  # nothing of leadership's here
+    civ = cycle["submissions"][0]
+    steps = ok(api(fp("CIV")).get(f"/api/v1/submissions/{civ['id']}"))["steps"]
+    [submit] = steps
+    assert submit["trigger"] == "submit" and not submit["allowed"] and "narrative" in submit["reason"].lower()
+
+
+def test_the_api_says_what_each_person_may_do_with_a_recommendation_now_and_why_not(api):
+    cycle = cycle_in(api, "leadership_signoff")
+    rec_id = cycle["recommendations"][0]["id"]
+    url = f"/api/v1/recommendations/{rec_id}"
+    assert ok(api(LEAD).get(url))["actions"] == [{"action": "decide", "allowed": True, "reason": None}]
+    assert ok(api(SPU).get(url))["actions"] == []  # nothing of the SPU's at sign-off
+    assert ok(api(VIEWER).get(url))["actions"] == []
+    ok(api(LEAD).post(f"{url}/decision", json={"decision": "approve"}))
+    ok(api(LEAD).post(f"/api/v1/cycles/{cycle['id']}/transitions", json={"trigger": "approve"}))
+    actions = {a["action"]: a for a in ok(api(SPU).get(url))["actions"]}
+    assert set(actions) == {"change_owner", "update"} and all(a["allowed"] for a in actions.values())
+    assert ok(api(fp("CIV")).get(url))["actions"] == []  # not theirs: not listed at all

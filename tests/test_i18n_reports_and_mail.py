@@ -58,7 +58,7 @@ def test_the_pdf_report_is_french_for_a_french_reader(app, api, cycles):
     response = api("lead@demo.example").get(f"/api/v1/cycles/{cycles['2026-Q3']['id']}/report.pdf")
     assert response.status_code == 200
     flat = " ".join(pdf_text(response.data)[1].split())
-    for phrase in ("Rapport d'évaluation: Demo Mission (DEMO), 2026", "Valeur de référence", "Période", "Clos"):
+    for phrase in ("Rapport d'évaluation : Demo Mission (DEMO), 2026", "Valeur de référence", "Période", "Clos"):
         assert phrase in flat, phrase
     assert "Assessment report" not in flat and "Values by period" not in flat
     speaks_french(app, "hq@demo.example")

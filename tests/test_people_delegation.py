@@ -138,3 +138,18 @@ def test_my_delegations_are_paged_and_show_only_mine(app, api):
     assert len(ok(api(MILO).get("/api/v1/me/delegations"))) == 7  # received
     assert ok(api(fp("POL")).get("/api/v1/me/delegations")) == []
     assert ok(api("spu@other.example").get("/api/v1/me/delegations")) == []
+
+
+def test_a_delegate_reports_progress_on_the_delegators_action_and_the_trail_names_both(api):
+    from tests.cycle_helpers import cycle_in
+
+    cycle = cycle_in(api, "followup")
+    rec_id = cycle["recommendations"][0]["id"]
+    delegate(api, head("CIV"), head("MIL"))
+    url = f"/api/v1/recommendations/{rec_id}/updates"
+    ok(api(head("MIL")).post(url, json={"status": "in_progress", "note": "For Cas."}), 201)
+    ok(api(head("CIV")).post(url, json={"status": "in_progress", "note": "Myself."}), 201)  # the owner, own right
+    updates = [
+        e for e in ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}/events")) if e["action"] == "update_recommendation"
+    ]
+    assert [(e["actor"], e["on_behalf_of"]) for e in updates] == [(head("MIL"), head("CIV")), (head("CIV"), None)]

@@ -91,3 +91,17 @@ def test_a_done_task_cannot_be_claimed(app, api):
     ok(fire(api, SPU, cycle_id, "submit_for_signoff"))
     assert api(SPU).post(f"/api/v1/tasks/{task['id']}/claim").status_code == 409
     assert api(SPU).post(f"/api/v1/tasks/{task['id']}/assign", json={"to": SPU}).status_code == 409
+
+
+def test_taking_a_task_is_offered_only_when_someone_else_could_do_it_too(app, api):
+    from tests.web_helpers import page, signed_in
+
+    cycle = cycle_in(api, "component_input")
+    [task] = [t for t in ok(api(fp("CIV")).get("/api/v1/tasks")) if t["cycle"] == cycle["id"]]
+    civ = signed_in(app, fp("CIV"))
+    # the only focal point of CIV: the task is theirs already, so nothing to take
+    assert "Take this task" not in page(civ, "/") and "Take this task" not in page(civ, f"/tasks/{task['id']}")
+    add_holder(app, "civ.fp2@demo.example", "Second Focal", "focal_point", component="CIV")
+    assert "Take this task" in page(civ, "/") and "Take this task" in page(civ, f"/tasks/{task['id']}")
+    ok(api(fp("CIV")).post(f"/api/v1/tasks/{task['id']}/claim"))
+    assert "Take this task" not in page(civ, "/")  # taken: nothing more to take

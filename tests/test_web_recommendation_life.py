@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 
@@ -12,7 +13,7 @@ from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import Recommendation
 from tests.cycle_helpers import LEAD, SPU, cycle_in, fp, head, ok
-from tests.web_helpers import flashes, page, post, signed_in
+from tests.web_helpers import flashes, page, post, signed_in, token
 
 
 def _draft(api, cycle_id: int, title: str, **changes) -> dict:
@@ -92,9 +93,19 @@ def test_leadership_decides_several_recommendations_in_one_form_and_refusals_com
         f"r{c['id']}-decision": "amend",
         f"r{c['id']}-body": "Charlie, but <script>alert(1)</script> faster.",
     }
-    html = post(lead, url, typed, status=422)
-    assert "1 decision was refused, so none was recorded" in html
+    response = lead.post(url, data={**typed, "csrf_token": token(lead)})
+    # Post/redirect/get: the refusal is read at the sign-off page's own address (a reload sends nothing),
+    # which opens on the list of problems, focused, above the assessment.
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/cycles/{cycle['id']}/sign-off?kept=1#decision-errors")
+    html = page(lead, response.headers["Location"])
+    summary = html.split('id="decision-errors"')[1].split("</div>")[0]
+    assert re.search(r'<div class="error-summary" id="decision-errors" [^>]*autofocus', html)
+    assert html.index('id="decision-errors"') < html.index('id="assess-h"')
+    assert "1 decision was refused, so none was recorded" in summary
+    assert f'href="#r{b["id"]}-comment">Bravo: a rejection needs a comment' in summary
     assert html.count("a rejection needs a comment") >= 2  # in the summary and beside the field
+    assert f'name="r{a["id"]}-decision" value="approve" checked' in html  # the choices made are kept too
     assert "Charlie, but &lt;script&gt;alert(1)&lt;/script&gt; faster.</textarea>" in html  # kept, escaped
     assert _rec(app, a["id"]).decision is None  # all or nothing
     post(lead, url, {**typed, f"r{b['id']}-comment": "Out of our mandate."})
@@ -198,3 +209,44 @@ def test_the_head_of_a_component_sharing_an_action_updates_it_on_the_board(app, 
     assert f'action="/recommendations/{rec["id"]}/updates' in board
     board = page(signed_in(app, head("MIL")), "/missions/DEMO/follow-up?owner=all")
     assert f'action="/recommendations/{rec["id"]}/updates' not in board
+
+
+def test_the_trails_name_recommendations_by_title_and_owners_by_name_in_the_readers_words(app, api):
+    cycle = cycle_in(api, "followup")
+    rec_id = cycle["recommendations"][0]["id"]
+    ok(api(SPU).post(f"/api/v1/recommendations/{rec_id}/owner", json={"owner": fp("CIV"), "reason": "On leave."}))
+    later = cycle_in(api, "joint_review", period="2027-Q1")
+    patrols = _draft(api, later["id"], "Patrols")
+    ok(api(SPU).put(f"/api/v1/recommendations/{patrols['id']}", json={"due": "2027-01-20"}))
+    assert api(SPU).delete(f"/api/v1/recommendations/{patrols['id']}").status_code == 204
+    spu, admin = signed_in(app, SPU), signed_in(app, "admin@demo.example")
+    pages = {
+        "cycle": page(spu, f"/cycles/{cycle['id']}") + page(spu, f"/cycles/{later['id']}"),
+        "mission": page(spu, "/missions/DEMO"),
+        "admin": page(admin, "/admin/audit?mission=DEMO"),
+    }
+    for name, html in pages.items():
+        assert "recommendation:" not in html and "cycle:" not in html, name
+        assert "“Patrols”" in html, name  # withdrawn: no longer in the cycle's list, still named by its title
+    trail = page(spu, f"/cycles/{cycle['id']}").split('id="audit-h"')[1]
+    assert "Cas Head → Cleo Civil" in trail and fp("CIV") not in trail  # the owners, by name
+    assert "Patrols (due)" in page(spu, f"/cycles/{later['id']}").split('id="audit-h"')[1]  # what an edit changed
+    with app.app_context():
+        from cpas_workflow.accounts.operations import find_user, update_preferences
+
+        update_preferences(find_user(SPU), language="fr")
+        db.session.commit()
+    french = page(spu, f"/cycles/{later['id']}").split('id="audit-h"')[1]
+    assert "Recommandation retirée : « Patrols »" in french and "Patrols (l’échéance)" in french
+
+
+def test_french_card_labels_have_the_french_space_before_their_colon(app, api):
+    cycle = cycle_in(api, "followup")
+    with app.app_context():
+        from cpas_workflow.accounts.operations import find_user, update_preferences
+
+        update_preferences(find_user(SPU), language="fr")
+        db.session.commit()
+    html = page(signed_in(app, SPU), f"/cycles/{cycle['id']}")
+    assert "Statut : " in html and "Décision : " in html and "Responsable : " in html
+    assert "Statut:" not in html and "Décision:" not in html

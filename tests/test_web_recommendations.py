@@ -54,10 +54,13 @@ def test_leadership_decides_each_recommendation_and_amending_needs_the_new_text(
         and f'name="r{rec_id}-decision"' in html
     )
     url = f"/recommendations/{rec_id}/decision"
-    html = post(lead, url, {f"r{rec_id}-comment": "Hmm"}, prefix=f"r{rec_id}-", status=422)
+    post(lead, url, {f"r{rec_id}-comment": "Hmm"}, prefix=f"r{rec_id}-")  # refused: back to the sign-off
+    html = page(lead, f"/cycles/{cycle['id']}/sign-off?kept=1")
     assert "Choose a decision." in html and "Hmm</textarea>" in html
-    html = post(lead, url, {f"r{rec_id}-decision": "amend", f"r{rec_id}-body": ""}, prefix=f"r{rec_id}-", status=422)
-    assert "body must not be empty" in html
+    post(lead, url, {f"r{rec_id}-decision": "amend", f"r{rec_id}-body": ""}, prefix=f"r{rec_id}-")
+    html = page(lead, f"/cycles/{cycle['id']}/sign-off?kept=1")
+    assert "body must not be empty" in html and 'id="decision-errors"' in html
+    assert 'id="decision-errors"' not in page(lead, f"/cycles/{cycle['id']}/sign-off")  # a plain visit: no errors
     post(
         lead,
         url,

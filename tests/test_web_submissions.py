@@ -238,3 +238,36 @@ def test_the_returned_input_shows_why_who_when_and_the_revisions_own_due_date_ab
     assert "Revision due Oct 6, 2026" in html  # as My tasks says (returned + 5 days), not the input deadline
     tasks = ok(api(fp("CIV")).get("/api/v1/tasks"))
     assert [t["due"] for t in tasks if "Revise" in t["title"]] == ["2026-10-06"]
+
+
+def test_a_stale_save_or_endorsement_is_refused_with_what_happened_and_what_was_typed_kept(app, api):
+    sub = _civ(cycle_in(api, "component_input"))
+    opened = _stored(app, sub["id"])["version"]
+    ok(
+        api(fp("CIV")).put(
+            f"/api/v1/submissions/{sub['id']}", json={"narrative": "Colleague's text.", "rating": "on_track"}
+        )
+    )
+    civ = signed_in(app, fp("CIV"))
+    typed = {"narrative": "My text.", "rating": "on_track", "action": "save", "expected_version": str(opened)}
+    html = post_then_get(civ, f"/submissions/{sub['id']}", typed)
+    assert "Someone else saved this submission since you opened it" in html and "My text.</textarea>" in html
+    assert _stored(app, sub["id"])["narrative"] == "Colleague's text."
+    ok(api(fp("CIV")).post(f"/api/v1/submissions/{sub['id']}/transitions", json={"trigger": "submit"}))
+    submitted = _stored(app, sub["id"])["version"]
+    ok(api(fp("CIV")).post(f"/api/v1/submissions/{sub['id']}/comments", json={"body": "Bumps nothing."}), 201)
+    ok(
+        api("civ.head@demo.example").post(
+            f"/api/v1/submissions/{sub['id']}/transitions", json={"trigger": "return", "comment": "Redo."}
+        )
+    )
+    head = signed_in(app, "civ.head@demo.example")
+    response = head.post(
+        f"/submissions/{sub['id']}/transitions",
+        data={"trigger": "endorse", "expected_version": str(submitted), "csrf_token": token(head)},
+    )
+    assert response.headers["Location"].endswith("kept=1#trigger-errors")
+    html = page(head, response.headers["Location"])
+    assert (
+        "Someone else changed this submission meanwhile (it is now “Returned for revision”). Nothing was done." in html
+    )

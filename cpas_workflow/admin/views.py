@@ -302,12 +302,13 @@ def admin_audit():
     if before:
         query = query.where(AuditEvent.id < before)
     events = list(db.session.scalars(query.limit(AUDIT_PAGE)).unique())
+    missions = _missions()
+    read = timeline.entries(events, timeline.names_by_mission(missions, events), fold_saves=False)
     return render_template(
         "admin/audit.html",
+        rows=list(zip(events, read, strict=True)),
         events=events,
-        subjects=timeline.log_subjects(events),
-        past=timeline.past,
-        missions=_missions(),
+        missions=missions,
         mission=mission,
         more=len(events) == AUDIT_PAGE,
     )

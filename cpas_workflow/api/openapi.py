@@ -130,6 +130,7 @@ SCHEMAS = {
             "origin_period": NS,
             "proposed_by": NS,
             "co_owners": {"type": "array", "items": S},
+            "actions": {"type": "array", "items": _ref("Action"), "description": "Only in GET /recommendations/{id}."},
             "updates": {
                 "type": "array",
                 "items": {
@@ -161,6 +162,7 @@ SCHEMAS = {
             "version": INT,
             "input_due": D,
             "allowed_triggers": {"type": "array", "items": S},
+            "steps": {"type": "array", "items": _ref("Step")},
             "submissions": {"type": "array", "items": _ref("SubmissionBrief")},
             "recommendations": {"type": "array", "items": _ref("Recommendation")},
             "guidance": S,
@@ -210,7 +212,20 @@ SCHEMAS = {
             "rating": {"type": ["string", "null"], "enum": [*RATINGS, None]},
             "indicator_values": {"type": "array", "items": {"type": "object"}},
             "allowed_triggers": {"type": "array", "items": S},
+            "steps": {"type": "array", "items": _ref("Step")},
         },
+    },
+    "Action": {
+        "description": "Something the caller may do with a recommendation now (edit, withdraw, decide, change_owner, "
+        "update, settle), allowed or not yet with the reason in plain words; given by GET /recommendations/{id}.",
+        "type": "object",
+        "properties": {"action": S, "allowed": B, "reason": NS},
+    },
+    "Step": {
+        "description": "A step the caller takes from the current state, the rules checked: allowed, or not yet "
+        "with the reason in plain words; needs_comment: taken only with a comment (the reason says what to write).",
+        "type": "object",
+        "properties": {"trigger": S, "allowed": B, "reason": NS, "needs_comment": B},
     },
     "Event": {
         "type": "object",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from cpas_workflow.abilities import allowed_triggers
+from cpas_workflow.abilities import allowed_triggers, recommendation_answers, trigger_answers
 from cpas_workflow.core import clock
 from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine.approvals import still_open_to
@@ -126,6 +126,30 @@ def lineage(r) -> dict:
     return found
 
 
+def steps(subject, viewer) -> list[dict]:
+    """Every step the caller takes from the subject's current state, with the rules checked: allowed,
+    or not yet with the reason in plain words (the same answers that enable or disable the pages'
+    buttons). `needs_comment`: it is taken only with a comment, `reason` then saying what to write."""
+    return [
+        {
+            "trigger": spec.trigger,
+            "allowed": answer.is_allowed,
+            "reason": answer.reason or None,
+            "needs_comment": spec.is_comment_required or answer.needs_comment,
+        }
+        for spec, answer in trigger_answers(subject, viewer)
+    ]
+
+
+def actions(r, viewer) -> list[dict]:
+    """What the caller may do with one recommendation now (edit, withdraw, decide, change_owner,
+    update, settle: those that are theirs at this step), allowed or not with the reason in plain words."""
+    return [
+        {"action": name, "allowed": answer.is_allowed, "reason": answer.reason or None}
+        for name, answer in recommendation_answers(viewer, r)
+    ]
+
+
 def submission_brief(s) -> dict:
     return {
         "id": s.id,
@@ -144,6 +168,7 @@ def cycle(c, viewer) -> dict:
         **cycle_brief(c),
         "created_at": c.created_at.isoformat(),
         "allowed_triggers": still_open_to(joint, viewer, allowed_triggers(c, viewer)),
+        "steps": steps(c, viewer),
         "submissions": [submission_brief(s) for s in c.submissions],
         "recommendations": [recommendation(r) for r in c.recommendations],
         "guidance": c.guidance,
@@ -205,6 +230,7 @@ def submission(s, viewer) -> dict:
         "submitted_at": s.submitted_at.isoformat() if s.submitted_at else None,
         "endorsed_at": s.endorsed_at.isoformat() if s.endorsed_at else None,
         "allowed_triggers": allowed_triggers(s, viewer),
+        "steps": steps(s, viewer),
     }
 
 

@@ -159,6 +159,13 @@ def authorize(user, roles, obj) -> bool:
     return True
 
 
+def note_own_right(user) -> None:
+    """`user` takes the next action in their own right (as an action's owner, say): no delegator is
+    recorded for it, whatever an earlier check of the same request noted."""
+    if hasattr(user, "__dict__"):
+        user.__dict__["_cpas_acts_for"] = None
+
+
 def acts_for(user):
     """The delegator the last authorized action of `user` was taken for (None: their own right)."""
     return getattr(user, "__dict__", {}).get("_cpas_acts_for")
@@ -220,85 +227,3 @@ def require_instance(user, action: str) -> None:
                 roles=", ".join(PERMISSIONS[action]),
             )
         )
-
-
-# A recommendation's life: each answer combines the role with the state of the cycle and of the
-# recommendation, for operations, pages, the API and templates alike.
-PROPOSAL_STATES = ("component_input", "joint_review")
-
-
-def can_edit_recommendation(user, recommendation) -> bool:
-    """Edit or withdraw: the SPU, while the recommendation is an undecided draft in the joint review."""
-    return (
-        recommendation.is_undecided_draft
-        and recommendation.cycle.state == "joint_review"
-        and can(user, "draft_recommendation", recommendation)
-    )
-
-
-can_withdraw_recommendation = can_edit_recommendation
-
-
-def can_decide_recommendation(user, recommendation) -> bool:
-    return (
-        recommendation.stage == "current"
-        and recommendation.cycle.state == "leadership_signoff"
-        and can(user, "decide_recommendation", recommendation)
-    )
-
-
-def can_propose_recommendation(user, cycle) -> bool:
-    """A focal point or head of a component taking part may propose during input and joint review."""
-    return cycle.state in PROPOSAL_STATES and bool(proposing_components(user, cycle))
-
-
-def proposing_components(user, cycle) -> list:
-    """The participating components `user` may propose recommendations for."""
-    mine = {
-        a.component_id
-        for a in getattr(user, "roles", ())
-        if a.role in PERMISSIONS["propose_recommendation"] and a.mission_id == cycle.mission_id
-    }
-    return [s.component for s in cycle.submissions if s.component_id in mine]
-
-
-def can_settle_proposal(user, recommendation, *, to_draft: bool = False) -> bool:
-    """Decline a proposal at any time before the cycle ends; accept or merge it during the joint review."""
-    state = recommendation.cycle.state
-    return (
-        recommendation.stage == "proposed"
-        and (state == "joint_review" if to_draft else state in PROPOSAL_STATES)
-        and can(user, "settle_proposal", recommendation)
-    )
-
-
-def can_change_owner(user, recommendation) -> bool:
-    return (
-        recommendation.is_action
-        and recommendation.cycle.state == "followup"
-        and can(user, "change_owner", recommendation)
-    )
-
-
-def can_update_action(user, recommendation) -> bool:
-    """Progress on an action: the SPU, the heads of its component (or of a co-owning one, when those
-    were loaded), and its owner whoever they are."""
-    if can(user, "update_recommendation", recommendation):
-        return True
-    if recommendation.owner_id is not None and recommendation.owner_id == getattr(user, "id", None):
-        return True
-    if "co_components" not in _unloaded(recommendation):
-        return any(holds_any(user, ("component_head",), c) for c in recommendation.co_components)
-    return False
-
-
-def require_update_action(user, recommendation) -> None:
-    ensure_visible(user, recommendation)
-    if not can_update_action(user, recommendation):
-        raise Forbidden(_l("you may not update this action (needs: its owner, a head of its component, or spu)"))
-
-
-def _unloaded(obj) -> set[str]:
-    from sqlalchemy import inspect
-
-    return set(inspect(obj).unloaded)

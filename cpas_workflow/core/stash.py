@@ -59,3 +59,32 @@ def kept(user, key: str) -> dict | None:
 def drop(user, key: str) -> None:
     """The form `key` was accepted: what was kept from an earlier refusal is no longer needed."""
     db.session.execute(delete(FormStash).where(FormStash.user_id == user.id, FormStash.key == key))
+
+
+def errors_of(form) -> dict[str, list[str]]:
+    """A refused form's errors as they are kept: {field name: messages}, "" for the whole form's."""
+    errors = {
+        name: [str(m) for m in field.errors]
+        for name, field in form._fields.items()
+        if field.errors and not name.endswith("csrf_token")
+    }
+    whole = [str(m) for m in form.form_errors]
+    if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
+        whole += [str(m) for m in form.csrf_token.errors]
+    if whole:
+        errors[""] = whole
+    return errors
+
+
+def refill(form_class, typed: dict, errors: dict[str, list[str]], **kwargs):
+    """The form as it was refused: what was typed in it, each error beside its field (or the form's)."""
+    from werkzeug.datastructures import MultiDict
+
+    form = form_class(formdata=MultiDict(typed), meta={"csrf": False}, **kwargs)
+    for name, messages in errors.items():
+        field = getattr(form, name, None) if name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(messages)
+        else:
+            form.form_errors.extend(messages)
+    return form

@@ -50,6 +50,8 @@ FIELD_NAMES = {
     "due": _l("due"),
     "decision": _l("decision"),
     "reason": _l("reason"),
+    "component": _l("component"),
+    "co_owners": _l("co-owners"),
 }
 
 

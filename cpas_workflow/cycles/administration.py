@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from cpas_workflow.core import access, audit, clock, timezones
+from cpas_workflow import abilities
+from cpas_workflow.core import audit, clock, timezones
 from cpas_workflow.core.errors import Conflict, ValidationFailed
 from cpas_workflow.core.text import clean_text, not_too_far_ahead, parse_date
 from cpas_workflow.cycles.models import Cycle
@@ -20,9 +21,6 @@ from cpas_workflow.extensions import db
 from cpas_workflow.submissions.models import Submission
 from cpas_workflow.tasks.models import Task
 
-# While input may still come in, its deadline and the components asked for it may change.
-INPUT_OPEN = ("draft_plan", "component_input")
-GUIDANCE_STATES = ("draft_plan", "component_input")
 DUE_FOLLOWS = ("input_due", "due")  # tasks whose due date is counted from the input deadline
 
 
@@ -38,11 +36,16 @@ class ComponentChange:
     reason: str | None = None
 
 
-def _require(actor, cycle: Cycle, states: tuple[str, ...], what: str, expected_version: int | None) -> None:
-    access.require(actor, "administer_cycle", cycle)
+def _require(actor, cycle: Cycle, what: str, expected_version: int | None) -> None:
+    abilities.require(abilities.can_administer_cycle(actor, cycle, check_state=False))
     check_version(cycle, expected_version)
-    if cycle.state not in states:
+    if not abilities.can_administer_cycle(actor, cycle):
         raise Conflict(_("Too late: %(what)s only until the joint review starts.", what=what))
+
+
+def excusable(cycle: Cycle) -> list[Submission]:
+    """The input the SPU may still excuse: asked for, and not yet endorsed."""
+    return [s for s in cycle.submissions if s.is_required and s.state != "endorsed"]
 
 
 def _reason(text: str | None) -> str:
@@ -68,7 +71,7 @@ def _audit(action: str, cycle: Cycle, actor, comment: str, subject: str | None =
 def change_input_deadline(cycle: Cycle, data: DeadlineChange, actor, *, expected_version: int | None = None) -> Cycle:
     """Move the input deadline: the submissions' due dates and the open tasks counted from it follow
     (their reminders too: each moved task is a new task, so reminders start over from its new date)."""
-    _require(actor, cycle, INPUT_OPEN, _("the input deadline can be changed"), expected_version)
+    _require(actor, cycle, _("the input deadline can be changed"), expected_version)
     new = parse_date(data.input_due, "input_due")
     reason = _reason(data.reason)
     today = timezones.local_date(clock.now(), cycle.mission.timezone)
@@ -138,7 +141,7 @@ def _spec_of(task: Task, subject):
 def add_component(cycle: Cycle, data: ComponentChange, actor, *, expected_version: int | None = None) -> Submission:
     """Ask one more of the mission's components for input: its submission, due at the deadline, and
     (once input is open) its focal point's task."""
-    _require(actor, cycle, INPUT_OPEN, _("a component can be added"), expected_version)
+    _require(actor, cycle, _("a component can be added"), expected_version)
     reason = _reason(data.reason)
     component = cycle.mission.component(data.component or "")
     if component is None:
@@ -169,7 +172,7 @@ def add_component(cycle: Cycle, data: ComponentChange, actor, *, expected_versio
 def excuse_component(cycle: Cycle, data: ComponentChange, actor, *, expected_version: int | None = None) -> Submission:
     """Let a component off this cycle's input (absent, redeployed): its input no longer holds up the
     joint review, and its open tasks close."""
-    _require(actor, cycle, INPUT_OPEN, _("a component can be excused"), expected_version)
+    _require(actor, cycle, _("a component can be excused"), expected_version)
     reason = _reason(data.reason)
     submission = next((s for s in cycle.submissions if s.component.code == data.component), None)
     if submission is None:
@@ -196,7 +199,7 @@ def excuse_component(cycle: Cycle, data: ComponentChange, actor, *, expected_ver
 
 def set_guidance(cycle: Cycle, text: str | None, actor, *, expected_version: int | None = None) -> Cycle:
     """What the SPU asks of the components this cycle (Markdown, rendered sanitized where shown)."""
-    _require(actor, cycle, GUIDANCE_STATES, _("the guidance can be changed"), expected_version)
+    _require(actor, cycle, _("the guidance can be changed"), expected_version)
     cycle.guidance = clean_text(text, "guidance")
     flush_or_conflict(cycle)
     _audit("set_guidance", cycle, actor, "")

@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.datastructures import MultiDict
 
-from cpas_workflow.core import access, stash
+from cpas_workflow import abilities
+from cpas_workflow.core import stash
 from cpas_workflow.core.errors import DomainError
 from cpas_workflow.cycles import administration, queries
 from cpas_workflow.extensions import db
@@ -30,34 +30,20 @@ def _choices(cycle, which: str) -> list[tuple[str, str]]:
     if which == "add":
         return [(c.code, f"{c.code} — {c.name}") for c in cycle.mission.components if c.id not in taking_part]
     if which == "excuse":
-        return [
-            (s.component.code, f"{s.component.code} — {s.component.name}")
-            for s in cycle.submissions
-            if s.is_required and s.state != "endorsed"
-        ]
+        return [(s.component.code, f"{s.component.code} — {s.component.name}") for s in administration.excusable(cycle)]
     return []
 
 
 def administration_forms(cycle) -> dict | None:
     """The forms the cycle page offers its SPU (None: nothing to administer now); after a refusal,
     the refused one holds what was typed and its errors."""
-    if not access.can(current_user, "administer_cycle", cycle):
+    if not abilities.can_administer_cycle(current_user, cycle):
         return None
     kept = stash.kept(current_user, _key(cycle.id)) if request.args.get("kept") else None
     forms = {}
     for which, form_class in FORMS.items():
-        if which == "guidance" and cycle.state not in administration.GUIDANCE_STATES:
-            continue
-        if which != "guidance" and cycle.state not in administration.INPUT_OPEN:
-            continue
         if kept and kept["form"] == which:
-            form = form_class(formdata=MultiDict(kept["typed"]), meta={"csrf": False}, prefix=which)
-            for name, messages in kept["errors"].items():
-                target = getattr(form, name, None) if name else None
-                if target is not None:
-                    target.errors = list(messages)
-                else:
-                    form.form_errors.extend(messages)
+            form = stash.refill(form_class, kept["typed"], kept["errors"], prefix=which)
         else:
             form = form_class(formdata=None, prefix=which, guidance=cycle.guidance, input_due=cycle.input_due)
         form.expected_version.data = cycle.version  # the SPU's change applies to the cycle as it is now
@@ -70,7 +56,7 @@ def administration_forms(cycle) -> dict | None:
 def _administer(cycle_id: int, which: str, change) -> object:
     """Check the posted form, make the change, redirect back: refused, with what was typed kept."""
     cycle = queries.get_cycle(cycle_id, current_user, for_update=True)
-    access.require(current_user, "administer_cycle", cycle)
+    abilities.require(abilities.can_administer_cycle(current_user, cycle, check_state=False))
     form = FORMS[which](prefix=which)  # a prefix each: two forms on one page have a `component`
     if hasattr(form, "component"):
         form.component.choices = _choices(cycle, which)
@@ -84,8 +70,7 @@ def _administer(cycle_id: int, which: str, change) -> object:
         except DomainError as exc:
             db.session.rollback()
             refusal_status(exc, form)
-    errors = {name: [str(m) for m in field.errors] for name, field in form._fields.items() if field.errors}
-    errors[""] = [str(m) for m in form.form_errors]
+    errors = stash.errors_of(form)
     typed = {k: v for k, v in request.form.items() if not k.endswith("csrf_token")}
     stash.keep(current_user, _key(cycle_id), {"form": which, "typed": typed, "errors": errors})
     db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from cpas_workflow import abilities
 from cpas_workflow.api import bp, serialize
 from cpas_workflow.api.parsing import Field, commit, current_user, read
 from cpas_workflow.core import access
@@ -86,7 +87,7 @@ def _administered(cycle_id: int, user):
     """The cycle, loaded for a change by its SPU (404 for another mission's, 403 for anyone else's
     attempt, both before any 400 or 422; the operation checks again)."""
     cycle = queries.get_cycle(cycle_id, user, for_update=True, options=queries.for_api())
-    access.require(user, "administer_cycle", cycle)
+    abilities.require(abilities.can_administer_cycle(user, cycle, check_state=False))
     return cycle
 
 

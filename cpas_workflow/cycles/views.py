@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from cpas_workflow import abilities
-from cpas_workflow.core import access
+from cpas_workflow.core import stash
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.cycles import operations, queries, timeline
 from cpas_workflow.cycles.models import Cycle
@@ -88,15 +88,35 @@ def _decision_form(recommendation, bound: DecisionForm | None = None, candidates
     return form
 
 
+def decisions_key(cycle_id: int) -> str:
+    """The form stash of leadership's decisions on a cycle (one form for all its recommendations)."""
+    return f"cycle:{cycle_id}:decisions"
+
+
+def kept_decisions(cycle: Cycle) -> tuple[dict, list]:
+    """After a refused sign-off form: each recommendation's decision as typed, with its errors, and
+    the refused recommendations. Nothing kept: ({}, [])."""
+    kept = stash.kept(current_user, decisions_key(cycle.id)) if request.args.get("kept") else None
+    if not kept:
+        return {}, []
+    errors = kept["errors"]
+    forms = {
+        r.id: stash.refill(DecisionForm, kept["typed"], errors.get(str(r.id), {}), prefix=f"r{r.id}")
+        for r in cycle.recommendations
+    }
+    refused = [r for r in cycle.recommendations if str(r.id) in errors]
+    return forms, refused
+
+
 def proposal_context(cycle: Cycle, bound_form, settle_forms: dict) -> dict:
     """The proposals part of a cycle page: the form to propose, the proposals made (the SPU's to
     answer, the proposer's to follow), loaded only while proposals are taken."""
-    may_propose = access.can_propose_recommendation(current_user, cycle)
+    may_propose = abilities.can_propose_recommendation(current_user, cycle)
     form = bound_form or ProposalForm(formdata=None)
     form.component.choices = [
-        (c.code, f"{c.code} — {c.name}") for c in access.proposing_components(current_user, cycle)
+        (c.code, f"{c.code} — {c.name}") for c in abilities.proposing_components(current_user, cycle)
     ]
-    listed = cycle_proposals(cycle) if cycle.state in access.PROPOSAL_STATES else []
+    listed = cycle_proposals(cycle) if abilities.takes_proposals(cycle) else []
     drafts = [(str(r.id), r.title) for r in cycle.recommendations if r.is_undecided_draft]
     forms = {}
     for p in listed:
@@ -109,7 +129,7 @@ def proposal_context(cycle: Cycle, bound_form, settle_forms: dict) -> dict:
         "proposal_form": form,
         "proposals": listed,
         "settle_forms": forms,
-        "may_settle": access.can(current_user, "settle_proposal", cycle),
+        "may_accept": abilities.can_settle_proposal(current_user, cycle, to_draft=True),
     }
 
 
@@ -162,7 +182,7 @@ def render_page(
         action_form=action_form,
         confirming=confirming,
         events=events,
-        trail=timeline.entries(events, timeline.cycle_names(cycle)),
+        trail=timeline.entries(events, timeline.cycle_names(cycle, events)),
         older_events=older,
         events_before=before,
         recommendation_form=recommendation_form,
@@ -191,7 +211,9 @@ def joint_review(cycle_id: int):
 @bp.get("/cycles/<int:cycle_id>/sign-off")
 @login_required
 def signoff(cycle_id: int):
-    return render_page("signoff", queries.get_cycle(cycle_id, current_user, options=LOADS["signoff"]()))
+    cycle = queries.get_cycle(cycle_id, current_user, options=LOADS["signoff"]())
+    forms, refused = kept_decisions(cycle)
+    return render_page("signoff", cycle, decision_forms=forms, refused=refused)
 
 
 @bp.post("/cycles/<int:cycle_id>/transitions")

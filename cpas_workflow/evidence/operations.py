@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from cpas_workflow.core.listing import PAGE_SIZE
@@ -67,19 +69,7 @@ def _label(obj) -> str:
 
 def _input_open(user, submission: Submission) -> None:
     """The component's input can still change, and `user` may change it (as `update_submission` asks)."""
-    from cpas_workflow import abilities
-
     abilities.require(abilities.can_edit_submission(user, submission))
-
-
-def _followed_up(recommendation: Recommendation) -> None:
-    if recommendation.cycle.state != "followup":
-        raise Conflict(f"evidence is attached to actions during follow-up; the cycle is {recommendation.cycle.state}")
-    if not recommendation.is_action:
-        raise ValidationFailed(
-            f"recommendation {recommendation.id} was {recommendation.decision or 'not decided'}: "
-            "only approved or amended ones are followed up"
-        )
 
 
 def can_attach(user, obj) -> bool:
@@ -97,8 +87,7 @@ def check_allowed(user, obj) -> None:
         access.require(user, "edit_submission", obj)
         _input_open(user, obj)
     else:
-        access.require_update_action(user, obj)  # whoever may post its progress: owner, heads, spu
-        _followed_up(obj)
+        abilities.require(abilities.can_update_recommendation(user, obj))  # owner, heads, spu; in follow-up
 
 
 def attach(obj: Submission | Recommendation, upload: Upload, actor) -> Attachment:
@@ -178,7 +167,7 @@ def get_attachment(attachment_id: int, user) -> tuple[Attachment, Submission | R
         select(Attachment).where(Attachment.id == attachment_id).options(joinedload(Attachment.uploaded_by))
     ).first()
     if attachment is None:
-        raise NotFound("not found, or not visible to you")
+        raise NotFound(_l("not found, or not visible to you"))
     if attachment.submission_id is not None:
         return attachment, get_submission(attachment.submission_id, user)
     return attachment, get_recommendation(attachment.recommendation_id, user)
@@ -199,11 +188,11 @@ def can_delete(user, attachment: Attachment, obj) -> bool:
 def _check_delete(user, attachment: Attachment, obj) -> None:
     access.ensure_visible(user, obj)
     if attachment.uploaded_by_id != user.id:
-        raise Forbidden("only the person who attached a file may remove it")
+        raise Forbidden(_l("only the person who attached a file may remove it"))
     if isinstance(obj, Submission):
         _input_open(user, obj)
     else:
-        _followed_up(obj)
+        abilities.require(abilities.is_followed_up(obj))
 
 
 def delete_attachment(attachment: Attachment, obj, actor) -> None:

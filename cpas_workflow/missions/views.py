@@ -58,14 +58,17 @@ def mission(code: str):
         .order_by(AuditEvent.id.desc())
         .limit(TIMELINE_LENGTH)
     ).all()
-    names = timeline.mission_names(item, [event for event, _title in rows])
+    events = [event for event, _title in rows]
+    names = timeline.completed(
+        timeline.Names(components={c.code: c.name for c in item.components}, recommendations={}), events, always=True
+    )
     return render_template(
         "missions/show.html",
         mission=item,
         cycles=[(c, progress(c, counts[c.id]), steps(c)) for c in cycles],
         page=page,
         has_more=has_more,
-        timeline=timeline.entries([event for event, _title in rows], names),
+        timeline=timeline.entries(events, names),
         cycle_titles={event.cycle_id: title for event, title in rows},
         can_start=access.can(current_user, "start_cycle", item),
         published=published_cycle_ids(item),
@@ -126,7 +129,6 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
     board = board or parse_filter(request.args, mission, current_user)
     today = today_in(mission)
     actions, total = board_page(mission, board, current_user, today)
-    may_update: dict[int, bool] = {}  # per component: the same answer for every action of it
     statuses = choices("status", ACTION_STATUSES)
     if access.can(current_user, "carry_over_recommendation", mission):
         statuses = choices("status", STATUSES)
@@ -134,15 +136,9 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
     editable = set()
     for rec in actions:
         groups.setdefault(rec.component, []).append(rec)
-        if rec.component_id not in may_update:
-            may_update[rec.component_id] = access.can(current_user, "update_recommendation", rec)
-        if rec.cycle.state in abilities.FOLLOWUP_STATES and (
-            may_update[rec.component_id] or rec.owner_id == current_user.id
-        ):
+        if abilities.can_update_recommendation(current_user, rec):
             editable.add(rec.id)
-    _add_shared(
-        mission, [r for r in actions if r.cycle.state in abilities.FOLLOWUP_STATES and r.id not in editable], editable
-    )
+    _add_shared(mission, [r for r in actions if r.id not in editable and abilities.is_followed_up(r)], editable)
     forms = {}
     for rec_id, form in (update_forms or {}).items():
         form.status.choices = statuses

@@ -133,7 +133,7 @@ def task(task_id: int):
     """One task: who it is for, who took it, and the buttons to take or assign it."""
     from cpas_workflow.core import access
     from cpas_workflow.pages import task_link
-    from cpas_workflow.tasks.queries import on_behalf_of
+    from cpas_workflow.tasks.queries import on_behalf_of, shared
 
     item = operations.get_task(task_id, current_user)
     return render_template(
@@ -141,7 +141,7 @@ def task(task_id: int):
         task=item,
         work_url=task_link(item),
         acting_for=on_behalf_of(current_user, item),
-        can_claim=item.is_open and item.assignee_id is None and access.holds_any(current_user, (item.role,), item),
+        can_claim=access.holds_any(current_user, (item.role,), item) and item.id in shared([item]),
         can_assign=item.is_open and access.can(current_user, "assign_task", item.mission),
         button=ButtonForm(),
         assign_form=AssignForm(formdata=None),

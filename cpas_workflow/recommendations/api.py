@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from cpas_workflow import abilities
 from cpas_workflow.api import bp, serialize
 from cpas_workflow.api.parsing import Field, commit, current_user, read
-from cpas_workflow.core import access
 from cpas_workflow.core.listing import PAGE_SIZE
 from cpas_workflow.cycles.queries import get_cycle, get_mission
 from cpas_workflow.recommendations import operations, owners, proposals, register
@@ -16,7 +16,7 @@ from cpas_workflow.recommendations import operations, owners, proposals, registe
 def create_recommendation(cycle_id: int):
     user = current_user()
     cycle = get_cycle(cycle_id, user, for_update=True)
-    access.require(user, "draft_recommendation", cycle)  # 403 before any 400 or 422
+    abilities.require(abilities.can_draft_recommendation(user, cycle, check_state=False))  # 403 before 400, 422
     data = read(
         {
             "title": Field(str, required=True),
@@ -33,14 +33,16 @@ def create_recommendation(cycle_id: int):
 
 @bp.get("/recommendations/<int:recommendation_id>")
 def get_recommendation(recommendation_id: int):
-    return jsonify(serialize.recommendation(operations.get_recommendation(recommendation_id, current_user())))
+    user = current_user()
+    recommendation = operations.get_recommendation(recommendation_id, user)
+    return jsonify({**serialize.recommendation(recommendation), "actions": serialize.actions(recommendation, user)})
 
 
 @bp.put("/recommendations/<int:recommendation_id>")
 def edit_recommendation(recommendation_id: int):
     user = current_user()
     recommendation = operations.get_recommendation(recommendation_id, user)
-    access.require(user, "draft_recommendation", recommendation)
+    abilities.require(abilities.can_edit_recommendation(user, recommendation, check_state=False))
     data = read(
         {
             "title": Field(str),
@@ -60,7 +62,7 @@ def edit_recommendation(recommendation_id: int):
 def withdraw_recommendation(recommendation_id: int):
     user = current_user()
     recommendation = operations.get_recommendation(recommendation_id, user)
-    access.require(user, "draft_recommendation", recommendation)
+    abilities.require(abilities.can_edit_recommendation(user, recommendation, check_state=False))
     reason = read({"reason": Field(str, nullable=True)}).get("reason") if request.get_data(cache=True) else None
     operations.withdraw_recommendation(recommendation, user, reason=reason)
     commit()
@@ -71,7 +73,7 @@ def withdraw_recommendation(recommendation_id: int):
 def decide(recommendation_id: int):
     user = current_user()
     recommendation = operations.get_recommendation(recommendation_id, user)
-    access.require(user, "decide_recommendation", recommendation)
+    abilities.require(abilities.can_decide_recommendation(user, recommendation, check_state=False))
     data = read(
         {
             "decision": Field(str, required=True),
@@ -90,7 +92,7 @@ def decide(recommendation_id: int):
 def change_owner(recommendation_id: int):
     user = current_user()
     recommendation = operations.get_recommendation(recommendation_id, user)
-    access.require(user, "change_owner", recommendation)
+    abilities.require(abilities.can_change_owner(user, recommendation, check_state=False))
     data = read({"owner": Field(str, required=True), "reason": Field(str, required=True)})
     owners.change_owner(recommendation, owners.OwnerChange(**data), user)
     commit()
@@ -101,7 +103,7 @@ def change_owner(recommendation_id: int):
 def propose_recommendation(cycle_id: int):
     user = current_user()
     cycle = get_cycle(cycle_id, user, for_update=True)
-    access.require(user, "propose_recommendation", cycle)
+    abilities.require(abilities.can_propose_recommendation(user, cycle, check_state=False))
     data = read(
         {
             "title": Field(str, required=True),
@@ -119,7 +121,7 @@ def propose_recommendation(cycle_id: int):
 def settle_proposal(recommendation_id: int):
     user = current_user()
     proposal = proposals.get_proposal(recommendation_id, user)
-    access.require(user, "settle_proposal", proposal)
+    abilities.require(abilities.can_settle_proposal(user, proposal, check_state=False))
     data = read(
         {
             "decision": Field(str, required=True),
@@ -136,7 +138,7 @@ def settle_proposal(recommendation_id: int):
 def add_update(recommendation_id: int):
     user = current_user()
     recommendation = operations.get_recommendation(recommendation_id, user)
-    access.require_update_action(user, recommendation)
+    abilities.require(abilities.can_update_recommendation(user, recommendation, check_state=False))
     data = read({"status": Field(str, required=True), "note": Field(str, required=True)})
     operations.add_update(recommendation, data["status"], data["note"], user)
     commit()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from cpas_workflow import abilities
 from cpas_workflow.core import access, audit, clock, timezones
-from cpas_workflow.core.errors import Conflict, ValidationFailed, Word
+from cpas_workflow.core.errors import Conflict, ValidationFailed
 from cpas_workflow.core.text import choice, clean_line, clean_text, field_name, not_too_far_ahead
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine import store, tasks
@@ -140,24 +140,13 @@ class RecommendationEdit:
     expected_version: int | None = None
 
 
-def _require_draft(recommendation: Recommendation, actor, action: str) -> None:
-    access.require(actor, "draft_recommendation", recommendation)
-    if not access.can_edit_recommendation(actor, recommendation):
-        raise Conflict(
-            _l(
-                "only an undecided recommendation can be %(action)s, during the joint review: "
-                "#%(id)s is %(fate)s and its cycle is %(state)s",
-                action=action,
-                id=recommendation.id,
-                fate=recommendation.fate,
-                state=Word("state", recommendation.cycle.state),
-            )
-        )
+def _require_draft(recommendation: Recommendation, actor) -> None:
+    abilities.require(abilities.can_edit_recommendation(actor, recommendation))
 
 
 def edit_recommendation(recommendation: Recommendation, data: RecommendationEdit, actor) -> Recommendation:
     """The SPU corrects a draft before leadership sees it: title, text, component or due date."""
-    _require_draft(recommendation, actor, "edited")
+    _require_draft(recommendation, actor)
     cycle = recommendation.cycle
     if data.expected_version is not None and data.expected_version != recommendation.version:
         raise Conflict(
@@ -198,7 +187,7 @@ def edit_recommendation(recommendation: Recommendation, data: RecommendationEdit
 
 def withdraw_recommendation(recommendation: Recommendation, actor, *, reason: str | None = None) -> None:
     """The SPU takes a draft back: it leaves the cycle, and stays in the register and the audit trail."""
-    _require_draft(recommendation, actor, "withdrawn")
+    _require_draft(recommendation, actor)
     reason = clean_text(reason, "reason") or None
     recommendation.stage = "withdrawn"
     recommendation.stage_comment = reason
@@ -239,14 +228,6 @@ def decide_recommendation(
     data = decision if isinstance(decision, Decision) else Decision(decision, comment=comment, body=body)
     abilities.require(abilities.can_decide_recommendation(actor, recommendation))
     cycle = recommendation.cycle
-    if not access.can_decide_recommendation(actor, recommendation):
-        raise Conflict(
-            _l(
-                "recommendations are decided during leadership sign-off; cycle %(id)s is %(state)s",
-                id=cycle.id,
-                state=Word("state", cycle.state),
-            )
-        )
     choice(data.decision, "decision", DECISIONS)
     comment = clean_text(data.comment, "comment") or None
     if data.decision == "reject" and comment is None:
@@ -284,24 +265,8 @@ def decide_recommendation(
 
 def add_update(recommendation: Recommendation, status: str, note: str, actor) -> RecommendationUpdate:
     """A dated progress update on a follow-up action; settling it closes its task."""
-    access.require_update_action(actor, recommendation)
+    abilities.require(abilities.can_update_recommendation(actor, recommendation))
     cycle = recommendation.cycle
-    if cycle.state not in abilities.FOLLOWUP_STATES:
-        raise Conflict(
-            _l(
-                "actions are followed up once the cycle is in follow-up; cycle %(id)s is %(state)s",
-                id=cycle.id,
-                state=Word("state", cycle.state),
-            )
-        )
-    if not recommendation.is_action:
-        raise ValidationFailed(
-            _l(
-                "recommendation %(id)s was %(decision)s: only approved or amended ones are followed up",
-                id=recommendation.id,
-                decision=Word("decision", recommendation.decision),
-            )
-        )
     allowed = ACTION_STATUSES + (
         ("carried_over",) if access.can(actor, "carry_over_recommendation", recommendation) else ()
     )

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 
+from cpas_workflow import abilities
 from cpas_workflow.accounts.models import RoleAssignment, User
-from cpas_workflow.core import access, audit, clock
-from cpas_workflow.core.errors import Conflict, ValidationFailed, Word
+from cpas_workflow.core import audit, clock
+from cpas_workflow.core.errors import ValidationFailed
 from cpas_workflow.core.text import clean_text
 from cpas_workflow.extensions import db
 from notifications.recipients import current_assignment
@@ -85,16 +86,7 @@ class OwnerChange:
 
 def change_owner(recommendation, data: OwnerChange, actor):
     """The SPU hands an action to someone else of its component; the reason is audited."""
-    access.require(actor, "change_owner", recommendation)
-    if not access.can_change_owner(actor, recommendation):
-        raise Conflict(
-            _l(
-                "the owner of an action is changed during follow-up: #%(id)s is %(fate)s and its cycle is %(state)s",
-                id=recommendation.id,
-                fate=recommendation.fate,
-                state=Word("state", recommendation.cycle.state),
-            )
-        )
+    abilities.require(abilities.can_change_owner(actor, recommendation))
     reason = clean_text(data.reason, "reason", required=True)
     owner = candidate(recommendation, data.owner)
     before = recommendation.owner

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from cpas_workflow.core import access, audit, clock, timezones
-from cpas_workflow.core.errors import Conflict, NotFound, ValidationFailed, Word
+from cpas_workflow import abilities
+from cpas_workflow.core import audit, clock, timezones
+from cpas_workflow.core.errors import NotFound, ValidationFailed
 from cpas_workflow.core.text import choice, clean_line, clean_text
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.engine.firing import flush_or_conflict
@@ -37,25 +38,14 @@ class Settlement:
 
 
 def propose_recommendation(cycle: Cycle, data: Proposal, actor) -> Recommendation:
-    access.require(actor, "view", cycle)
-    if not access.proposing_components(actor, cycle):
-        access.require(actor, "propose_recommendation", cycle)  # 403 naming the roles
-        raise ValidationFailed(
-            _l("you hold no role in a component taking part in this cycle"), fields={"component": "not yours"}
-        )
-    if not access.can_propose_recommendation(actor, cycle):
-        raise Conflict(
-            _l(
-                "recommendations are proposed during component input and the joint review; cycle is %(state)s",
-                state=Word("state", cycle.state),
-            )
-        )
-    component = next((c for c in access.proposing_components(actor, cycle) if c.code == data.component), None)
+    abilities.require(abilities.can_propose_recommendation(actor, cycle))
+    mine = abilities.proposing_components(actor, cycle)
+    component = next((c for c in mine if c.code == data.component), None)
     if component is None:
         raise ValidationFailed(
             _l(
                 "you may propose for %(mine)s only, not %(given)s",
-                mine=", ".join(c.code for c in access.proposing_components(actor, cycle)),
+                mine=", ".join(c.code for c in mine),
                 given=repr(data.component),
             ),
             fields={"component": "not a component of yours in this cycle"},
@@ -88,18 +78,9 @@ def propose_recommendation(cycle: Cycle, data: Proposal, actor) -> Recommendatio
 
 def settle_proposal(proposal: Recommendation, data: Settlement, actor) -> Recommendation:
     """Accept (it becomes a draft), merge into a draft (its text joins the draft's), or decline (why)."""
-    access.require(actor, "settle_proposal", proposal)
+    abilities.require(abilities.can_settle_proposal(actor, proposal, check_state=False))
     decision = choice(data.decision, "decision", SETTLEMENTS)
-    if not access.can_settle_proposal(actor, proposal, to_draft=decision != "decline"):
-        raise Conflict(
-            _l(
-                "proposal #%(id)s is %(fate)s and its cycle is %(state)s: proposals are accepted or merged "
-                "during the joint review, declined during input or the joint review",
-                id=proposal.id,
-                fate=proposal.fate,
-                state=Word("state", proposal.cycle.state),
-            )
-        )
+    abilities.require(abilities.can_settle_proposal(actor, proposal, to_draft=decision != "decline"))
     reason = clean_text(data.reason, "reason", required=decision == "decline") or None
     cycle = proposal.cycle
     if decision == "merge":
@@ -131,5 +112,5 @@ def get_proposal(recommendation_id: int, user) -> Recommendation:
 
     proposal = get_recommendation(recommendation_id, user)
     if proposal.stage not in ("proposed", "declined", "merged"):
-        raise NotFound("no such proposal")
+        raise NotFound(_l("no such proposal"))
     return proposal

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from cpas_workflow import abilities
-from cpas_workflow.core import access
+from cpas_workflow.core import stash
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.listing import PAGE_SIZE
 from cpas_workflow.cycles.queries import get_cycle, get_mission, mission_cycles
-from cpas_workflow.cycles.views import ENDPOINTS, LOADS, render_page
+from cpas_workflow.cycles.views import ENDPOINTS, LOADS, decisions_key, render_page
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import exports
 from cpas_workflow.missions.views import render_followup
 from cpas_workflow.pages import label, refusal_status
 from cpas_workflow.recommendations import operations, owners, proposals, register
 from cpas_workflow.recommendations.models import DECISIONS, FATES
-from cpas_workflow.refusals import commit
+from cpas_workflow.refusals import attempt, commit
 from cpas_workflow.views import bp
 from forms.base import BaseForm
 from forms.recommendations import (
@@ -38,99 +40,93 @@ from forms.recommendations import (
 @login_required
 def draft_recommendation(cycle_id: int):
     cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["review"]())
-    access.require(current_user, "draft_recommendation", cycle)  # 403 before any form error
+    abilities.require(abilities.can_draft_recommendation(current_user, cycle, check_state=False))  # 403 first
     form = RecommendationForm()
     form.component.choices = [(c.code, c.code) for c in cycle.mission.components]
     form.co_owners.choices = [(c.code, c.code) for c in cycle.mission.components]
-    if not form.validate_on_submit():
-        return render_page("review", cycle, status=422, recommendation_form=form)
-    draft = operations.RecommendationDraft(
+    status = attempt(form, lambda: operations.draft_recommendation(cycle, _draft_of(form), current_user))
+    if status is None:
+        flash(_("Recommendation “%(title)s” added.", title=form.title.data.strip()), "success")
+        return redirect(url_for("web.joint_review", cycle_id=cycle_id))
+    cycle = get_cycle(cycle_id, current_user, options=LOADS["review"]())
+    return render_page("review", cycle, status=status, recommendation_form=form)
+
+
+def _draft_of(form: RecommendationForm) -> operations.RecommendationDraft:
+    return operations.RecommendationDraft(
         title=form.title.data,
         body=form.body.data,
         component=form.component.data,
         due=form.due.data,
         co_owners=list(form.co_owners.data or []),
     )
-    try:
-        operations.draft_recommendation(cycle, draft, current_user)
-        commit()
-    except DomainError as exc:
-        db.session.rollback()
-        status = refusal_status(exc, form)
-        cycle = get_cycle(cycle_id, current_user, options=LOADS["review"]())
-        return render_page("review", cycle, status=status, recommendation_form=form)
-    flash(_("Recommendation “%(title)s” added.", title=draft.title.strip()), "success")
-    return redirect(url_for("web.joint_review", cycle_id=cycle_id))
+
+
+def _signoff(cycle_id: int, anchor: str = "") -> Response:
+    return redirect(url_for("web.signoff", cycle_id=cycle_id) + anchor)
+
+
+def _decisions_refused(cycle_id: int, forms: dict) -> Response:
+    """Nothing was recorded: what was chosen and typed, and every refusal, wait in the form stash for
+    the sign-off page, which opens on the list of problems (post/redirect/get: a reload sends nothing)."""
+    errors = {str(rec_id): found for rec_id, form in forms.items() if (found := stash.errors_of(form))}
+    typed = {k: v for k, v in request.form.items() if not k.endswith("csrf_token")}
+    stash.keep(current_user, decisions_key(cycle_id), {"typed": typed, "errors": errors})
+    db.session.commit()
+    return redirect(url_for("web.signoff", cycle_id=cycle_id, kept=1) + "#decision-errors")
+
+
+def _decided(cycle_id: int, decided: list) -> Response:
+    """Recorded (committed): the sign-off page says what was decided."""
+    flash(
+        " ".join(
+            _("“%(title)s”: %(decision)s.", title=r.title, decision=label("decision", r.decision)) for r in decided
+        ),
+        "success",
+    )
+    return _signoff(cycle_id, f"#rec-{decided[0].id}" if len(decided) == 1 else "#recs-h")
 
 
 @bp.post("/recommendations/<int:recommendation_id>/decision")
 @login_required
 def decide_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require(current_user, "decide_recommendation", recommendation)
+    abilities.require(abilities.can_decide_recommendation(current_user, recommendation, check_state=False))
     form = DecisionForm(prefix=f"r{recommendation.id}")
-    form.decision.choices = [(d, d) for d in ("approve", "reject", "amend")]
+    form.decision.choices = [(d, d) for d in DECISIONS]
     cycle_id = recommendation.cycle_id
-    if form.validate_on_submit():
-        try:
-            operations.decide_recommendation(
-                recommendation,
-                form.decision.data,
-                current_user,
-                comment=form.comment.data,
-                body=form.body.data if form.decision.data == "amend" else None,
-            )
-            commit()
-            flash(
-                _(
-                    "“%(title)s”: %(decision)s.",
-                    title=recommendation.title,
-                    decision=label("decision", recommendation.decision),
-                ),
-                "success",
-            )
-            return redirect(url_for("web.signoff", cycle_id=cycle_id) + f"#rec-{recommendation_id}")
-        except DomainError as exc:
-            db.session.rollback()
-            status = refusal_status(exc, form)
-    else:
-        status = 422
-    recommendation = operations.get_recommendation(recommendation_id, current_user)
-    return render_page(
-        "signoff",
-        get_cycle(cycle_id, current_user, options=LOADS["signoff"]()),
-        status=status,
-        decision_forms={recommendation.id: form},
-    )
+
+    def decide():
+        operations.decide_recommendation(recommendation, _decision_of(form), current_user)
+        stash.drop(current_user, decisions_key(cycle_id))
+
+    if attempt(form, decide) is None:
+        return _decided(cycle_id, [recommendation])
+    return _decisions_refused(cycle_id, {recommendation_id: form})
 
 
 @bp.post("/recommendations/<int:recommendation_id>/updates")
 @login_required
 def update_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require_update_action(current_user, recommendation)
+    abilities.require(abilities.can_update_recommendation(current_user, recommendation, check_state=False))
     form = UpdateForm(prefix=f"u{recommendation.id}")
     form.status.choices = [(s, s) for s in ("open", "in_progress", "done", "dropped", "carried_over")]
     mission = recommendation.cycle.mission
-    if form.validate_on_submit():
-        try:
-            operations.add_update(recommendation, form.status.data, form.note.data, current_user)
-            commit()
-            flash(
-                _(
-                    "Update recorded on “%(title)s”: %(status)s.",
-                    title=recommendation.title,
-                    status=label("status", form.status.data),
-                ),
-                "success",
-            )
-            back = url_for("web.followup", code=mission.code, **request.args.to_dict())  # the board as it was
-            return redirect(back + f"#rec-{recommendation_id}")
-        except DomainError as exc:
-            db.session.rollback()
-            status = refusal_status(exc, form)
-    else:
-        status = 422
+    status = attempt(
+        form, lambda: operations.add_update(recommendation, form.status.data, form.note.data, current_user)
+    )
+    if status is None:
+        flash(
+            _(
+                "Update recorded on “%(title)s”: %(status)s.",
+                title=recommendation.title,
+                status=label("status", form.status.data),
+            ),
+            "success",
+        )
+        back = url_for("web.followup", code=mission.code, **request.args.to_dict())  # the board as it was
+        return redirect(back + f"#rec-{recommendation_id}")
     return render_followup(mission, status=status, update_forms={recommendation_id: form})
 
 
@@ -164,61 +160,53 @@ def _edit_form(recommendation, form: EditRecommendationForm | None = None) -> Ed
 @login_required
 def edit_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require(current_user, "draft_recommendation", recommendation)
-    if not access.can_edit_recommendation(current_user, recommendation):
-        flash(_("Only an undecided draft can be edited, during the joint review."), "error")
-        return redirect(url_for("web.cycle", cycle_id=recommendation.cycle_id) + f"#rec-{recommendation_id}")
+    back = url_for("web.cycle", cycle_id=recommendation.cycle_id) + f"#rec-{recommendation_id}"
+    if refused := _refused_step(abilities.can_edit_recommendation, recommendation, back):
+        return refused
     form = _edit_form(recommendation, EditRecommendationForm() if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            edit = operations.RecommendationEdit(
-                title=form.title.data,
-                body=form.body.data,
-                component=form.component.data,
-                due=form.due.data,
-                co_owners=list(form.co_owners.data or []),
-                expected_version=int(form.expected_version.data)
-                if (form.expected_version.data or "").isdigit()
-                else None,
-            )
-            try:
-                operations.edit_recommendation(recommendation, edit, current_user)
-                commit()
-                flash(_("Recommendation “%(title)s” saved.", title=recommendation.title), "success")
-                return redirect(_back_to(recommendation))
-            except DomainError as exc:
-                db.session.rollback()
-                status = refusal_status(exc, form)
-                recommendation = operations.get_recommendation(recommendation_id, current_user)
-        else:
-            status = 422
+        status = attempt(form, lambda: operations.edit_recommendation(recommendation, _edit_of(form), current_user))
+        if status is None:
+            flash(_("Recommendation “%(title)s” saved.", title=recommendation.title), "success")
+            return redirect(_back_to(recommendation))
+        recommendation = operations.get_recommendation(recommendation_id, current_user)
     return render_template("recommendations/edit.html", recommendation=recommendation, form=form), status
+
+
+def _edit_of(form: EditRecommendationForm) -> operations.RecommendationEdit:
+    version = form.expected_version.data or ""
+    expected = int(version) if version.isdigit() else None
+    return operations.RecommendationEdit(**asdict(_draft_of(form)), expected_version=expected)
+
+
+def _refused_step(can, recommendation, back: str) -> Response | None:
+    """The role first (403 for anyone else), then the step: when the page's step is past (a decided
+    draft, a closed follow-up), the person is sent back with the reason instead of a form."""
+    abilities.require(can(current_user, recommendation, check_state=False))
+    answer = can(current_user, recommendation)
+    if answer:
+        return None
+    flash(answer.reason, "error")
+    return redirect(back)
 
 
 @bp.route("/recommendations/<int:recommendation_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw_recommendation(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require(current_user, "draft_recommendation", recommendation)
-    if not access.can_withdraw_recommendation(current_user, recommendation):
-        flash(_("Only an undecided draft can be withdrawn, during the joint review."), "error")
-        return redirect(url_for("web.cycle", cycle_id=recommendation.cycle_id))
+    back = url_for("web.cycle", cycle_id=recommendation.cycle_id)
+    if refused := _refused_step(abilities.can_withdraw_recommendation, recommendation, back):
+        return refused
     form = WithdrawForm()
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                operations.withdraw_recommendation(recommendation, current_user, reason=form.reason.data)
-                commit()
-                flash(_("Recommendation “%(title)s” withdrawn.", title=recommendation.title), "success")
-                return redirect(url_for("web.joint_review", cycle_id=recommendation.cycle_id))
-            except DomainError as exc:
-                db.session.rollback()
-                status = refusal_status(exc, form)
-                recommendation = operations.get_recommendation(recommendation_id, current_user)
-        else:
-            status = 422
+        reason = form.reason.data
+        status = attempt(form, lambda: operations.withdraw_recommendation(recommendation, current_user, reason=reason))
+        if status is None:
+            flash(_("Recommendation “%(title)s” withdrawn.", title=recommendation.title), "success")
+            return redirect(url_for("web.joint_review", cycle_id=recommendation.cycle_id))
+        recommendation = operations.get_recommendation(recommendation_id, current_user)
     return render_template("recommendations/withdraw.html", recommendation=recommendation, form=form), status
 
 
@@ -237,18 +225,20 @@ def _decision_of(form: DecisionForm) -> operations.Decision:
 @login_required
 def decide_recommendations(cycle_id: int):
     """Leadership decides several recommendations at once; a recommendation left without a
-    decision is left as it is. If any decision is refused, none is recorded: the page comes back
-    with every refusal listed at the top and beside its recommendation, and everything typed kept."""
+    decision is left as it is. If any decision is refused, none is recorded: the sign-off page comes
+    back with every refusal listed at the top and beside its recommendation, and everything typed kept."""
     cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["signoff"]())
-    access.require(current_user, "decide_recommendation", cycle)
-    if not BaseForm().validate_on_submit():  # the one CSRF token of the page's form
-        flash(_("The form had expired. Nothing was recorded; please decide again."), "error")
-        return redirect(url_for("web.signoff", cycle_id=cycle_id))
+    abilities.require(abilities.can_decide_recommendation(current_user, cycle, check_state=False))
     forms, refused, decided = {}, [], []
     for recommendation in list(cycle.recommendations):
         form = DecisionForm(prefix=f"r{recommendation.id}", meta={"csrf": False})
         form.decision.choices = [(d, d) for d in DECISIONS]
         forms[recommendation.id] = form
+    if not BaseForm().validate_on_submit():  # the one CSRF token of the page's form
+        flash(_("The form had expired. Nothing was recorded; please decide again."), "error")
+        return _signoff(cycle_id)
+    for recommendation in list(cycle.recommendations):
+        form = forms[recommendation.id]
         if not (request.form.get(f"r{recommendation.id}-decision") or "").strip():
             continue  # not decided now
         if not form.validate():
@@ -266,41 +256,32 @@ def decide_recommendations(cycle_id: int):
         db.session.rollback()
         if not refused:
             flash(_("Choose a decision for at least one recommendation."), "error")
-            return redirect(url_for("web.signoff", cycle_id=cycle_id))
-        cycle = get_cycle(cycle_id, current_user, options=LOADS["signoff"]())
-        return render_page("signoff", cycle, status=422, decision_forms=forms, refused=refused)
+            return _signoff(cycle_id)
+        return _decisions_refused(cycle_id, {r.id: forms[r.id] for r in refused})
+    stash.drop(current_user, decisions_key(cycle_id))
     commit()
-    flash(
-        " ".join(
-            _("“%(title)s”: %(decision)s.", title=r.title, decision=label("decision", r.decision)) for r in decided
-        ),
-        "success",
-    )
-    return redirect(url_for("web.signoff", cycle_id=cycle_id) + "#recs-h")
+    return _decided(cycle_id, decided)
 
 
 @bp.post("/cycles/<int:cycle_id>/proposals")
 @login_required
 def propose_recommendation(cycle_id: int):
     cycle = get_cycle(cycle_id, current_user, for_update=True, options=LOADS["cycle"]())
-    access.require(current_user, "propose_recommendation", cycle)
+    abilities.require(abilities.can_propose_recommendation(current_user, cycle, check_state=False))
     page = request.form.get("page") if request.form.get("page") in ("cycle", "review") else "cycle"
     form = ProposalForm()
-    form.component.choices = [(c.code, c.code) for c in access.proposing_components(current_user, cycle)]
-    if form.validate_on_submit():
+    form.component.choices = [(c.code, c.code) for c in abilities.proposing_components(current_user, cycle)]
+
+    def propose():
         proposal = proposals.Proposal(
             title=form.title.data, body=form.body.data, component=form.component.data, due=form.due.data
         )
-        try:
-            proposals.propose_recommendation(cycle, proposal, current_user)
-            commit()
-            flash(_("Proposal “%(title)s” sent to the SPU.", title=proposal.title.strip()), "success")
-            return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
-        except DomainError as exc:
-            db.session.rollback()
-            status = refusal_status(exc, form)
-    else:
-        status = 422
+        proposals.propose_recommendation(cycle, proposal, current_user)
+
+    status = attempt(form, propose)
+    if status is None:
+        flash(_("Proposal “%(title)s” sent to the SPU.", title=form.title.data.strip()), "success")
+        return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
     cycle = get_cycle(cycle_id, current_user, options=LOADS[page]())
     return render_page(page, cycle, status=status, proposal_form=form)
 
@@ -309,24 +290,21 @@ def propose_recommendation(cycle_id: int):
 @login_required
 def settle_proposal(recommendation_id: int):
     proposal = proposals.get_proposal(recommendation_id, current_user)
-    access.require(current_user, "settle_proposal", proposal)
+    abilities.require(abilities.can_settle_proposal(current_user, proposal, check_state=False))
     form = SettleProposalForm(prefix=f"p{proposal.id}")
     form.decision.choices = [(d, d) for d in proposals.SETTLEMENTS]
     cycle_id = proposal.cycle_id
-    page = "review" if proposal.cycle.state in abilities.DRAFT_RECOMMENDATION_STATES else "cycle"
-    if form.validate_on_submit():
+    page = "review" if abilities.can_settle_proposal(current_user, proposal.cycle, to_draft=True) else "cycle"
+
+    def settle():
         into = int(form.into.data) if (form.into.data or "").isdigit() else None
         settlement = proposals.Settlement(decision=form.decision.data, reason=form.reason.data, into=into)
-        try:
-            proposals.settle_proposal(proposal, settlement, current_user)
-            commit()
-            flash(SETTLED[settlement.decision] % {"title": proposal.title}, "success")
-            return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
-        except DomainError as exc:
-            db.session.rollback()
-            status = refusal_status(exc, form)
-    else:
-        status = 422
+        proposals.settle_proposal(proposal, settlement, current_user)
+
+    status = attempt(form, settle)
+    if status is None:
+        flash(SETTLED[form.decision.data] % {"title": proposal.title}, "success")
+        return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
     cycle = get_cycle(cycle_id, current_user, options=LOADS[page]())
     return render_page(page, cycle, status=status, settle_forms={recommendation_id: form})
 
@@ -335,38 +313,23 @@ def settle_proposal(recommendation_id: int):
 @login_required
 def change_owner(recommendation_id: int):
     recommendation = operations.get_recommendation(recommendation_id, current_user)
-    access.require(current_user, "change_owner", recommendation)
-    if not access.can_change_owner(current_user, recommendation):
-        flash(_("The owner of an action is changed during follow-up."), "error")
-        return redirect(url_for("web.cycle", cycle_id=recommendation.cycle_id))
+    back = url_for("web.cycle", cycle_id=recommendation.cycle_id)
+    if refused := _refused_step(abilities.can_change_owner, recommendation, back):
+        return refused
     form = OwnerForm(**({} if request.method == "POST" else {"formdata": None}))
     form.owner.choices = [(u.email, u.name) for u in owners.candidates(recommendation)]
     if request.method == "GET" and recommendation.owner:
         form.owner.data = recommendation.owner.email
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                owners.change_owner(
-                    recommendation, owners.OwnerChange(owner=form.owner.data, reason=form.reason.data), current_user
-                )
-                commit()
-                flash(
-                    _(
-                        "“%(title)s” is now owned by %(name)s.",
-                        title=recommendation.title,
-                        name=recommendation.owner.name,
-                    ),
-                    "success",
-                )
-                mission = recommendation.cycle.mission
-                return redirect(url_for("web.followup", code=mission.code) + f"#rec-{recommendation_id}")
-            except DomainError as exc:
-                db.session.rollback()
-                status = refusal_status(exc, form)
-                recommendation = operations.get_recommendation(recommendation_id, current_user)
-        else:
-            status = 422
+        change = owners.OwnerChange(owner=form.owner.data, reason=form.reason.data)
+        status = attempt(form, lambda: owners.change_owner(recommendation, change, current_user))
+        if status is None:
+            name = recommendation.owner.name
+            flash(_("“%(title)s” is now owned by %(name)s.", title=recommendation.title, name=name), "success")
+            mission = recommendation.cycle.mission
+            return redirect(url_for("web.followup", code=mission.code) + f"#rec-{recommendation_id}")
+        recommendation = operations.get_recommendation(recommendation_id, current_user)
     return render_template("recommendations/owner.html", recommendation=recommendation, form=form), status
 
 

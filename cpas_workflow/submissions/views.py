@@ -61,14 +61,7 @@ def _bound(form_class, kept: dict | None, which: str):
     """The head's or the commenter's form as it was refused (None: it was not)."""
     if not kept or kept.get("form") != which:
         return None
-    form = form_class(formdata=MultiDict(kept["typed"]), meta={"csrf": False})
-    for name, messages in kept["errors"].items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(messages)
-        else:
-            form.form_errors.extend(messages)
-    return form
+    return stash.refill(form_class, kept["typed"], kept["errors"])
 
 
 # The boxes of one indicator, in the order the page shows them.
@@ -209,11 +202,16 @@ bp.add_url_rule(
 )
 
 
-def _refused(submission_id: int, exc: DomainError, form) -> object:
-    """Nothing could be saved (someone else saved meanwhile, the input is no longer editable): what
-    was typed is kept for the page, with the reason."""
-    item = get_submission(submission_id, current_user)
-    if isinstance(exc, Conflict) and form.expected_version.data not in (None, item.version):
+ANCHORS = {"input": "", "trigger": "#trigger-errors"}  # where the page opens on a refusal (else: the comments)
+
+
+def _refused(submission_id: int, exc: DomainError | None, form, which: str = "input") -> object:
+    """Nothing was done (the form was invalid, a rule refused it, someone else changed the input
+    meanwhile): what was typed is kept for the page with every reason, and the page opens on them."""
+    item = get_submission(submission_id, current_user) if exc is not None else None
+    expected = getattr(getattr(form, "expected_version", None), "data", None)
+    stale = isinstance(exc, Conflict) and expected not in (None, item.version)
+    if stale and which == "input":
         message = _(
             "Someone else saved this submission since you opened it (it is now “%(state)s”). Nothing was saved; "
             "what you typed is kept below. The saved text is shown beside it: compare, then save again.",
@@ -222,33 +220,18 @@ def _refused(submission_id: int, exc: DomainError, form) -> object:
         # the next save overwrites the colleague's version, knowingly: the page shows both texts
         _keep(item.id, "input", {"": [message]}, typed=dict(_typed(), expected_version=str(item.version)), stale=True)
     else:
-        refusal_status(exc, form)
-        _keep(
-            item.id, "input", {**{n: list(f.errors) for n, f in form._fields.items() if f.errors}, "": form.form_errors}
-        )
-    db.session.commit()
-    return _back(submission_id, refused=True)
-
-
-def _fire_refused(submission_id: int, which: str, form, exc: DomainError | None) -> object:
-    if exc is not None:
-        item = get_submission(submission_id, current_user)
-        if isinstance(exc, Conflict) and form.expected_version.data not in (None, item.version):
+        if stale:
             form.form_errors.append(
                 _(
                     "Someone else changed this submission meanwhile (it is now “%(state)s”). Nothing was done.",
                     state=label("state", item.state),
                 )
             )
-        else:
+        elif exc is not None:
             refusal_status(exc, form)
-    errors = {n: list(f.errors) for n, f in form._fields.items() if f.errors and n != "csrf_token"}
-    errors[""] = list(form.form_errors) + (list(form.csrf_token.errors) if form.csrf_token.errors else [])
-    _keep(submission_id, which, errors)
+        _keep(submission_id, which, stash.errors_of(form))
     db.session.commit()
-    return _back(
-        submission_id, refused=True, anchor="#trigger-errors" if which == "trigger" else f"#comments-{submission_id}"
-    )
+    return _back(submission_id, refused=True, anchor=ANCHORS.get(which, f"#comments-{submission_id}"))
 
 
 @bp.post("/submissions/<int:submission_id>/transitions")
@@ -257,7 +240,7 @@ def submission_transition(submission_id: int):
     item = get_submission(submission_id, current_user)
     form = SubmissionTriggerForm()
     if not form.validate_on_submit():
-        return _fire_refused(submission_id, "trigger", form, None)
+        return _refused(submission_id, None, form, "trigger")
     try:
         operations.fire_submission_trigger(
             item,
@@ -269,7 +252,7 @@ def submission_transition(submission_id: int):
         commit()
     except DomainError as exc:
         db.session.rollback()
-        return _fire_refused(submission_id, "trigger", form, exc)
+        return _refused(submission_id, exc, form, "trigger")
     flash(
         _(
             "Done: %(action)s. The %(component)s input is now “%(state)s”.",
@@ -289,13 +272,13 @@ def comment_submission(submission_id: int):
     access.require(current_user, "comment_submission", item)
     form = CommentForm()
     if not form.validate_on_submit():  # refused from the joint review too: kept on the input's own page
-        return _fire_refused(submission_id, "comment", form, None)
+        return _refused(submission_id, None, form, "comment")
     try:
         operations.comment_on_submission(item, form.body.data, current_user, parent_id=form.parent_id.data)
         commit()
     except DomainError as exc:
         db.session.rollback()
-        return _fire_refused(submission_id, "comment", form, exc)
+        return _refused(submission_id, exc, form, "comment")
     flash(_("Comment added to the %(component)s input.", component=item.component.code), "success")
     if request.form.get("back") == "review":
         return redirect(url_for("web.joint_review", cycle_id=item.cycle_id) + f"#sub-{item.id}")

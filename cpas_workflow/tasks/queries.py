@@ -149,3 +149,16 @@ def open_task_counts(user) -> list[tuple[tuple[str, str], int]]:
         .order_by(Mission.code, Task.role)
     )
     return [((code, role), n) for code, role, n in rows]
+
+
+def shared(tasks) -> set[int]:
+    """The ids of the unassigned tasks among `tasks` that more than one person could do (several
+    holders of the role, or someone acting for one): taking one tells the others it is in hand. A
+    task only one person could do is theirs already, so nobody is offered to take it. One statement."""
+    from notifications.recipients import Directory
+
+    untaken = [t for t in tasks if t.assignee_id is None and t.closed_at is None]
+    if not untaken:
+        return set()
+    directory = Directory({t.mission_id for t in untaken}, roles={t.role for t in untaken})
+    return {t.id for t in untaken if len(directory.addressees(t)) > 1}

@@ -7,7 +7,14 @@ from flask_login import current_user, login_required
 
 from cpas_workflow.core import access
 from cpas_workflow.cycles.queries import visible_missions
-from cpas_workflow.tasks.queries import is_overdue, on_behalf_of, open_task_counts, open_tasks_page, parse_filter
+from cpas_workflow.tasks.queries import (
+    is_overdue,
+    on_behalf_of,
+    open_task_counts,
+    open_tasks_page,
+    parse_filter,
+    shared,
+)
 from cpas_workflow.views import bp
 
 
@@ -24,6 +31,7 @@ def index():
         board=board,
         overdue={t.id for t in tasks if is_overdue(t)},
         acting_for={t.id: on_behalf_of(current_user, t) for t in tasks},
+        shared=shared(tasks),  # the tasks worth taking: others could do them too
         counts=open_task_counts(current_user),
         components=components,
         missions=visible_missions(current_user, with_components=False),
