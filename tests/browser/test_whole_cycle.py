@@ -112,6 +112,12 @@ class Person:
         with self.page.expect_navigation():
             offer.locator("button[type=submit]").click()
 
+    def expect_waiting(self, trigger: str) -> None:
+        """The cycle page's step `trigger` cannot be taken yet: its button is disabled, the reason beside it."""
+        offer = self.page.locator(f"#offer-{trigger}")
+        assert offer.locator("button[disabled]").count() == 1, offer.inner_html()
+        assert offer.locator(".why").inner_text().strip(), offer.inner_html()
+
     def check(self) -> None:
         """What holds on every page of the walk: no sideways scroll, no internal name; in French, no
         English rule."""
@@ -241,6 +247,7 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, ap
     spu.step("open_input")
     spu.expect_ok()
     spu.shot("cycle-component-input")
+    spu.expect_waiting("start_review")  # no input yet: the joint review waits, and says for what
 
     # The civilian focal point types the whole input, then follows every link of the page that stays
     # in the app, and comes back each time to find what was typed still there.
@@ -387,6 +394,7 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, ap
     lead.open_task("Sign off the {period} assessment")
     for code in TYPED:  # the values the assessment rests on, per component
         expect_values(lead.page.locator("table.values", has_text=f"{code} —"), code, walk)
+    lead.expect_waiting("approve")  # not while recommendations wait for a decision
     for title in ("Strengthen early warning", "Recruit women patrol officers"):  # several decisions, one form
         recommendation = lead.page.locator(".rec", has_text=title)
         recommendation.get_by_label(t("Approve"), exact=True).check()
@@ -394,6 +402,7 @@ def test_a_whole_cycle_is_clicked_through_by_every_role(browser, live_server, ap
     lead.page.get_by_role("button", name=walk.n("Record the decision", "Record the decisions", 2)).click()
     lead.expect_ok()
     lead.shot("sign-off")
+    assert lead.page.locator("#offer-approve summary").count() == 1  # approving asks to be confirmed
     lead.step("approve")
     lead.expect_ok()
 
