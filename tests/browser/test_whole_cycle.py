@@ -1,10 +1,19 @@
 """One whole quarterly cycle clicked through in Chromium: the SPU, three focal points, a component
-head and leadership, each in their own browser context, signing in and following their tasks.
+head and leadership, each in their own browser context, signing in and following their tasks, over
+the demo's results framework (four indicators a component, last quarter's values beside them).
+
+On the way: a focal point types the whole input, follows every link of the submission page that stays
+in the app and comes back to find it all kept; another submits with three problems and sees the three
+at once, above the form and beside each field, the draft kept; the returned input says why above the
+form; the head endorses seeing the values, the joint review and the sign-off show them per component;
+leadership decides both recommendations in one form, approves once asked to confirm, and downloads
+the assessment's PDF from its page.
 
 The walk runs three times: on a desktop, on a 390 px phone, and in French (every person's language
 set to French, the browser asking for French). On every page it reaches it asserts that the page does
-not scroll sideways and, in French, that no English rule message shows; it saves a screenshot of each
-step into test-output/screenshots/ (walk-<how>-<step>.png)."""
+not scroll sideways and shows no internal name and, in French, no English rule message or
+system-made English name; each step's page passes axe-core (serious and critical) and is saved as a
+screenshot into test-output/screenshots/ (walk-<how>-<step>.png)."""
 
 from __future__ import annotations
 
