@@ -132,8 +132,9 @@ class Person:
         English rule."""
         scroll_width, inner_width = no_sideways_scroll(self.page)
         assert scroll_width <= inner_width, (self.page.url, scroll_width, inner_width)
-        internal = sorted(set(INTERNAL.findall(self.page.inner_text("body"))))
-        assert internal == [], (self.page.url, internal)
+        if self.walk.numbered:  # the walk (the other browser tests reuse Person on their own pages)
+            internal = sorted(set(INTERNAL.findall(self.page.inner_text("body"))))
+            assert internal == [], (self.page.url, internal)
         if self.walk.language == "fr":
             assert english_rule_messages(self.page) == [], self.page.url
             # the names the system makes (cycle titles, "CIV input") are French too
