@@ -46,14 +46,17 @@ class Notification(CreatedAtMixin, db.Model):
 
     def text(self) -> str:
         """The sentence in the language in force (the reader's)."""
-        from cpas_workflow.tasks.titles import task_title
+        from cpas_workflow.tasks.titles import cycle_title, task_title
 
         params = dict(self.params or {})
         params.setdefault("actor", "")
         params.setdefault("detail", "")
         if self.kind == "task_opened":
             params["subject"] = task_title(params.get("subject", ""))
-        elif params.get("detail_label"):
+        elif params.get("input_of"):  # a component's input: "contribution de CIV, DEMO 2026-Q4 évaluation …"
+            code, cycle = params["input_of"]
+            params["subject"] = f"{gettext('%(component)s input', component=code)}, {cycle_title(cycle)}"
+        if params.get("detail_label"):
             from cpas_workflow.pages import label
 
             params["detail"] = label(*params["detail_label"])

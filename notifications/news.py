@@ -31,6 +31,8 @@ def tell_input_moved(submission, actor) -> int:
             User.is_enabled.is_(True),
         )
     ).all()
+    # the words (component, cycle title): the sentence is made in the reader's language when read;
+    # `subject` is the English one, as notices stored it before
     subject = f"{submission.component.code} input, {submission.cycle.title}"
     return inbox.add_notices(
         [
@@ -41,6 +43,7 @@ def tell_input_moved(submission, actor) -> int:
                 f"/submissions/{submission.id}",
                 actor=actor.name,
                 subject=subject,
+                input_of=[submission.component.code, submission.cycle.title],
                 detail_label=["state", submission.state],
             )
             for uid in sorted(set(holders))
