@@ -36,6 +36,7 @@ from cpas_workflow.cycles.queries import get_cycle, get_mission  # noqa: E402
 from cpas_workflow.demo import load_demo  # noqa: E402
 from cpas_workflow.extensions import db  # noqa: E402
 from cpas_workflow.submissions.operations import fire_submission_trigger, get_submission  # noqa: E402
+from cpas_workflow.submissions.rows import submission_to_fire  # noqa: E402
 
 NOW = dt.datetime(2026, 10, 1, 8, 0, tzinfo=dt.UTC)
 STEPS = ["one", "two", "three", "four", "five"]
@@ -116,9 +117,7 @@ def cpas_steps(count: int) -> tuple[float, float, float]:
         with clock.frozen(NOW + dt.timedelta(seconds=n)):
             submit = n % 2 == 0
             actor = get_user(focal_point if submit else head)  # as a request loads the signed-in user
-            submission = get_submission(
-                submission_id, actor, with_comments=False
-            )  # and the submission, as the API does
+            submission = submission_to_fire(submission_id, actor)  # and the submission, as the API does
             if submit:
                 fire_submission_trigger(submission, "submit", actor)
             else:

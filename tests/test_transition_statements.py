@@ -1,7 +1,8 @@
-"""A committed transition takes a fixed, small number of statements: the signed-in user and the subject
-read once each, the tasks closed and opened set-wise, the addressees read once, their notices and the
-outbox rows in one INSERT each, the subject written (its version checked) with its audit event. A count is deterministic: an
-eager load or a per-row statement brought back into the firing path fails here."""
+"""A committed transition takes a fixed, small number of statements: the signed-in user read once, the
+submission read as one row and written first (one UPDATE checking its version: a stale one writes
+nothing), the tasks closed and opened set-wise, the addressees read once, their notices, the outbox
+rows and the audit event in one INSERT each. A count is deterministic: an eager load or a per-row
+statement brought back into the firing path fails here."""
 
 from __future__ import annotations
 
@@ -14,18 +15,19 @@ from cpas_workflow.extensions import db
 from tests.cycle_helpers import COMPONENTS, cycle_in, fp, head, ok
 from tests.test_statement_counts import counted
 
-# submit: the guard reads the component's indicators still without a value (one statement)
+# submit, as the API fires it: the submission read as one row, written first (its version checked, so
+# a stale one writes nothing), the guard reads the component's indicators still without a value
 SUBMIT = [
     "SELECT users",
     "SELECT submissions",
     "SELECT framework_indicators",
+    "UPDATE submissions",
     "UPDATE tasks",
     "INSERT INTO tasks",
     "SELECT role_assignments",
     "INSERT INTO notifications",  # a notice in the application for each addressee of the tasks opened
     "INSERT INTO outbox",
-    "INSERT INTO audit_events",  # one flush: the event, and the submission with its version checked
-    "UPDATE submissions",
+    "INSERT INTO audit_events",
 ]
 # return: no indicators to check; the component's focal points are told in the application (their
 # current holders read, one notice each in one INSERT)
@@ -48,13 +50,14 @@ def _shape(statements: list[str]) -> list[str]:
 
 
 def _fire_as_a_request(app, user_id: int, submission_id: int, trigger: str, **kw) -> list[str]:
-    """The user and the submission loaded as the API loads them, the trigger fired, one commit."""
+    """The user and the submission loaded as the API loads them to fire, the trigger fired, one commit."""
     from cpas_workflow.accounts.queries import get_user
-    from cpas_workflow.submissions.operations import fire_submission_trigger, get_submission
+    from cpas_workflow.submissions.operations import fire_submission_trigger
+    from cpas_workflow.submissions.rows import submission_to_fire
 
     with app.app_context(), counted(app) as statements:
         actor = get_user(user_id)
-        fire_submission_trigger(get_submission(submission_id, actor, with_comments=False), trigger, actor, **kw)
+        fire_submission_trigger(submission_to_fire(submission_id, actor), trigger, actor, **kw)
         db.session.commit()
     return statements
 
@@ -145,11 +148,12 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(app, api):
     before = _rows(app, submission_id)
     from cpas_workflow.accounts.queries import get_user
     from cpas_workflow.submissions.models import Submission
-    from cpas_workflow.submissions.operations import fire_submission_trigger, get_submission
+    from cpas_workflow.submissions.operations import fire_submission_trigger
+    from cpas_workflow.submissions.rows import submission_to_fire
 
-    with app.app_context():
+    with app.app_context(), counted(app) as statements:
         actor = get_user(focal_point)
-        submission = get_submission(submission_id, actor, with_comments=False)
+        submission = submission_to_fire(submission_id, actor)
         with db.engine.begin() as other:  # someone else edits the input meanwhile
             other.execute(
                 db.update(Submission).where(Submission.id == submission_id).values(version=Submission.version + 1)
@@ -160,4 +164,6 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(app, api):
         except Conflict as conflict:
             assert "changed by someone else" in str(conflict)
         db.session.rollback()
+    # the other's UPDATE, then ours, the first write of the transition: nothing else was even tried
+    assert [s for s in _shape(statements) if s.split()[0] in ("INSERT", "UPDATE")] == ["UPDATE submissions"] * 2
     assert _rows(app, submission_id) == before  # no task closed or opened, no event, no message
