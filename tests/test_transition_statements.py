@@ -167,3 +167,38 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(app, api):
     # the other's UPDATE, then ours, the first write of the transition: nothing else was even tried
     assert [s for s in _shape(statements) if s.split()[0] in ("INSERT", "UPDATE")] == ["UPDATE submissions"] * 2
     assert _rows(app, submission_id) == before  # no task closed or opened, no event, no message
+
+
+def test_a_submission_read_as_a_row_is_refused_as_the_object_is(app, api):
+    """The API's path (a row) and the pages' path (a Submission) give the same refusals, word for word."""
+    from cpas_workflow.accounts.queries import get_user
+    from cpas_workflow.core.errors import DomainError
+    from cpas_workflow.submissions.operations import fire_submission_trigger, get_submission
+    from cpas_workflow.submissions.rows import submission_to_fire
+
+    cycle = cycle_in(api, "component_input")
+    submission_id, focal_point, component_head = _ids(app, cycle)
+    ok(api(fp("CIV")).put(f"/api/v1/submissions/{submission_id}", json={"narrative": "P."}))  # no rating yet
+    attempts = [
+        (focal_point, "submit", {}),  # a guard: the rating is missing
+        (focal_point, "submit", {"expected_version": 1}),  # a stale version
+        (component_head, "submit", {}),  # not their role
+        (component_head, "return", {"comment": "Why."}),  # not at this step
+        (focal_point, "publish", {}),  # no such trigger
+    ]
+
+    def refusal(load, user_id: int, trigger: str, kw: dict) -> tuple:
+        with app.app_context():
+            actor = get_user(user_id)
+            try:
+                fire_submission_trigger(load(submission_id, actor), trigger, actor, **kw)
+            except DomainError as refused:
+                return type(refused).__name__, str(refused), getattr(refused, "fields", None)
+            finally:
+                db.session.rollback()
+        raise AssertionError(f"{trigger} was not refused")
+
+    for user_id, trigger, kw in attempts:
+        as_object = refusal(lambda i, u: get_submission(i, u, with_comments=False), user_id, trigger, kw)
+        assert refusal(submission_to_fire, user_id, trigger, kw) == as_object
+    assert _rows(app, submission_id)["state"] == "pending"

@@ -84,7 +84,8 @@ def fire(
     params: dict[str, Any] | None = None,
     by_effect: bool = False,
 ) -> AuditEvent:
-    """Apply `trigger` to `subject` (a Cycle or Submission) as `actor`; flushes, never commits.
+    """Apply `trigger` to `subject` (a Cycle or Submission, or a submission read as a row by
+    `submissions.rows`) as `actor`; flushes or writes, never commits.
     `by_effect`: fired by an effect of a transition whose roles were already checked (a cycle's
     reopening returns a submission as leadership, who could not return it on their own)."""
     definition = store.definition_of(subject)
@@ -216,9 +217,15 @@ def _record_approval(ctx: FireContext) -> AuditEvent:
             ctx.failures.append(answer if isinstance(answer, tuple) else (None, answer))
     if ctx.failures:
         _refuse(ctx)
-    flag_modified(subject, "state")
     if hasattr(subject, "updated_at"):
         subject.updated_at = ctx.now
+    if hasattr(subject, "written"):  # a subject read as a row: its versioned UPDATE, the event's INSERT
+        with conflicts_as(noun(subject)):
+            _write_row(subject)
+            event = _audit(ctx, subject.state, action=PARTIAL_APPROVAL, write=audit.insert)
+        subject.version += 1
+        return event
+    flag_modified(subject, "state")
     event = _audit(ctx, subject.state, action=PARTIAL_APPROVAL)
     flush_or_conflict(subject)
     return event
