@@ -39,14 +39,24 @@ RETURN[RETURN.index("INSERT INTO outbox") + 1 : RETURN.index("INSERT INTO outbox
 
 
 def _shape(statements: list[str]) -> list[str]:
-    """'SELECT users', 'UPDATE tasks', ...: the verb and the first table of each statement."""
+    """'SELECT users', 'UPDATE tasks', ...: the verb and the table of each statement (its own, not that
+    of a subquery among its columns; the first inside when it reads from a subquery)."""
     shapes = []
     for sql in statements:
         sql = " ".join(sql.split())
         verb = sql.split()[0]
-        table = re.search(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", sql).group(1)
-        shapes.append(f"{verb} {table}" if verb != "INSERT" else f"INSERT INTO {table}")
+        shapes.append(f"{verb} {_table(sql)}" if verb != "INSERT" else f"INSERT INTO {_table(sql)}")
     return shapes
+
+
+def _table(sql: str) -> str:
+    depth = 0
+    for match in re.finditer(r"[()]|\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", sql):
+        if match.group(0) in "()":
+            depth += 1 if match.group(0) == "(" else -1
+        elif depth == 0:
+            return match.group(1)
+    return re.search(r"\b(?:FROM|INTO|UPDATE)\s+\"?(\w+)", sql).group(1)
 
 
 def _fire_as_a_request(app, user_id: int, submission_id: int, trigger: str, **kw) -> list[str]:

@@ -29,7 +29,7 @@ from cpas_workflow.accounts.models import (
     RoleAssignment,
     User,
 )
-from cpas_workflow.accounts.queries import TODAY, with_roles
+from cpas_workflow.accounts.queries import signed_in, with_roles
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.db import write_aside
 from cpas_workflow.core.errors import NotFound, Throttled, Unauthorized, ValidationFailed
@@ -251,7 +251,7 @@ def issue_token(email: str, password: str, address: str) -> tuple[str, ApiToken]
 @functools.cache
 def _token_by_hash():
     """Built once (every API request starts with it), run with `:token_hash` (and today's date)."""
-    user = joinedload(ApiToken.user).options(*with_roles(TODAY))
+    user = joinedload(ApiToken.user).options(*signed_in())
     return select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash")).options(user)
 
 

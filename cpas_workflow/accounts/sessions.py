@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload, with_expression
 
 from cpas_workflow.accounts.models import User, UserSession
-from cpas_workflow.accounts.queries import TODAY, with_roles
+from cpas_workflow.accounts.queries import signed_in
 from cpas_workflow.core import clock
 from cpas_workflow.core.db import write_aside
 from cpas_workflow.extensions import db
@@ -73,7 +73,7 @@ def _session_by_key():
     from notifications.inbox import unread_of
 
     user = joinedload(UserSession.user).options(
-        *with_roles(TODAY), with_expression(User.unread_notifications, unread_of(User))
+        *signed_in(), with_expression(User.unread_notifications, unread_of(User))
     )
     return select(UserSession).where(UserSession.key_hash == bindparam("key_hash")).options(user)
 
