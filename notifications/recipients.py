@@ -77,12 +77,13 @@ class Directory:
         assignee_ids = set(assignee_ids)
         params = {} if notify is None else {"notify": list(set(notify))}
         if mission_ids:
-            params["mission_ids"] = list(mission_ids)
+            params["mission_ids"] = _values(mission_ids)
             if roles is not None:
-                params["roles"] = list(set(roles))
+                params["roles"] = _values(set(roles))
             if assignee_ids:
                 params["assignee_ids"] = list(assignee_ids)
-            query = _holders(bool(assignee_ids), roles is not None, notify is not None)
+            shape = (bool(assignee_ids), _arity(params.get("roles")), notify is not None)
+            query = _holders(*shape, one_mission=_arity(params["mission_ids"]) == 1)
             rows = run(query, params)
             for role, mission_id, component_id, for_id, for_name, since, *user in rows:
                 if for_id is None:
@@ -132,14 +133,29 @@ def _enabled(has_notify: bool) -> list:
     return [User.is_enabled.is_(True), *notify]
 
 
+def _values(values: set):
+    """One value as itself, several as a list: a single mission or role is compared with `=`, since
+    re-rendering an expanding `IN` at each run cost more than the database's work on this read."""
+    return next(iter(values)) if len(values) == 1 else list(values)
+
+
+def _arity(value) -> int:
+    """0: no such parameter; 1: one value; 2: a list of them."""
+    return 0 if value is None else 2 if isinstance(value, list) else 1
+
+
+def _among(column, name: str, arity: int):
+    return column == bindparam(name) if arity == 1 else column.in_(bindparam(name, expanding=True))
+
+
 @functools.cache
-def _holders(has_assignees: bool, has_roles: bool, has_notify: bool):
+def _holders(has_assignees: bool, roles_arity: int, has_notify: bool, *, one_mission: bool):
     """One statement: the current holders of the roles (own), the delegates acting for them, and
     the delegates acting for the assignees (role empty), each with whom they act for. Built once per
     shape and run with parameters (building it cost more than running it): `:mission_ids`, and as
     the shape says `:assignee_ids`, `:roles`, `:notify`; today's date is worked out as it runs."""
     today = TODAY
-    missions = RoleAssignment.mission_id.in_(bindparam("mission_ids", expanding=True))
+    missions = _among(RoleAssignment.mission_id, "mission_ids", 1 if one_mission else 2)
     enabled = _enabled(has_notify)
     assignment = (RoleAssignment.role, RoleAssignment.mission_id, RoleAssignment.component_id)
     own = (
@@ -163,8 +179,8 @@ def _holders(has_assignees: bool, has_roles: bool, has_notify: bool):
         .join(User, User.id == Delegation.delegate_id)
         .where(missions, current_assignment(today), *enabled)
     )
-    if has_roles:
-        roles = RoleAssignment.role.in_(bindparam("roles", expanding=True))
+    if roles_arity:
+        roles = _among(RoleAssignment.role, "roles", roles_arity)
         own, delegated = own.where(roles), delegated.where(roles)
     parts = [own, delegated]
     if has_assignees:
