@@ -1,9 +1,10 @@
 """Benchmark: committed transitions per second, beside SpiffWorkflow and the bare floor, in one run.
 
-- cpas-workflow: a component's input submitted and returned, again and again, each step as a request
-  does it — the actor and the submission loaded, the trigger fired through the operation (guards,
-  the state, the tasks closed and opened, the audit event, the outbox rows for `immediate` users),
-  one commit.
+- cpas-workflow: a component's input submitted and returned, again and again, each step as the API
+  does it — the actor loaded as a request loads the signed-in user, the submission read as one row
+  (`submissions.rows`), the trigger fired through the operation (guards, the state written with its
+  version checked, the tasks closed and opened, the notices, the outbox rows for `immediate` users,
+  the audit event), one commit. (The API's answer, which reads the submission again, is not timed.)
 - SpiffWorkflow (when installed: `pip install -e '.[bench]'`): a BPMN process of five user tasks in a
   row, kept in memory; each step completes the ready task, serializes the workflow with its own
   serializer and commits it (its most favourable case: it never reads a workflow back).
