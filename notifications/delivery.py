@@ -33,7 +33,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_mail import BadHeaderError, Connection, Message
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 
 from cpas_workflow.accounts.models import User
 from cpas_workflow.core.text import one_line
@@ -135,6 +135,13 @@ def release(token: str) -> None:
 
 
 def _finish(message_id: int, token: str, **values) -> None:
+    """Record one message's outcome in its own commit. On PostgreSQL that commit does not wait for
+    the disk (`synchronous_commit` off for this transaction only): a crash can lose the last outcomes
+    of a fraction of a second, which only means those messages are sent again once their lease has
+    passed, with the same Message-ID — the window the design already accepts — while 40,000 outcomes
+    no longer cost 40,000 disk flushes. SQLite gets the same from `synchronous=NORMAL`."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     db.session.execute(update(outbox).where(outbox.c.id == message_id, outbox.c.claim_token == token).values(**values))
     db.session.commit()
 

@@ -91,14 +91,17 @@ class Person:
         self.check()
 
     def click(self, name: str) -> None:
-        self.page.get_by_role("button", name=self.t(name), exact=True).first.click()
+        """Press a form's button and wait for the page it posts to (the click alone does not)."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=self.t(name), exact=True).first.click()
 
     def step(self, trigger: str) -> None:
         """Take a step of the cycle page; a step that asks to be confirmed is opened, then confirmed."""
         offer = self.page.locator(f"#offer-{trigger}")
         if offer.locator("summary").count():
             offer.locator("summary").click()
-        offer.locator("button[type=submit]").click()
+        with self.page.expect_navigation():
+            offer.locator("button[type=submit]").click()
 
     def check(self) -> None:
         """What holds on every page of the walk: no sideways scroll; in French, no English rule."""
