@@ -25,7 +25,7 @@ from cpas_workflow.recommendations.diff import word_diff
 from cpas_workflow.recommendations.models import DECISIONS
 from cpas_workflow.recommendations.proposals import SETTLEMENTS
 from cpas_workflow.recommendations.queries import cycle_proposals
-from cpas_workflow.refusals import commit, refusal_status
+from cpas_workflow.refusals import commit, kept_form, refusal_status
 from cpas_workflow.views import bp
 from forms.cycles import TransitionForm
 from forms.recommendations import DecisionForm, ProposalForm, RecommendationForm, SettleProposalForm
@@ -91,6 +91,11 @@ def _decision_form(recommendation, bound: DecisionForm | None = None, candidates
 def decisions_key(cycle_id: int) -> str:
     """The form stash of leadership's decisions on a cycle (one form for all its recommendations)."""
     return f"cycle:{cycle_id}:decisions"
+
+
+def draft_key(cycle_id: int) -> str:
+    """The form stash of the SPU's recommendation being drafted on the joint review page."""
+    return f"cycle:{cycle_id}:draft"
 
 
 def kept_decisions(cycle: Cycle) -> tuple[dict, list]:
@@ -205,7 +210,8 @@ def cycle(cycle_id: int):
 @bp.get("/cycles/<int:cycle_id>/review")
 @login_required
 def joint_review(cycle_id: int):
-    return render_page("review", queries.get_cycle(cycle_id, current_user, options=LOADS["review"]()))
+    cycle = queries.get_cycle(cycle_id, current_user, options=LOADS["review"]())
+    return render_page("review", cycle, recommendation_form=kept_form(RecommendationForm, draft_key(cycle_id)))
 
 
 @bp.get("/cycles/<int:cycle_id>/sign-off")

@@ -14,14 +14,14 @@ from cpas_workflow.core import stash
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.listing import PAGE_SIZE
 from cpas_workflow.cycles.queries import get_cycle, get_mission, mission_cycles
-from cpas_workflow.cycles.views import ENDPOINTS, LOADS, decisions_key, render_page
+from cpas_workflow.cycles.views import ENDPOINTS, LOADS, decisions_key, draft_key, render_page
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import exports
-from cpas_workflow.missions.views import render_followup
+from cpas_workflow.missions.views import update_key
 from cpas_workflow.pages import label, refusal_status
 from cpas_workflow.recommendations import operations, owners, proposals, register
 from cpas_workflow.recommendations.models import DECISIONS, FATES
-from cpas_workflow.refusals import attempt, commit
+from cpas_workflow.refusals import attempt, commit, kept_refusal
 from cpas_workflow.views import bp
 from forms.base import BaseForm
 from forms.recommendations import (
@@ -44,12 +44,16 @@ def draft_recommendation(cycle_id: int):
     form = RecommendationForm()
     form.component.choices = [(c.code, c.code) for c in cycle.mission.components]
     form.co_owners.choices = [(c.code, c.code) for c in cycle.mission.components]
-    status = attempt(form, lambda: operations.draft_recommendation(cycle, _draft_of(form), current_user))
-    if status is None:
+
+    def draft():
+        operations.draft_recommendation(cycle, _draft_of(form), current_user)
+        stash.drop(current_user, draft_key(cycle_id))
+
+    if attempt(form, draft) is None:
         flash(_("Recommendation “%(title)s” added.", title=form.title.data.strip()), "success")
         return redirect(url_for("web.joint_review", cycle_id=cycle_id))
-    cycle = get_cycle(cycle_id, current_user, options=LOADS["review"]())
-    return render_page("review", cycle, status=status, recommendation_form=form)
+    back = url_for("web.joint_review", cycle_id=cycle_id, kept=1) + "#draft-errors"
+    return kept_refusal(draft_key(cycle_id), form, back)
 
 
 def _draft_of(form: RecommendationForm) -> operations.RecommendationDraft:
@@ -113,10 +117,12 @@ def update_recommendation(recommendation_id: int):
     form = UpdateForm(prefix=f"u{recommendation.id}")
     form.status.choices = [(s, s) for s in ("open", "in_progress", "done", "dropped", "carried_over")]
     mission = recommendation.cycle.mission
-    status = attempt(
-        form, lambda: operations.add_update(recommendation, form.status.data, form.note.data, current_user)
-    )
-    if status is None:
+
+    def update():
+        operations.add_update(recommendation, form.status.data, form.note.data, current_user)
+        stash.drop(current_user, update_key(mission))
+
+    if attempt(form, update) is None:
         flash(
             _(
                 "Update recorded on “%(title)s”: %(status)s.",
@@ -127,7 +133,8 @@ def update_recommendation(recommendation_id: int):
         )
         back = url_for("web.followup", code=mission.code, **request.args.to_dict())  # the board as it was
         return redirect(back + f"#rec-{recommendation_id}")
-    return render_followup(mission, status=status, update_forms={recommendation_id: form})
+    back = url_for("web.followup", code=mission.code, **{**request.args.to_dict(), "kept": 1})
+    return kept_refusal(update_key(mission), form, back + f"#update-errors-{recommendation_id}", rec=recommendation_id)
 
 
 SETTLED = {
