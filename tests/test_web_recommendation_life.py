@@ -13,7 +13,7 @@ from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import Recommendation
 from tests.cycle_helpers import LEAD, SPU, cycle_in, fp, head, ok
-from tests.web_helpers import flashes, page, post, signed_in, token
+from tests.web_helpers import flashes, page, post, post_then_get, signed_in, token
 
 
 def _draft(api, cycle_id: int, title: str, **changes) -> dict:
@@ -140,8 +140,8 @@ def test_a_focal_point_proposes_on_the_cycle_page_and_sees_the_spus_answer(app, 
     html = page(civ, f"/cycles/{cycle['id']}")
     assert "Propose a recommendation" in html
     url = f"/cycles/{cycle['id']}/proposals"
-    refused = post(civ, url, {"title": "", "body": "Train liaison assistants.", "component": "CIV"}, status=422)
-    assert "Train liaison assistants.</textarea>" in refused
+    refused = post_then_get(civ, url, {"title": "", "body": "Train liaison assistants.", "component": "CIV"})
+    assert "Train liaison assistants.</textarea>" in refused and 'id="proposal-errors"' in refused
     post(
         civ,
         url,
@@ -151,8 +151,9 @@ def test_a_focal_point_proposes_on_the_cycle_page_and_sees_the_spus_answer(app, 
     spu = signed_in(app, SPU)
     assert "Answer the proposal" in page(spu, f"/cycles/{cycle['id']}")
     settle = f"/recommendations/{proposal['id']}/proposal"
-    html = post(spu, settle, {f"p{proposal['id']}-decision": "decline"}, prefix=f"p{proposal['id']}-", status=422)
-    assert "reason must not be empty" in html
+    post(spu, settle, {f"p{proposal['id']}-decision": "decline"}, prefix=f"p{proposal['id']}-")
+    html = page(spu, f"/cycles/{cycle['id']}?kept=1")  # post/redirect/get: the page opens on the refusal
+    assert "reason must not be empty" in html and f'id="settle-errors-{proposal["id"]}"' in html
     post(
         spu,
         settle,

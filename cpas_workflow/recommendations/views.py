@@ -14,7 +14,7 @@ from cpas_workflow.core import stash
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.listing import PAGE_SIZE
 from cpas_workflow.cycles.queries import get_cycle, get_mission, mission_cycles
-from cpas_workflow.cycles.views import ENDPOINTS, LOADS, decisions_key, draft_key, render_page
+from cpas_workflow.cycles.views import ENDPOINTS, LOADS, decisions_key, draft_key, proposal_key, settle_key
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import exports
 from cpas_workflow.missions.views import update_key
@@ -284,13 +284,13 @@ def propose_recommendation(cycle_id: int):
             title=form.title.data, body=form.body.data, component=form.component.data, due=form.due.data
         )
         proposals.propose_recommendation(cycle, proposal, current_user)
+        stash.drop(current_user, proposal_key(cycle_id))
 
-    status = attempt(form, propose)
-    if status is None:
+    if attempt(form, propose) is None:
         flash(_("Proposal “%(title)s” sent to the SPU.", title=form.title.data.strip()), "success")
         return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
-    cycle = get_cycle(cycle_id, current_user, options=LOADS[page]())
-    return render_page(page, cycle, status=status, proposal_form=form)
+    back = url_for(ENDPOINTS[page], cycle_id=cycle_id, kept=1) + "#proposal-errors"
+    return kept_refusal(proposal_key(cycle_id), form, back)
 
 
 @bp.post("/recommendations/<int:recommendation_id>/proposal")
@@ -307,13 +307,13 @@ def settle_proposal(recommendation_id: int):
         into = int(form.into.data) if (form.into.data or "").isdigit() else None
         settlement = proposals.Settlement(decision=form.decision.data, reason=form.reason.data, into=into)
         proposals.settle_proposal(proposal, settlement, current_user)
+        stash.drop(current_user, settle_key(cycle_id))
 
-    status = attempt(form, settle)
-    if status is None:
+    if attempt(form, settle) is None:
         flash(SETTLED[form.decision.data] % {"title": proposal.title}, "success")
         return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
-    cycle = get_cycle(cycle_id, current_user, options=LOADS[page]())
-    return render_page(page, cycle, status=status, settle_forms={recommendation_id: form})
+    back = url_for(ENDPOINTS[page], cycle_id=cycle_id, kept=1) + f"#settle-errors-{recommendation_id}"
+    return kept_refusal(settle_key(cycle_id), form, back, rec=recommendation_id)
 
 
 @bp.route("/recommendations/<int:recommendation_id>/owner", methods=["GET", "POST"])
