@@ -37,10 +37,12 @@ def test_the_spu_edits_a_draft_on_its_page_and_a_refusal_keeps_what_was_typed(ap
     url = f"/recommendations/{rec['id']}/edit"
     form = page(spu, url)
     assert 'value="Patrols"' in form and "Patrols: the text.</textarea>" in form
-    html = post(
-        spu, url, {"title": "Night patrols", "body": "New text", "component": "POL", "due": "2020-01-01"}, status=422
+    html = post_then_get(
+        spu, url, {"title": "Night patrols", "body": "New text", "component": "POL", "due": "2020-01-01"}
     )
     assert "already past" in html and 'value="Night patrols"' in html and "New text</textarea>" in html
+    assert re.search(r'<div class="error-summary" id="error-summary" [^>]*autofocus', html)  # opens on the problem
+    assert "Night patrols" not in page(spu, url)  # a plain visit: the draft as saved
     post(
         spu,
         url,
@@ -171,8 +173,8 @@ def test_the_spu_changes_an_actions_owner_with_a_reason_from_the_board(app, api)
     assert f"/recommendations/{rec_id}/owner" in page(spu, "/missions/DEMO/follow-up")
     url = f"/recommendations/{rec_id}/owner"
     assert "Owner now" in page(spu, url)
-    html = post(spu, url, {"owner": fp("CIV"), "reason": ""}, status=422)
-    assert "This field is required." in html
+    html = post_then_get(spu, url, {"owner": fp("CIV"), "reason": ""})
+    assert "This field is required." in html and f'<option selected value="{fp("CIV")}">' in html  # choice kept
     post(spu, url, {"owner": fp("CIV"), "reason": "Head on R&R."})
     assert "is now owned by" in flashes(page(spu, "/missions/DEMO/follow-up"))[0]
     page(signed_in(app, head("CIV")), url, status=403)

@@ -21,7 +21,7 @@ from cpas_workflow.missions.views import update_key
 from cpas_workflow.pages import label, refusal_status
 from cpas_workflow.recommendations import operations, owners, proposals, register
 from cpas_workflow.recommendations.models import DECISIONS, FATES
-from cpas_workflow.refusals import attempt, commit, kept_refusal
+from cpas_workflow.refusals import attempt, commit, kept_form, kept_refusal
 from cpas_workflow.views import bp
 from forms.base import BaseForm
 from forms.recommendations import (
@@ -170,15 +170,20 @@ def edit_recommendation(recommendation_id: int):
     back = url_for("web.cycle", cycle_id=recommendation.cycle_id) + f"#rec-{recommendation_id}"
     if refused := _refused_step(abilities.can_edit_recommendation, recommendation, back):
         return refused
-    form = _edit_form(recommendation, EditRecommendationForm() if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = attempt(form, lambda: operations.edit_recommendation(recommendation, _edit_of(form), current_user))
-        if status is None:
-            flash(_("Recommendation “%(title)s” saved.", title=recommendation.title), "success")
-            return redirect(_back_to(recommendation))
-        recommendation = operations.get_recommendation(recommendation_id, current_user)
-    return render_template("recommendations/edit.html", recommendation=recommendation, form=form), status
+    key = f"recommendation:{recommendation_id}:edit"
+    if request.method == "GET":
+        form = _edit_form(recommendation, kept_form(EditRecommendationForm, key))
+        return render_template("recommendations/edit.html", recommendation=recommendation, form=form)
+    form = _edit_form(recommendation, EditRecommendationForm())
+
+    def edit():
+        operations.edit_recommendation(recommendation, _edit_of(form), current_user)
+        stash.drop(current_user, key)
+
+    if attempt(form, edit) is None:
+        flash(_("Recommendation “%(title)s” saved.", title=recommendation.title), "success")
+        return redirect(_back_to(recommendation))
+    return kept_refusal(key, form, url_for("web.edit_recommendation", recommendation_id=recommendation_id, kept=1))
 
 
 def _edit_of(form: EditRecommendationForm) -> operations.RecommendationEdit:
@@ -205,16 +210,20 @@ def withdraw_recommendation(recommendation_id: int):
     back = url_for("web.cycle", cycle_id=recommendation.cycle_id)
     if refused := _refused_step(abilities.can_withdraw_recommendation, recommendation, back):
         return refused
+    key = f"recommendation:{recommendation_id}:withdraw"
+    if request.method == "GET":
+        form = kept_form(WithdrawForm, key) or WithdrawForm(formdata=None)
+        return render_template("recommendations/withdraw.html", recommendation=recommendation, form=form)
     form = WithdrawForm()
-    status = 200
-    if request.method == "POST":
-        reason = form.reason.data
-        status = attempt(form, lambda: operations.withdraw_recommendation(recommendation, current_user, reason=reason))
-        if status is None:
-            flash(_("Recommendation “%(title)s” withdrawn.", title=recommendation.title), "success")
-            return redirect(url_for("web.joint_review", cycle_id=recommendation.cycle_id))
-        recommendation = operations.get_recommendation(recommendation_id, current_user)
-    return render_template("recommendations/withdraw.html", recommendation=recommendation, form=form), status
+
+    def withdraw():
+        operations.withdraw_recommendation(recommendation, current_user, reason=form.reason.data)
+        stash.drop(current_user, key)
+
+    if attempt(form, withdraw) is None:
+        flash(_("Recommendation “%(title)s” withdrawn.", title=recommendation.title), "success")
+        return redirect(url_for("web.joint_review", cycle_id=recommendation.cycle_id))
+    return kept_refusal(key, form, url_for("web.withdraw_recommendation", recommendation_id=recommendation_id, kept=1))
 
 
 def _decision_of(form: DecisionForm) -> operations.Decision:
@@ -323,21 +332,29 @@ def change_owner(recommendation_id: int):
     back = url_for("web.cycle", cycle_id=recommendation.cycle_id)
     if refused := _refused_step(abilities.can_change_owner, recommendation, back):
         return refused
-    form = OwnerForm(**({} if request.method == "POST" else {"formdata": None}))
-    form.owner.choices = [(u.email, u.name) for u in owners.candidates(recommendation)]
-    if request.method == "GET" and recommendation.owner:
-        form.owner.data = recommendation.owner.email
-    status = 200
-    if request.method == "POST":
-        change = owners.OwnerChange(owner=form.owner.data, reason=form.reason.data)
-        status = attempt(form, lambda: owners.change_owner(recommendation, change, current_user))
-        if status is None:
-            name = recommendation.owner.name
-            flash(_("“%(title)s” is now owned by %(name)s.", title=recommendation.title, name=name), "success")
-            mission = recommendation.cycle.mission
-            return redirect(url_for("web.followup", code=mission.code) + f"#rec-{recommendation_id}")
-        recommendation = operations.get_recommendation(recommendation_id, current_user)
-    return render_template("recommendations/owner.html", recommendation=recommendation, form=form), status
+    key = f"recommendation:{recommendation_id}:owner"
+    candidates = [(u.email, u.name) for u in owners.candidates(recommendation)]
+    if request.method == "GET":
+        form = kept_form(OwnerForm, key) or OwnerForm(
+            formdata=None, owner=recommendation.owner.email if recommendation.owner else None
+        )
+        form.owner.choices = candidates
+        return render_template("recommendations/owner.html", recommendation=recommendation, form=form)
+    form = OwnerForm()
+    form.owner.choices = candidates
+
+    def change():
+        owners.change_owner(
+            recommendation, owners.OwnerChange(owner=form.owner.data, reason=form.reason.data), current_user
+        )
+        stash.drop(current_user, key)
+
+    if attempt(form, change) is None:
+        name = recommendation.owner.name
+        flash(_("“%(title)s” is now owned by %(name)s.", title=recommendation.title, name=name), "success")
+        mission = recommendation.cycle.mission
+        return redirect(url_for("web.followup", code=mission.code) + f"#rec-{recommendation_id}")
+    return kept_refusal(key, form, url_for("web.change_owner", recommendation_id=recommendation_id, kept=1))
 
 
 @bp.get("/missions/<code>/recommendations")
