@@ -45,9 +45,12 @@ serve: install
 	@$(FLASK) cpas scheduler & sched=$$!; trap 'kill $$sched 2>/dev/null; wait $$sched' EXIT INT TERM; \
 		$(BIN)/gunicorn --bind $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist): each worker has its own SQLite file and PostgreSQL schema.
+# `make test PYTEST_JOBS=0` runs it in one process; `PYTEST_ARGS` passes anything else to pytest.
+PYTEST_JOBS ?= auto
 test: install-test
 	@sh scripts/ensure-chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ when it is read.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cpas_workflow.core import clock
-from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime
+from cpas_workflow.core.db import CreatedAtMixin, UTCDateTime, run
 from cpas_workflow.core.text import N_
 from cpas_workflow.extensions import db
 
@@ -46,14 +47,17 @@ class Notification(CreatedAtMixin, db.Model):
 
     def text(self) -> str:
         """The sentence in the language in force (the reader's)."""
-        from cpas_workflow.tasks.titles import task_title
+        from cpas_workflow.tasks.titles import cycle_title, task_title
 
         params = dict(self.params or {})
         params.setdefault("actor", "")
         params.setdefault("detail", "")
         if self.kind == "task_opened":
             params["subject"] = task_title(params.get("subject", ""))
-        elif params.get("detail_label"):
+        elif params.get("input_of"):  # a component's input: "contribution de CIV, DEMO 2026-Q4 évaluation …"
+            code, cycle = params["input_of"]
+            params["subject"] = f"{gettext('%(component)s input', component=code)}, {cycle_title(cycle)}"
+        if params.get("detail_label"):
             from cpas_workflow.pages import label
 
             params["detail"] = label(*params["detail_label"])
@@ -76,12 +80,17 @@ def add_notices(rows: Sequence[dict]) -> int:
     """Insert notices in one statement; keys already there are left as they are."""
     if not rows:
         return 0
-    if db.session.get_bind().dialect.name == "postgresql":
+    return run(_insert(db.session.get_bind().dialect.name), list(rows)).rowcount
+
+
+@functools.cache
+def _insert(dialect: str):
+    """Built once per dialect (a transition adds notices), run with the rows."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(Notification.__table__).on_conflict_do_nothing(index_elements=["key"])
-    return db.session.execute(statement, list(rows)).rowcount
+    return insert(Notification.__table__).on_conflict_do_nothing(index_elements=["key"])
 
 
 def unread_of(user_entity):

@@ -5,15 +5,33 @@ rerun adds nothing and a second return is told again."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import functools
+
+from sqlalchemy import bindparam, select
 
 from cpas_workflow.accounts.models import RoleAssignment, User
-from cpas_workflow.core import clock
-from cpas_workflow.extensions import db
+from cpas_workflow.accounts.queries import TODAY
+from cpas_workflow.core.db import run
 from notifications import inbox
 from notifications.recipients import current_assignment
 
 INPUT_STATES_TOLD = {"returned": "returned", "endorsed": "decision"}
+
+
+@functools.cache
+def _focal_points():
+    """The component's current focal points: built once, run with `:component_id` (today's date is
+    worked out as it runs)."""
+    return (
+        select(RoleAssignment.user_id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(
+            RoleAssignment.role == "focal_point",
+            RoleAssignment.component_id == bindparam("component_id"),
+            current_assignment(TODAY),
+            User.is_enabled.is_(True),
+        )
+    )
 
 
 def tell_input_moved(submission, actor) -> int:
@@ -21,16 +39,9 @@ def tell_input_moved(submission, actor) -> int:
     kind = INPUT_STATES_TOLD.get(submission.state)
     if kind is None:
         return 0
-    holders = db.session.scalars(
-        select(RoleAssignment.user_id)
-        .join(User, User.id == RoleAssignment.user_id)
-        .where(
-            RoleAssignment.role == "focal_point",
-            RoleAssignment.component_id == submission.component_id,
-            current_assignment(clock.today()),
-            User.is_enabled.is_(True),
-        )
-    ).all()
+    holders = run(_focal_points(), {"component_id": submission.component_id}).scalars()
+    # the words (component, cycle title): the sentence is made in the reader's language when read;
+    # `subject` is the English one, as notices stored it before
     subject = f"{submission.component.code} input, {submission.cycle.title}"
     return inbox.add_notices(
         [
@@ -41,6 +52,7 @@ def tell_input_moved(submission, actor) -> int:
                 f"/submissions/{submission.id}",
                 actor=actor.name,
                 subject=subject,
+                input_of=[submission.component.code, submission.cycle.title],
                 detail_label=["state", submission.state],
             )
             for uid in sorted(set(holders))

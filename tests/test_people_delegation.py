@@ -153,3 +153,33 @@ def test_a_delegate_reports_progress_on_the_delegators_action_and_the_trail_name
         e for e in ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}/events")) if e["action"] == "update_recommendation"
     ]
     assert [(e["actor"], e["on_behalf_of"]) for e in updates] == [(head("MIL"), head("CIV")), (head("CIV"), None)]
+
+
+def test_a_delegation_starting_tomorrow_counts_from_tomorrow_in_the_statements_built_once(app, api, frozen_clock):
+    """The signed-in user's roles and a task's addressees are read by statements built once per process:
+    today's date is a parameter of theirs, not a value frozen into them."""
+    from sqlalchemy import select
+
+    from cpas_workflow.accounts.models import User
+    from cpas_workflow.accounts.queries import get_user
+    from cpas_workflow.core import access
+    from cpas_workflow.extensions import db
+    from cpas_workflow.missions.models import Component
+    from notifications.recipients import Directory
+
+    sid = civ_submission(api)["id"]
+    delegate(api, CLEO, MILO, starts="2026-10-02", ends="2026-10-20")
+
+    def seen_by_statements() -> tuple[set[str], set[str]]:
+        with app.app_context():
+            milo = db.session.scalar(select(User.id).where(User.email == MILO))
+            civ = db.session.scalars(select(Component).where(Component.code == "CIV")).first()
+            roles = {g.role for g in access.grants(get_user(milo)) if g.on_behalf_of is not None}
+            heard = Directory({civ.mission_id}, roles={"focal_point"}).by_component[("focal_point", civ.id)]
+            return roles, {p.email for p in heard if p.for_name == "Cleo Civil"}
+
+    assert seen_by_statements() == (set(), set())
+    assert api(MILO).put(f"/api/v1/submissions/{sid}", json={"narrative": "not yet"}).status_code == 403
+    frozen_clock.set(utc(2026, 10, 2, 9))
+    assert seen_by_statements() == ({"focal_point"}, {MILO})
+    ok(api(MILO).put(f"/api/v1/submissions/{sid}", json={"narrative": "day two"}))

@@ -1,5 +1,7 @@
 """The admin's pages: missions, components, users, role assignments, the audit log."""
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -94,3 +96,15 @@ def test_the_admin_cannot_disable_themself(app, demo):
     uid = _user_id(app, "admin@demo.example")
     html = post(admin, f"/admin/users/{uid}/status", {}, status=422)
     assert "you cannot disable your own account" in html
+
+
+def test_the_audit_log_names_what_each_event_was_done_to_in_words(app, api):
+    from tests.cycle_helpers import cycle_in
+
+    cycle_in(api, "closed")
+    html = page(signed_in(app, "admin@demo.example"), "/admin/audit?mission=DEMO")
+    shown = re.sub(r"<[^>]*>", " ", html)  # the text read (the stored subject stays at hand as a tooltip)
+    assert sorted(set(re.findall(r"\b(?:cycle|submission|recommendation):\d+|\b[a-z]+_[a-z_]+\b", shown))) == []
+    assert "DEMO 2026-Q4 quarterly performance assessment" in html and "Civilian component input" in html
+    assert "“Strengthen early warning”" in html
+    assert "Cycle closed (Follow-up → Closed)" in html  # what was done, as the cycle's own trail says it

@@ -38,6 +38,10 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     # The unread notices (notifications/inbox.py), loaded with the signed-in user in the same statement
     # (accounts/sessions.py); None where not asked for.
     unread_notifications: Mapped[int | None] = query_expression()
+    # Whether a delegation to the user is in force today, loaded with the signed-in user instead of
+    # the delegations themselves (accounts.queries.signed_in): False spares reading them; None where
+    # not asked for.
+    has_delegations: Mapped[bool | None] = query_expression()
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", lazy="raise_on_sql", cascade="all, delete-orphan"

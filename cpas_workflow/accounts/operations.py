@@ -4,6 +4,7 @@ revoke API tokens, end sessions, preferences."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import re
@@ -13,7 +14,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from cpas_workflow.accounts import sessions, throttle
@@ -28,7 +29,7 @@ from cpas_workflow.accounts.models import (
     RoleAssignment,
     User,
 )
-from cpas_workflow.accounts.queries import with_roles
+from cpas_workflow.accounts.queries import signed_in, with_roles
 from cpas_workflow.core import access, audit, clock
 from cpas_workflow.core.db import write_aside
 from cpas_workflow.core.errors import NotFound, Throttled, Unauthorized, ValidationFailed
@@ -247,11 +248,17 @@ def issue_token(email: str, password: str, address: str) -> tuple[str, ApiToken]
     return token, row
 
 
+@functools.cache
+def _token_by_hash():
+    """Built once (every API request starts with it), run with `:token_hash` (and today's date)."""
+    user = joinedload(ApiToken.user).options(*signed_in())
+    return select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash")).options(user)
+
+
 def token_for(token: str) -> ApiToken | None:
     """The live token row (its user and roles loaded) for a bearer token, its last use noted (at most
     once a minute); None if unknown, expired, revoked or its user disabled."""
-    query = select(ApiToken).where(ApiToken.token_hash == _digest(token))
-    row = db.session.scalars(query.options(joinedload(ApiToken.user).options(*with_roles()))).unique().first()
+    row = db.session.scalars(_token_by_hash(), {"token_hash": _digest(token)}).unique().first()
     now = clock.now()
     if row is None or row.expires_at <= now or not row.user.is_enabled:
         return None

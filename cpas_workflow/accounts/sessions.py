@@ -9,15 +9,16 @@ A session ends after `CPAS_SESSION_IDLE_MINUTES` (30) without a request, and in 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload, with_expression
 
 from cpas_workflow.accounts.models import User, UserSession
-from cpas_workflow.accounts.queries import with_roles
+from cpas_workflow.accounts.queries import signed_in
 from cpas_workflow.core import clock
 from cpas_workflow.core.db import write_aside
 from cpas_workflow.extensions import db
@@ -66,16 +67,21 @@ def _expired(row: UserSession, now: dt.datetime) -> bool:
     return now - row.last_seen_at >= idle or now - row.created_at >= longest
 
 
+@functools.cache
+def _session_by_key():
+    """Built once (every request of a browser starts with it), run with `:key_hash` (and today's date)."""
+    from notifications.inbox import unread_of
+
+    user = joinedload(UserSession.user).options(
+        *signed_in(), with_expression(User.unread_notifications, unread_of(User))
+    )
+    return select(UserSession).where(UserSession.key_hash == bindparam("key_hash")).options(user)
+
+
 def resume_session(key: str) -> UserSession | None:
     """The live session with this key, its user loaded, marked as seen now; None if there is none or
     it timed out (then it is deleted: the boundary commits)."""
-    from notifications.inbox import unread_of
-
-    query = select(UserSession).where(UserSession.key_hash == digest(key))
-    user = joinedload(UserSession.user).options(
-        *with_roles(), with_expression(User.unread_notifications, unread_of(User))
-    )
-    row = db.session.scalars(query.options(user)).unique().first()
+    row = db.session.scalars(_session_by_key(), {"key_hash": digest(key)}).unique().first()
     if row is None:
         return None
     now = clock.now()

@@ -85,7 +85,8 @@ def grants(user) -> list[Grant]:
 
 
 def _delegations_in(user) -> list:
-    """The delegations to `user`, loaded with the user (accounts.queries.with_roles) or read now."""
+    """The delegations to `user`, loaded with the user (accounts.queries.with_roles), known to be none
+    (accounts.queries.signed_in), or read now."""
     from sqlalchemy import inspect
     from sqlalchemy.orm.base import NO_VALUE
 
@@ -94,6 +95,8 @@ def _delegations_in(user) -> list:
         return []
     loaded = state.attrs.delegations_in.loaded_value
     if loaded is NO_VALUE:
+        if state.dict.get("has_delegations") is False:  # none in force, as the user's load said
+            return []
         from cpas_workflow.accounts.queries import load_delegations
 
         loaded = load_delegations(user)

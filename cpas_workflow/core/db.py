@@ -48,3 +48,15 @@ def write_aside(statement) -> None:
 
     with db.engine.begin() as connection:
         connection.execute(statement)
+
+
+def run(statement, params=None):
+    """A Core statement built once (rows, not objects) on the session's connection, in its transaction,
+    after the session's autoflush as `session.execute` would do it, but without the ORM's execution
+    path, which costs more than the statement itself on a transition's small reads and writes."""
+    from cpas_workflow.extensions import db
+
+    session = db.session
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return session.connection().execute(statement, params)

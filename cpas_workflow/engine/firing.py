@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -82,7 +84,8 @@ def fire(
     params: dict[str, Any] | None = None,
     by_effect: bool = False,
 ) -> AuditEvent:
-    """Apply `trigger` to `subject` (a Cycle or Submission) as `actor`; flushes, never commits.
+    """Apply `trigger` to `subject` (a Cycle or Submission, or a submission read as a row by
+    `submissions.rows`) as `actor`; flushes or writes, never commits.
     `by_effect`: fired by an effect of a transition whose roles were already checked (a cycle's
     reopening returns a submission as leadership, who could not return it on their own)."""
     definition = store.definition_of(subject)
@@ -141,10 +144,15 @@ def fire(
         subject.stamp_entry(now)
     if hasattr(subject, "updated_at"):
         subject.updated_at = now
-    # One flush at the end writes the subject (its version checked) with the audit event; the tasks
-    # are closed and opened by plain statements before it. A stale version or a lock met on the way
-    # rolls the whole transaction back as a Conflict.
+    # An ORM subject: one flush at the end writes it (its version checked) with the audit event; the
+    # tasks are closed and opened by plain statements before it. A subject read as a row
+    # (`submissions.rows`): its versioned UPDATE comes first, so a stale version writes nothing, and
+    # the event is one INSERT. A stale version or a lock met on the way rolls the whole transaction
+    # back as a Conflict.
+    is_row = hasattr(subject, "written")
     with conflicts_as(noun(subject)):
+        if is_row:
+            _write_row(subject)
         for name in spec.effects:
             EFFECTS[name](ctx)
         if spec.effects:  # what effects changed (an action's new owner) is read by the tasks opened below
@@ -158,10 +166,37 @@ def fire(
                 tasks.open_tasks(subject, definition, subject.state, now, actor=actor)
                 if subject.__tablename__ == "submissions":
                     news.tell_input_moved(subject, actor)  # returned or endorsed: its focal points hear of it
-        event = _audit(ctx, from_state)
-        db.session.flush()
+        if is_row:
+            event = _audit(ctx, from_state, write=audit.insert)
+            subject.version += 1
+        else:
+            event = _audit(ctx, from_state)
+            db.session.flush()
     metrics.transition_fired(db.session, definition.name, trigger)
     return event
+
+
+def _write_row(subject) -> None:
+    """The subject's changed columns in one `UPDATE … WHERE version = :seen`, its version raised;
+    no row updated means someone else changed it since it was read (StaleDataError: a Conflict)."""
+    values = {f"new_{name}": value for name, value in subject.written().items()}
+    result = db.session.connection().execute(
+        _versioned_update(subject.__table__, tuple(subject.WRITTEN)),
+        {"subject_id": subject.id, "seen_version": subject.version, **values},
+    )
+    if result.rowcount != 1:
+        raise StaleDataError(f"{subject!r} is no longer at version {subject.version}")
+
+
+@functools.cache
+def _versioned_update(table, columns: tuple[str, ...]):
+    """Built once per table (every transition of its subjects runs it), run with parameters."""
+    c = table.c
+    return (
+        update(table)
+        .where(c.id == bindparam("subject_id"), c.version == bindparam("seen_version"))
+        .values(version=c.version + 1, **{name: bindparam(f"new_{name}") for name in columns})
+    )
 
 
 def _refuse(ctx: FireContext) -> None:
@@ -182,17 +217,23 @@ def _record_approval(ctx: FireContext) -> AuditEvent:
             ctx.failures.append(answer if isinstance(answer, tuple) else (None, answer))
     if ctx.failures:
         _refuse(ctx)
-    flag_modified(subject, "state")
     if hasattr(subject, "updated_at"):
         subject.updated_at = ctx.now
+    if hasattr(subject, "written"):  # a subject read as a row: its versioned UPDATE, the event's INSERT
+        with conflicts_as(noun(subject)):
+            _write_row(subject)
+            event = _audit(ctx, subject.state, action=PARTIAL_APPROVAL, write=audit.insert)
+        subject.version += 1
+        return event
+    flag_modified(subject, "state")
     event = _audit(ctx, subject.state, action=PARTIAL_APPROVAL)
     flush_or_conflict(subject)
     return event
 
 
-def _audit(ctx: FireContext, from_state: str, *, action: str | None = None) -> AuditEvent:
+def _audit(ctx: FireContext, from_state: str, *, action: str | None = None, write=audit.record) -> AuditEvent | None:
     subject = ctx.subject
-    return audit.record(
+    return write(
         action or ctx.spec.trigger,
         actor=ctx.actor,
         subject=subject_label(subject),

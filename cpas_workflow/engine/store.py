@@ -76,7 +76,11 @@ def register_all() -> list[WorkflowDefinition]:
 def definition_of(subject) -> Definition:
     """The definition `subject` runs on — a cycle, a submission, or a task of either: the version
     stored when its cycle started, whatever the files say now. Every effect, task, reminder and
-    label of a running cycle asks this, and only this."""
+    label of a running cycle asks this, and only this. A subject read as a row for firing
+    (`submissions.rows`) carries it already."""
+    pinned = getattr(subject, "pinned_definition", None)
+    if pinned is not None:
+        return pinned
     return _stored(_pinned_row_id(subject))
 
 
@@ -109,6 +113,13 @@ def _stored(row_id: int) -> Definition:
 
 
 _parsed: dict[str, Definition] = {}
+
+
+def parsed(row_id: int, checksum: str) -> Definition:
+    """The stored definition #`row_id` whose checksum was read with its subject: parsed once per
+    content, its row read only the first time."""
+    definition = _parsed.get(checksum)
+    return definition if definition is not None else _stored(row_id)
 
 
 def _parsed_row(row: WorkflowDefinition) -> Definition:

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from cpas_workflow.core.audit import AuditEvent
+from cpas_workflow.core.db import run
 from cpas_workflow.cycles.models import ASSESSMENT_WORKFLOWS, Cycle
 from cpas_workflow.engine.models import WorkflowDefinition
 from cpas_workflow.extensions import db
@@ -89,7 +90,8 @@ def missing_indicator_codes(submission: Submission) -> list[str]:
         params["version_id"] = cycle.framework_version_id
     else:  # cycles older than frameworks: the mission's published version
         params["mission_id"] = cycle.mission_id
-    return list(db.session.scalars(_missing_query(cycle.framework_version_id is not None), params))
+    query = _missing_query(cycle.framework_version_id is not None)
+    return list(run(query, params).scalars())
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from cpas_workflow.api.parsing import Field, commit, current_user, read
 from cpas_workflow.core import access
 from cpas_workflow.cycles.api import TRANSITION
 from cpas_workflow.submissions import operations
+from cpas_workflow.submissions.rows import submission_to_fire
 
 
 @bp.get("/submissions/<int:submission_id>")
@@ -39,10 +40,10 @@ def put_submission(submission_id: int):
 @bp.post("/submissions/<int:submission_id>/transitions")
 def fire_submission_transition(submission_id: int):
     user = current_user()
-    submission = operations.get_submission(submission_id, user, with_comments=False)  # 404 before any 400
+    subject = submission_to_fire(submission_id, user)  # one row, no objects; 404 before any 400
     data = read(TRANSITION)
     operations.fire_submission_trigger(
-        submission, data["trigger"], user, comment=data.get("comment"), expected_version=data.get("expected_version")
+        subject, data["trigger"], user, comment=data.get("comment"), expected_version=data.get("expected_version")
     )
     commit()
-    return jsonify(serialize.submission(submission, user))
+    return jsonify(serialize.submission(operations.get_submission(submission_id, user, with_comments=False), user))

@@ -147,6 +147,8 @@ def missing_before_submit(submission: Submission) -> dict[str, str]:
 def fire_submission_trigger(
     submission: Submission, trigger: str, actor, *, comment: str | None = None, expected_version: int | None = None
 ):
+    """Fire `trigger` on `submission`: a Submission, or a `rows.SubmissionRow` (the API's fast path:
+    no object loaded or written through the session)."""
     abilities.require(abilities.can_fire(actor, submission, trigger, check_rules=False))  # the rules: in the engine
     if comment is not None:
         comment = clean_text(comment, "comment")

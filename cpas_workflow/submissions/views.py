@@ -64,15 +64,29 @@ def _bound(form_class, kept: dict | None, which: str):
     return stash.refill(form_class, kept["typed"], kept["errors"])
 
 
-def _summary(kept: dict | None, form: SubmissionForm) -> list[tuple[str, str]]:
-    """Every error of the refused input, in the order of the page: (id of its box, message)."""
+# The boxes of one indicator, in the order the page shows them.
+BOX_ORDER = ("value-", "note-", "reason-", "change_reason-")
+
+
+def _summary(kept: dict | None, form: SubmissionForm, codes: list[str]) -> list[tuple[str, str]]:
+    """Every error of the refused input, in the order of the page (`codes`: its indicators, in
+    order): (id of its box, message)."""
     if not kept or kept.get("form") != "input":
         return []
     errors = kept["errors"]
     form.form_errors.extend(errors.get("", []))
     for name in ("narrative", "rating"):
         getattr(form, name).errors = list(errors.get(name, []))
-    order = ["", "narrative", "rating", *(n for n in errors if n not in ("", "narrative", "rating"))]
+
+    def place(name: str) -> tuple:
+        box = field_id(name)
+        for n, prefix in enumerate(BOX_ORDER):
+            if box.startswith(prefix) and box[len(prefix) :] in codes:
+                return (1, codes.index(box[len(prefix) :]), n)
+        return (2, 0, 0)  # a box the page does not know: after the indicators, as it came
+
+    others = sorted((n for n in errors if n not in ("", "narrative", "rating")), key=place)
+    order = ["", "narrative", "rating", *others]
     return [(field_id(name) if name else "", m) for name in order for m in errors.get(name, [])]
 
 
@@ -84,7 +98,8 @@ def submission(submission_id: int):
     editing = _editable(item)
     typed = kept["typed"] if kept and kept.get("form") == "input" and editing else None
     form = _form(item, typed)
-    errors = _summary(kept, form) if editing else []
+    shown = indicators_shown(item, editing=editing)
+    errors = _summary(kept, form, [i.code for i in shown.indicators]) if editing else []
     definition = store.definition_of(item)
     head_actions = [definition.transition(t, item.state) for t in allowed_triggers(item, current_user) if t != "submit"]
     return render_template(
@@ -95,7 +110,7 @@ def submission(submission_id: int):
         typed=typed,
         errors=errors,
         field_errors={box: message for box, message in errors},
-        shown=indicators_shown(item, editing=editing),
+        shown=shown,
         returned=latest_return(item) if abilities.was_sent_back(item) else None,
         revision_due=open_task_due(item) if abilities.was_sent_back(item) else None,
         head_actions=head_actions,

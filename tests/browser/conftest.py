@@ -55,3 +55,17 @@ def screenshots(output_dir):
     path = output_dir / "screenshots"
     path.mkdir(exist_ok=True)
     return path
+
+
+@pytest.fixture
+def history(app, demo):
+    """The demo mission's results framework and four closed quarters (demo_history): each component
+    reports on four indicators, with last quarter's values beside them."""
+    from cpas_workflow import demo_history
+    from cpas_workflow.extensions import db
+    from cpas_workflow.missions.models import Mission
+
+    with app.app_context():
+        demo_history.load(db.session.scalar(db.select(Mission).where(Mission.code == "DEMO")))
+        db.session.commit()
+        db.session.remove()

@@ -7,23 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from cpas_workflow.extensions import db
 from tests.browser.pages import PHONE_WIDTHS, axe_source, no_sideways_scroll, serious_violations
 from tests.conftest import PASSWORD
 from tests.cycle_helpers import LEAD, SPU, fire, fp, head, ok, start_cycle
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def history(app, demo):
-    from cpas_workflow import demo_history
-    from cpas_workflow.missions.models import Mission
-
-    with app.app_context():
-        demo_history.load(db.session.scalar(db.select(Mission).where(Mission.code == "DEMO")))
-        db.session.commit()
-        db.session.remove()
 
 
 def indicator_values(api, component: str) -> list[dict]:
