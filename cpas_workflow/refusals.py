@@ -102,15 +102,16 @@ def attempt(form, act) -> int | None:
     return None
 
 
-def kept_refusal(key: str, form, url: str, **extra):
+def kept_refusal(key: str, form, url: str, *, fresh: tuple[str, ...] = (), **extra):
     """A refused page form, post/redirect/get: what was typed and every error are kept in the form
     stash under `key` for the page at `url` (which draws them with `kept_form`), nothing else written;
-    a reload of that page sends nothing again."""
+    a reload of that page sends nothing again. `fresh`: fields not kept, which the page fills anew
+    (the version a stale form was typed against)."""
     from flask_login import current_user
 
     from cpas_workflow.core import stash
 
-    typed = {k: v for k, v in request.form.items() if not k.endswith("csrf_token")}
+    typed = {k: v for k, v in request.form.items() if not k.endswith("csrf_token") and k not in fresh}
     stash.keep(current_user, key, {"typed": typed, "errors": stash.errors_of(form), **extra})
     db.session.commit()
     return redirect(url)

@@ -1,6 +1,8 @@
 """The steps on a cycle page: a step that cannot succeed yet is shown disabled with the reason in plain
 words; approving, closing and cancelling are confirmed first, with what will happen; cancelling
-stands apart in a danger zone; a stale form is a 409 that keeps what was typed."""
+stands apart in a danger zone; a stale form says so and keeps what was typed. Every answer to a step
+is a redirect (post/redirect/get): a confirmation asked for, or a refusal, is shown on the page it
+leads to, so a reload never sends the step again."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import re
 from cpas_workflow.cycles.models import Cycle
 from cpas_workflow.extensions import db
 from tests.cycle_helpers import LEAD, SPU, cycle_in, fill_and_submit, ok
-from tests.web_helpers import flashes, page, post, signed_in
+from tests.web_helpers import flashes, page, post, post_then_get, signed_in
 
 
 def _state(app, cycle_id: int) -> str:
@@ -56,7 +58,7 @@ def test_approving_is_confirmed_first_with_what_will_happen(app, api):
     lead = signed_in(app, LEAD)
     version = ok(api(LEAD).get(f"/api/v1/cycles/{cycle['id']}"))["version"]
     form = {"trigger": "approve", "expected_version": version, "page": "signoff"}
-    html = post(lead, f"/cycles/{cycle['id']}/transitions", form, status=200)  # no confirmation: asked again
+    html = post_then_get(lead, f"/cycles/{cycle['id']}/transitions", form)  # no confirmation: asked again
     assert _state(app, cycle["id"]) == "leadership_signoff"
     approve = _offer(html, "approve")
     assert "<details" in approve and " open>" in approve and "Please confirm: nothing has been done yet." in approve
@@ -80,8 +82,9 @@ def test_closing_is_confirmed_with_the_counts_of_what_it_ends(app, api):
     close = _offer(page(spu, f"/cycles/{cycle['id']}"), "close")
     assert "<details" in close and "1 action(s) done, 0 dropped, 0 carried over" in close
     version = ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["version"]
-    post(spu, f"/cycles/{cycle['id']}/transitions", {"trigger": "close", "expected_version": version}, status=200)
+    html = post_then_get(spu, f"/cycles/{cycle['id']}/transitions", {"trigger": "close", "expected_version": version})
     assert _state(app, cycle["id"]) == "followup"
+    assert "Please confirm: nothing has been done yet." in _offer(html, "close")
 
 
 def test_cancelling_stands_apart_in_a_danger_zone_with_its_own_reason_box(app, api):
@@ -95,16 +98,17 @@ def test_cancelling_stands_apart_in_a_danger_zone_with_its_own_reason_box(app, a
     assert "This cannot be undone." in cancel
 
 
-def test_a_stale_cancel_is_a_409_on_the_page_with_the_reason_kept(app, api):
+def test_a_stale_cancel_is_told_on_the_page_with_the_reason_kept(app, api):
     cycle = cycle_in(api, "joint_review")
     spu = signed_in(app, SPU)
     old = ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["version"]
     ok(api(SPU).post(f"/api/v1/cycles/{cycle['id']}/transitions", json={"trigger": "submit_for_signoff"}))
     form = {"trigger": "cancel", "comment": "Mandate ends in March.", "expected_version": old, "confirmed": "y"}
-    html = post(spu, f"/cycles/{cycle['id']}/transitions", form, status=409)
+    html = post_then_get(spu, f"/cycles/{cycle['id']}/transitions", form)
     assert "Someone else changed this cycle since you opened the page: it is now at “Leadership sign-off”." in html
     cancel = _offer(html, "cancel")
     assert " open>" in cancel and "Mandate ends in March.</textarea>" in cancel  # still where it was typed
+    assert f'name="expected_version" value="{old}"' not in cancel  # sent again, it is the current version
     assert _state(app, cycle["id"]) == "leadership_signoff"
 
 
@@ -146,7 +150,7 @@ def test_the_spu_endorses_all_submitted_input_once_confirmed(app, api):
     assert "offer-endorse_all" not in page(signed_in(app, head("CIV")), f"/cycles/{cycle['id']}")  # one component
     version = ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["version"]
     form = {"trigger": "endorse_all", "expected_version": version, "page": "cycle"}
-    html = post(spu, f"/cycles/{cycle['id']}/endorse-all", form, status=200)
+    html = post_then_get(spu, f"/cycles/{cycle['id']}/endorse-all", form)
     assert "Please confirm: nothing has been done yet." in _offer(html, "endorse_all")
     states = lambda: [s["state"] for s in ok(api(SPU).get(f"/api/v1/cycles/{cycle['id']}"))["submissions"]]  # noqa: E731
     assert states() == ["submitted", "submitted", "pending"]
@@ -157,7 +161,7 @@ def test_the_spu_endorses_all_submitted_input_once_confirmed(app, api):
     assert "disabled" in offer and "No input is waiting for endorsement." in offer
 
 
-def test_a_change_that_loses_a_race_at_commit_is_a_409_on_the_page_too(app, api, monkeypatch):
+def test_a_change_that_loses_a_race_at_commit_is_refused_on_the_page_too(app, api, monkeypatch):
     from sqlalchemy.orm.exc import StaleDataError
 
     cycle = cycle_in(api, "joint_review")
@@ -166,13 +170,18 @@ def test_a_change_that_loses_a_race_at_commit_is_a_409_on_the_page_too(app, api,
     form = {"trigger": "cancel", "comment": "Mandate ends.", "expected_version": version, "confirmed": "y"}
     form["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', page(spu, f"/cycles/{cycle['id']}")).group(1)
 
-    def lost_race():
-        raise StaleDataError("UPDATE statement on table 'cycles' expected to update 1 row(s); 0 were matched.")
+    commit, lost = db.session.commit, []
+
+    def lost_race():  # the step's commit loses; the refusal is then kept as any other
+        if not lost:
+            lost.append(True)
+            raise StaleDataError("UPDATE statement on table 'cycles' expected to update 1 row(s); 0 were matched.")
+        commit()
 
     monkeypatch.setattr(db.session, "commit", lost_race)  # the page commits through the API's helper
     response = spu.post(f"/cycles/{cycle['id']}/transitions", data=form)
     monkeypatch.undo()
-    html = response.get_data(as_text=True)
-    assert response.status_code == 409
+    assert response.status_code == 302 and lost
+    html = page(spu, response.headers["Location"])
     assert "Someone else changed this at the same moment: nothing was saved." in html
     assert "Mandate ends.</textarea>" in html and _state(app, cycle["id"]) == "joint_review"

@@ -7,6 +7,7 @@ from collections import Counter
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from cpas_workflow import abilities
 from cpas_workflow.core import stash
@@ -25,7 +26,7 @@ from cpas_workflow.recommendations.diff import word_diff
 from cpas_workflow.recommendations.models import DECISIONS
 from cpas_workflow.recommendations.proposals import SETTLEMENTS
 from cpas_workflow.recommendations.queries import cycle_proposals
-from cpas_workflow.refusals import commit, kept_form, refusal_status
+from cpas_workflow.refusals import commit, kept_form, kept_refusal, refusal_status
 from cpas_workflow.views import bp
 from forms.cycles import TransitionForm
 from forms.recommendations import DecisionForm, ProposalForm, RecommendationForm, SettleProposalForm
@@ -218,17 +219,47 @@ def render_page(
     ), status
 
 
+def step_key(cycle_id: int) -> str:
+    """The form stash of a cycle's steps (one at a time: a step refused, or waiting to be confirmed)."""
+    return f"cycle-step:{cycle_id}"
+
+
+def kept_step(cycle_id: int) -> dict:
+    """A step refused or waiting for confirmation, as the redirect after it shows it: the bound form
+    (what was typed, the errors) and the step whose confirmation is open."""
+    form = kept_form(TransitionForm, step_key(cycle_id))
+    return {"action_form": form, "confirming": form.kept.get("confirming") if form else None}
+
+
+def _back_to_step(cycle_id: int, page: str, form, *, confirming: str | None = None, stale: bool = False):
+    """Post/redirect/get for a step not taken: the page again, the step open with what was typed and
+    why (or the confirmation asked for); a reload sends nothing."""
+    trigger = confirming or form.trigger.data or ""
+    anchor = f"#offer-{trigger}" if trigger.isascii() and trigger.isidentifier() and len(trigger) <= 64 else ""
+    url = url_for(ENDPOINTS[page], cycle_id=cycle_id, kept=1) + anchor
+    return kept_refusal(
+        step_key(cycle_id), form, url, fresh=("expected_version",) if stale else (), confirming=confirming
+    )
+
+
 @bp.get("/cycles/<int:cycle_id>")
 @login_required
 def cycle(cycle_id: int):
-    return render_page("cycle", queries.get_cycle(cycle_id, current_user, options=LOADS["cycle"]()))
+    return render_page(
+        "cycle", queries.get_cycle(cycle_id, current_user, options=LOADS["cycle"]()), **kept_step(cycle_id)
+    )
 
 
 @bp.get("/cycles/<int:cycle_id>/review")
 @login_required
 def joint_review(cycle_id: int):
     cycle = queries.get_cycle(cycle_id, current_user, options=LOADS["review"]())
-    return render_page("review", cycle, recommendation_form=kept_form(RecommendationForm, draft_key(cycle_id)))
+    return render_page(
+        "review",
+        cycle,
+        recommendation_form=kept_form(RecommendationForm, draft_key(cycle_id)),
+        **kept_step(cycle_id),
+    )
 
 
 @bp.get("/cycles/<int:cycle_id>/sign-off")
@@ -236,7 +267,7 @@ def joint_review(cycle_id: int):
 def signoff(cycle_id: int):
     cycle = queries.get_cycle(cycle_id, current_user, options=LOADS["signoff"]())
     forms, refused = kept_decisions(cycle)
-    return render_page("signoff", cycle, decision_forms=forms, refused=refused)
+    return render_page("signoff", cycle, decision_forms=forms, refused=refused, **kept_step(cycle_id))
 
 
 @bp.post("/cycles/<int:cycle_id>/transitions")
@@ -246,17 +277,15 @@ def cycle_transition(cycle_id: int):
     page = request.form.get("page", "cycle")
     page = page if page in PAGES else "cycle"
     if not form.validate_on_submit():
-        return render_page(
-            page, queries.get_cycle(cycle_id, current_user, options=LOADS[page]()), status=422, action_form=form
-        )
+        queries.get_cycle(cycle_id, current_user)  # a cycle the caller cannot see: 404, nothing kept
+        return _back_to_step(cycle_id, page, form)
     item = queries.get_cycle(cycle_id, current_user, for_update=True)
     trigger, before = form.trigger.data, item.state
     is_current = form.expected_version.data in (None, item.version)  # a stale form is told so first
     if is_current and needs_confirmation(item, trigger) and not form.confirmed.data:
         # Asked for again, with what will happen: nothing is done until the person confirms.
         db.session.rollback()
-        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
-        return render_page(page, item, action_form=form, confirming=trigger)
+        return _back_to_step(cycle_id, page, form, confirming=trigger)
     try:
         operations.fire_cycle_trigger(
             item,
@@ -269,19 +298,18 @@ def cycle_transition(cycle_id: int):
         commit()
     except DomainError as exc:
         db.session.rollback()
-        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
-        if isinstance(exc, Conflict) and form.expected_version.data not in (None, item.version):
+        state = db.session.scalar(select(Cycle.state).where(Cycle.id == cycle_id))
+        if isinstance(exc, Conflict) and not is_current:
             form.form_errors.append(
                 _(
                     "Someone else changed this cycle since you opened the page: it is now at “%(state)s”. "
                     "Nothing was done; what you typed is kept below.",
-                    state=label("state", item.state),
+                    state=label("state", state),
                 )
             )
-            form.expected_version.data = item.version
-            return render_page(page, item, status=409, action_form=form)
-        status = refusal_status(exc, form)
-        return render_page(page, item, status=status, action_form=form)
+            return _back_to_step(cycle_id, page, form, stale=True)
+        refusal_status(exc, form)  # the refusal's words, on its field or on the form
+        return _back_to_step(cycle_id, page, form)
     if item.state == before and trigger in {
         t.trigger for t in store.definition_of(item).joint_transitions_from(before)
     }:
@@ -309,21 +337,20 @@ def endorse_all(cycle_id: int):
     item = queries.get_cycle(cycle_id, current_user, for_update=True, options=LOADS[page]())
     abilities.require(abilities.can_endorse_all(current_user, item))  # 403 before any form error
     if not form.validate_on_submit():
-        return render_page(page, item, status=422, action_form=form)
+        db.session.rollback()
+        return _back_to_step(cycle_id, page, form)
     stale = form.expected_version.data not in (None, item.version)
     if stale or not form.confirmed.data:
         db.session.rollback()
-        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
         if stale:
             form.form_errors.append(_("Someone else changed this cycle since you opened the page: check it again."))
-            form.expected_version.data = item.version
-        return render_page(page, item, status=409 if stale else 200, action_form=form, confirming=ENDORSE_ALL)
+        return _back_to_step(cycle_id, page, form, confirming=ENDORSE_ALL, stale=stale)
     try:
         endorsed = operations.endorse_all(item, current_user)
         commit()
     except DomainError as exc:
         db.session.rollback()
-        item = queries.get_cycle(cycle_id, current_user, options=LOADS[page]())
-        return render_page(page, item, status=refusal_status(exc, form), action_form=form)
+        refusal_status(exc, form)
+        return _back_to_step(cycle_id, page, form)
     flash(_("Endorsed: %(components)s.", components=", ".join(s.component.name for s in endorsed)), "success")
     return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id))
