@@ -12,7 +12,7 @@ from cpas_workflow.extensions import db
 from tests.browser.pages import ENGLISH_RULES
 from tests.cycle_helpers import SPU, cycle_in, fp
 from tests.framework_helpers import GOOD_ROWS, csv_bytes, planning_cycle
-from tests.web_helpers import page, post, post_then_get, signed_in
+from tests.web_helpers import page, post_then_get, signed_in
 
 
 def speaks_french(app, *emails: str) -> None:
