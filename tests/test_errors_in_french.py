@@ -102,7 +102,7 @@ def test_system_made_titles_and_audit_comments_are_in_the_readers_language(app, 
     assert "quarterly performance assessment" not in html
     audit = page(signed_in(app, "admin@demo.example"), "/admin/audit?mission=DEMO")
     # the admin's log reads a system-written comment as the cycle's trail does: one reading, in words
-    taking_part = "Participent : Civilian component, Force, Police (UNPOL)"
+    taking_part = "Participent\u00a0: Civilian component, Force, Police (UNPOL)"
     assert taking_part in html and taking_part in audit and "components:" not in audit
 
 
@@ -110,7 +110,7 @@ def test_a_notice_of_input_endorsed_reads_in_the_readers_language(app, api):
     cycle_in(api, "joint_review")  # every input endorsed: each focal point is told
     speaks_french(app, fp("CIV"))
     html = page(signed_in(app, fp("CIV")), "/notifications")
-    assert "sur contribution de CIV, DEMO 2026-Q4 évaluation trimestrielle de la performance : Validée" in html
+    assert "sur contribution de CIV, DEMO 2026-Q4 évaluation trimestrielle de la performance\u00a0: Validée" in html
     assert "CIV input" not in html and "quarterly performance assessment" not in html
     english = page(signed_in(app, fp("MIL")), "/notifications")
     assert "decided on MIL input, DEMO 2026-Q4 quarterly performance assessment: Endorsed" in english

@@ -47,7 +47,7 @@ def test_headquarters_comparison_is_french_for_a_french_reader(app, cycles):
     html = page(signed_in(app, "hq@demo.example"), "/hq?period=2026-Q3")
     demo_row = html[html.index("DEMO — Demo Mission") : html.index("OTHER — Other Mission")]
     other_row = html[html.index("OTHER — Other Mission") :]
-    assert "Missions côte à côte" in html and "En retard ?" in html
+    assert "Missions côte à côte" in html and "En retard\u00a0?" in html
     assert "Clos" in demo_row and "MIL En bonne voie" in demo_row and "<td>Non</td>" in demo_row
     assert "aucune évaluation lancée (la période 2026-Q3 s&#39;est terminée le 30 sept. 2026)" in other_row
     assert "no assessment started" not in html
@@ -77,12 +77,12 @@ def test_a_french_users_task_e_mail_is_french_subject_and_body(app, api, smtp):
     ok(fire(api, SPU, cycle["id"], "open_input"))
     [french] = outbox(app, recipient=fp("CIV"))
     [english] = outbox(app, recipient=fp("MIL"))
-    assert french.subject == "Nouvelle tâche : Soumettre la contribution « Civilian component » pour 2026-Q4"
+    assert french.subject == "Nouvelle tâche\u00a0: Soumettre la contribution «\u00a0Civilian component\u00a0» pour 2026-Q4"
     assert english.subject == "New task: Submit Force input for 2026-Q4"
-    assert "Soumettre la contribution « Civilian component » pour 2026-Q4" in french.body_text
+    assert "Soumettre la contribution «\u00a0Civilian component\u00a0» pour 2026-Q4" in french.body_text
     for body in (french.body_text, french.body_html):
         assert "Bonjour " in body and "Une nouvelle tâche vous est confiée dans DEMO" in body
-        assert "Échéance : 15 oct. 2026" in body and "Se désabonner de tous les courriels" in body
+        assert "Échéance\u00a0: 15 oct. 2026" in body and "Se désabonner de tous les courriels" in body
         assert "Hello" not in body and "Due " not in body and "Unsubscribe" not in body
     assert '<html lang="fr">' in french.body_html
     run_job(app, deliver_outbox)
@@ -96,7 +96,7 @@ def test_a_french_users_digest_is_french(app, api):
     run_job(app, send_digests, utc(2026, 10, 2, 6, 0))  # 07:00 in Bangui, the digest hour
     [digest] = outbox(app, kind="digest", recipient=SPU)
     assert digest.subject == "Votre résumé quotidien cpas-workflow, 2 oct. 2026"
-    assert "Bonjour " in digest.body_text and "Toutes vos tâches :" in digest.body_text
+    assert "Bonjour " in digest.body_text and "Toutes vos tâches\u00a0:" in digest.body_text
     assert "échéance" in digest.body_text or "en retard de" in digest.body_text
 
 
@@ -107,14 +107,14 @@ def test_task_titles_are_shown_in_the_readers_language_and_unknown_ones_as_store
     cycle = start_cycle(api)
     ok(fire(api, SPU, cycle["id"], "open_input"))
     html = page(signed_in(app, fp("CIV")), "/")
-    assert "Soumettre la contribution « Civilian component » pour 2026-Q4" in html and "Submit " not in html
+    assert "Soumettre la contribution «\u00a0Civilian component\u00a0» pour 2026-Q4" in html and "Submit " not in html
     assert "Submit Force input for 2026-Q4" in page(signed_in(app, fp("MIL")), "/")  # English as stored
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         assert task_title("Open component input for the 2026 mission plan") == (
             "Ouvrir les contributions des composantes au plan de mission 2026"
         )
         assert task_title("Open component input for 2026-Q4") == "Ouvrir les contributions des composantes pour 2026-Q4"
-        assert task_title("Follow up: Extend {the} alert networks") == "Suivi : Extend {the} alert networks"
+        assert task_title("Follow up: Extend {the} alert networks") == "Suivi\u00a0: Extend {the} alert networks"
         assert task_title("A title from an older definition") == "A title from an older definition"
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert task_title("Open component input for 2026-Q4") == "Open component input for 2026-Q4"

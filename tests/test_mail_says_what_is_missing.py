@@ -32,8 +32,8 @@ def test_an_overdue_reminder_lists_what_the_input_still_lacks_and_forgets_what_w
         assert "the narrative" not in body  # given already
         assert "POL-1" not in body
     for body in (french.body_text, french.body_html):
-        assert "en retard de 6 jours" in body and "Échéance : 8 oct. 2026" in body
-        assert "Il manque encore :" in body and "le récit" in body and "l’appréciation des progrès" in body
+        assert "en retard de 6 jours" in body and "Échéance\u00a0: 8 oct. 2026" in body
+        assert "Il manque encore\u00a0:" in body and "le récit" in body and "l’appréciation des progrès" in body
         assert "POL-1 Crimes investigated" in body and "Still missing" not in body
     html = english.body_html
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html

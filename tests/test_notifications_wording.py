@@ -13,7 +13,7 @@ from tests.notify_helpers import outbox, run_job, set_notify, smtp, utc  # noqa:
 
 TITLE = {
     "CIV": "Submit Civilian component input for 2026-Q4",
-    "MIL": "Soumettre la contribution « Force » pour 2026-Q4",
+    "MIL": "Soumettre la contribution «\u00a0Force\u00a0» pour 2026-Q4",
 }
 
 
@@ -32,12 +32,12 @@ def test_a_reminder_after_the_due_date_says_overdue_and_how_late(app, api, smtp,
     [english] = outbox(app, kind="reminder", recipient=fp("CIV"))
     [french] = outbox(app, kind="reminder", recipient=fp("MIL"))
     assert english.subject == f"Overdue: {TITLE['CIV']}, 6 days late"
-    assert french.subject == f"En retard : {TITLE['MIL']}, 6 jours de retard"
+    assert french.subject == f"En retard\u00a0: {TITLE['MIL']}, 6 jours de retard"
     for body in (english.body_text, english.body_html):
         assert "Overdue: your task in DEMO is 6 days late." in body and "Due Oct 8, 2026" in body
         assert "reminder" not in body.lower() and "2026-10-08" not in body
     for body in (french.body_text, french.body_html):
-        assert "En retard : votre tâche dans DEMO a 6 jours de retard." in body and "Échéance : 8 oct. 2026" in body
+        assert "En retard\u00a0: votre tâche dans DEMO a 6 jours de retard." in body and "Échéance\u00a0: 8 oct. 2026" in body
         assert "Overdue" not in body and "2026-10-08" not in body
     (output_dir / "reminder-overdue-en.html").write_text(english.body_html)
     (output_dir / "reminder-overdue-fr.html").write_text(french.body_html)
@@ -56,4 +56,4 @@ def test_a_reminder_before_the_due_date_is_still_a_reminder(app, api):
         "A reminder about your task in DEMO:" in english.body_text
         and "Due Oct 8, 2026 (due in 1 day)" in english.body_text
     )
-    assert "Overdue" not in english.body_text and "Échéance : 8 oct. 2026" in french.body_text
+    assert "Overdue" not in english.body_text and "Échéance\u00a0: 8 oct. 2026" in french.body_text

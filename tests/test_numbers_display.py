@@ -85,5 +85,5 @@ def test_a_task_e_mail_gives_its_due_date_in_the_recipients_language(app, api):
     ok(fire(api, SPU, cycle["id"], "open_input"))
     [french] = outbox(app, recipient=fp("CIV"))
     [english] = outbox(app, recipient=fp("MIL"))
-    assert "Échéance : 15 oct. 2026" in french.body_text and "2026-10-15" not in french.body_text
+    assert "Échéance\u00a0: 15 oct. 2026" in french.body_text and "2026-10-15" not in french.body_text
     assert "Due Oct 15, 2026" in english.body_text

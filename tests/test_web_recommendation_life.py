@@ -241,7 +241,7 @@ def test_the_trails_name_recommendations_by_title_and_owners_by_name_in_the_read
         update_preferences(find_user(SPU), language="fr")
         db.session.commit()
     french = page(spu, f"/cycles/{later['id']}").split('id="audit-h"')[1]
-    assert "Recommandation retirée : « Patrols »" in french and "Patrols (l’échéance)" in french
+    assert "Recommandation retirée\u00a0: «\u00a0Patrols\u00a0»" in french and "Patrols (l’échéance)" in french
 
 
 def test_french_card_labels_have_the_french_space_before_their_colon(app, api):
@@ -252,5 +252,5 @@ def test_french_card_labels_have_the_french_space_before_their_colon(app, api):
         update_preferences(find_user(SPU), language="fr")
         db.session.commit()
     html = page(signed_in(app, SPU), f"/cycles/{cycle['id']}")
-    assert "Statut : " in html and "Décision : " in html and "Responsable : " in html
+    assert "Statut\u00a0: " in html and "Décision\u00a0: " in html and "Responsable\u00a0: " in html
     assert "Statut:" not in html and "Décision:" not in html

@@ -63,7 +63,8 @@ def field_name(field: str):
 def one_line(value: str) -> str:
     """`value` folded onto one line: every line break or control character becomes a space (for e-mail
     headers, where text a user typed, such as a title in a subject, must never start a header of its own)."""
-    return " ".join(_FORBIDDEN.sub(" ", _BREAKS.sub(" ", value)).split())
+    folded = _FORBIDDEN.sub(" ", _BREAKS.sub(" ", value))
+    return re.sub(r"[ \t]+", " ", folded).strip(" \t")  # a no-break space (French: "tâche :") stays
 
 
 def clean_text(

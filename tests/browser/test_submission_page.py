@@ -19,7 +19,7 @@ VIEWS = {  # name: (viewport width, language)
     "french": (1200, "fr"),
 }
 FRENCH = {  # what the page says in French, where the English words would betray an untranslated message
-    "summary": "Enregistré comme brouillon, non soumis : 3 problèmes à corriger",
+    "summary": "Enregistré comme brouillon, non soumis\u00a0: 3 problèmes à corriger",
     "rating": "Avant de soumettre, choisissez une appréciation des progrès.",
 }
 

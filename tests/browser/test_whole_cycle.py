@@ -65,7 +65,8 @@ class Walk:
     def title(self, template: str) -> re.Pattern:
         """A task title template ("Submit {component} input for {period}") as a pattern in the walk's language."""
         parts = re.split(r"\{\w+\}", self.t(template))
-        return re.compile(".+?".join(re.escape(p) for p in parts))
+        # any space matches any space: an accessible name has its no-break spaces ("« Force »") made plain
+        return re.compile(".+?".join(re.escape(p).replace("\\ ", r"\s").replace("\xa0", r"\s") for p in parts))
 
 
 class Person:
