@@ -9,8 +9,10 @@ import re
 
 from babel import dates as babel_dates
 from flask import Flask, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from cpas_workflow.core import clock, timezones
 from cpas_workflow.refusals import refusal_status  # noqa: F401  (views import it from here too)
@@ -264,7 +266,38 @@ def lang() -> str:
     return str(get_locale() or "en")
 
 
+def _translators() -> dict:
+    """`_`, `gettext`, `ngettext` and `label` for one rendering, bound to the reader's translations once. Flask-Babel's
+    own look the translations up again (through `g` and the locale) at every call: a list page says
+    "details", "Mission", "Due"… on each of its rows. They do what Jinja's newstyle gettext does."""
+    translations = get_translations()
+    one, many = translations.ugettext, translations.ungettext
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        found = one(__string)
+        if __context.eval_ctx.autoescape:
+            found = Markup(found)
+        return found % variables
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        found = many(__singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            found = Markup(found)
+        return found % variables
+
+    locale = lang()
+
+    def label_here(kind: str, value: str | None) -> str:
+        return "—" if value is None else _label_in(kind, value, locale)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "label": label_here}
+
+
 def register_page_helpers(app: Flask) -> None:
+    app.context_processor(_translators)
     app.jinja_env.globals.update(
         label=label,
         task_link=task_link,
