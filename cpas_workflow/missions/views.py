@@ -50,16 +50,18 @@ def mission(code: str):
     has_more, cycles = len(cycles) > CYCLES_SHOWN, cycles[:CYCLES_SHOWN]
     counts = submission_counts([c.id for c in cycles])
     rows = db.session.execute(
-        select(AuditEvent, Cycle.title)
-        .join(Cycle, Cycle.id == AuditEvent.cycle_id)
-        .where(AuditEvent.mission_id == item.id)
-        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
-        .order_by(AuditEvent.id.desc())
-        .limit(TIMELINE_LENGTH)
+        timeline.with_names(
+            select(AuditEvent, Cycle.title)
+            .join(Cycle, Cycle.id == AuditEvent.cycle_id)
+            .where(AuditEvent.mission_id == item.id)
+            .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
+            .order_by(AuditEvent.id.desc())
+            .limit(TIMELINE_LENGTH)
+        )
     ).all()
-    events = [event for event, _title in rows]
-    names = timeline.completed(
-        timeline.Names(components={c.code: c.name for c in item.components}, recommendations={}), events, always=True
+    events = [row[0] for row in rows]
+    names = timeline.named(
+        timeline.Names(components={c.code: c.name for c in item.components}, recommendations={}), rows
     )
     return render_template(
         "missions/show.html",
@@ -68,7 +70,7 @@ def mission(code: str):
         page=page,
         has_more=has_more,
         timeline=timeline.entries(events, names),
-        cycle_titles={event.cycle_id: title for event, title in rows},
+        cycle_titles={row[0].cycle_id: row[1] for row in rows},
         can_start=access.can(current_user, "start_cycle", item),
         published=published_cycle_ids(item),
     )
