@@ -9,9 +9,9 @@ import re
 
 from babel import dates as babel_dates
 from flask import Flask, request
-from flask_babel import format_datetime, get_locale, get_translations
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from cpas_workflow.core import clock, timezones
@@ -192,9 +192,11 @@ def local_datetime(instant: dt.datetime | None, mission=None) -> str:
     if instant is None:
         return ""
     tz = timezones.zone(mission.timezone if mission is not None else None)
-    return format_datetime(
-        timezones.local(instant, getattr(mission, "timezone", None)), "yyyy-MM-dd HH:mm", rebase=False
-    ) + (f" {tz}" if mission is None else "")
+    # Digits only, the same in every language: strftime, not Babel's pattern formatting (a lookup of the
+    # locale per call, and lists show one per row).
+    return timezones.local(instant, getattr(mission, "timezone", None)).strftime("%Y-%m-%d %H:%M") + (
+        f" {tz}" if mission is None else ""
+    )
 
 
 def local_day(day: dt.date | None) -> str:
@@ -273,18 +275,18 @@ def _translators() -> dict:
     translations = get_translations()
     one, many = translations.ugettext, translations.ungettext
 
-    @pass_context
-    def gettext(__context, __string, **variables):
+    @pass_eval_context  # not the whole context: Jinja would copy it for each call inside a loop
+    def gettext(__eval, __string, **variables):
         found = one(__string)
-        if __context.eval_ctx.autoescape:
+        if __eval.autoescape:
             found = Markup(found)
-        return found % variables
+        return found % variables if variables or "%" in found else found
 
-    @pass_context
-    def ngettext(__context, __singular, __plural, __num, **variables):
+    @pass_eval_context
+    def ngettext(__eval, __singular, __plural, __num, **variables):
         variables.setdefault("num", __num)
         found = many(__singular, __plural, __num)
-        if __context.eval_ctx.autoescape:
+        if __eval.autoescape:
             found = Markup(found)
         return found % variables
 

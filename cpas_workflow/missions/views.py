@@ -131,11 +131,14 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
     if access.can(current_user, "carry_over_recommendation", mission):
         statuses = choices("status", STATUSES)
     groups: dict = {}
-    editable = set()
+    editable, owner_changeable = set(), set()
+    reader = current_user._get_current_object()  # asked about every row: once through the proxy
     for rec in actions:
         groups.setdefault(rec.component, []).append(rec)
-        if abilities.can_update_recommendation(current_user, rec):
+        if abilities.can_update_recommendation(reader, rec):
             editable.add(rec.id)
+        if abilities.can_change_owner(reader, rec):
+            owner_changeable.add(rec.id)
     _add_shared(mission, [r for r in actions if r.id not in editable and abilities.is_followed_up(r)], editable)
     forms = {}
     for rec_id, form in (update_forms or {}).items():
@@ -147,6 +150,7 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
         mission=mission,
         groups=sorted(groups.items(), key=lambda kv: kv[0].code),
         editable=editable,
+        owner_changeable=owner_changeable,
         forms=forms,
         statuses=statuses,
         board=board,
