@@ -114,3 +114,13 @@ def test_a_notice_of_input_endorsed_reads_in_the_readers_language(app, api):
     assert "CIV input" not in html and "quarterly performance assessment" not in html
     english = page(signed_in(app, fp("MIL")), "/notifications")
     assert "decided on MIL input, DEMO 2026-Q4 quarterly performance assessment: Endorsed" in english
+
+
+def test_the_mission_timeline_names_cycles_in_the_readers_language_and_recommendations_by_title(app, api):
+    cycle_in(api, "followup")
+    speaks_french(app, SPU)
+    html = page(signed_in(app, SPU), "/missions/DEMO")
+    timeline = html.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "DEMO 2026-Q4 évaluation trimestrielle de la performance" in timeline
+    assert "quarterly performance assessment" not in timeline
+    assert "Strengthen early warning" in timeline and "une recommandation" not in timeline

@@ -79,3 +79,32 @@ def test_the_api_lists_every_open_task_and_a_page_of_them_when_asked(app, api):
     for query in ("limit=0", "limit=abc", "offset=-1", "limit=100000"):
         response = api(fp("CIV")).get(f"/api/v1/tasks?{query}")
         assert response.status_code == 400 and response.get_json()["error"]["fields"], query
+
+
+def test_my_tasks_export_every_task_the_filter_matches_not_one_page(app, api):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    older = start_cycle(api, period="2026-Q3", input_due="2026-10-05")
+    _pile(app, older["id"], 3, first_due=dt.date(2026, 9, 20))  # overdue on 1 October
+    _pile(app, start_cycle(api)["id"], 60, first_due=dt.date(2026, 10, 20))
+    civ = signed_in(app, fp("CIV"))
+    assert 'href="/tasks.csv?overdue=1"' in page(civ, "/?overdue=1&page=1")  # the export keeps the filter
+    response = civ.get("/tasks.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'filename="my-tasks.csv"' in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    piled = [r for r in rows if r["task"].startswith("Pile task")]
+    assert len(piled) == 63  # both cycles' tasks, beyond the page of 50
+    assert [r["due"] for r in rows] == sorted(r["due"] for r in rows)
+    assert {r["overdue"] for r in piled[:3]} == {"yes"} and {r["overdue"] for r in piled[3:]} == {"no"}
+    assert all(r["mission"] == "DEMO" and r["component"] == "CIV" for r in piled)
+    assert all(r["link"].startswith("http://cpas.test/") for r in rows)
+    overdue = list(csv.DictReader(io.StringIO(civ.get("/tasks.csv?overdue=1").get_data().decode("utf-8-sig"))))
+    assert [r["task"] for r in overdue] == ["Pile task 00", "Pile task 01", "Pile task 02"]
+    sheet = load_workbook(io.BytesIO(civ.get("/tasks.xlsx").get_data())).active
+    assert [c.value for c in sheet[1]][:3] == ["id", "task", "mission"] and sheet.max_row == len(rows) + 1
+    assert signed_in(app, "spu@other.example").get("/tasks.csv").get_data().decode("utf-8-sig").count("\n") == 1
+    assert app.test_client().get("/tasks.csv").status_code in (302, 401)  # signed out: nothing

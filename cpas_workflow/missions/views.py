@@ -32,6 +32,7 @@ from cpas_workflow.recommendations.queries import (
     parse_filter,
 )
 from cpas_workflow.refusals import commit
+from cpas_workflow.tasks.titles import cycle_title
 from cpas_workflow.views import bp
 from forms.cycles import StartCycleForm
 
@@ -117,7 +118,10 @@ def start_cycle(code: str):
         db.session.rollback()
         status = refusal_status(exc, form)
         return render_template("missions/new_cycle.html", mission=get_mission(code, current_user), form=form), status
-    flash(_("Cycle “%(title)s” started. Open component input when the plan is ready.", title=cycle.title), "success")
+    flash(
+        _("Cycle “%(title)s” started. Open component input when the plan is ready.", title=cycle_title(cycle.title)),
+        "success",
+    )
     return redirect(url_for("web.cycle", cycle_id=cycle.id))
 
 

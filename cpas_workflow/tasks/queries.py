@@ -129,17 +129,25 @@ def _open_for(user, board: TaskFilter):
     return query
 
 
-def open_tasks_page(user, board: TaskFilter) -> tuple[list[Task], bool]:
-    """One page of the user's open tasks matching `board`, soonest due first, and whether more follow."""
-    query = (
+def _listed(user, board: TaskFilter):
+    """The user's open tasks matching `board` with what a row shows, soonest due first."""
+    return (
         _open_for(user, board)
         .options(joinedload(Task.mission), joinedload(Task.component), joinedload(Task.assignee))
         .order_by(Task.due, Task.id)
-        .limit(PAGE_SIZE + 1)
-        .offset((board.page - 1) * PAGE_SIZE)
     )
+
+
+def open_tasks_page(user, board: TaskFilter) -> tuple[list[Task], bool]:
+    """One page of the user's open tasks matching `board`, soonest due first, and whether more follow."""
+    query = _listed(user, board).limit(PAGE_SIZE + 1).offset((board.page - 1) * PAGE_SIZE)
     tasks = list(db.session.scalars(query).unique())
     return tasks[:PAGE_SIZE], len(tasks) > PAGE_SIZE
+
+
+def open_tasks_matching(user, board: TaskFilter) -> list[Task]:
+    """Every open task of the user's that `board` matches (its page ignored): what an export holds."""
+    return list(db.session.scalars(_listed(user, board)).unique())
 
 
 def open_task_counts(user) -> list[tuple[tuple[str, str], int]]:
