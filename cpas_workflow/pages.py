@@ -265,7 +265,14 @@ def audit_comment(event) -> str:
 
 
 def lang() -> str:
-    return str(get_locale() or "en")
+    locale = get_locale()
+    name = _LOCALE_NAMES.get(locale)
+    if name is None:  # a Locale's name is worked out anew by each str(): pages ask for it on every label
+        name = _LOCALE_NAMES[locale] = str(locale or "en")
+    return name
+
+
+_LOCALE_NAMES: dict = {}
 
 
 def _translators() -> dict:
