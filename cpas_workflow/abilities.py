@@ -10,7 +10,7 @@ should mention the action at all (`is_shown`: a step this person takes, but not 
 their role, or nothing to do at this step). Operations `require` an answer; pages draw buttons from
 it, enabled or disabled with the reason; the API lists `allowed_triggers` from it. This module is
 the one place outside workflows/ that says in which states component input and recommendations are
-worked on.
+worked on and a running cycle is administered (`core.access` keeps only the roles and grants).
 """
 
 from __future__ import annotations

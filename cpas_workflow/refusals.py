@@ -102,6 +102,35 @@ def attempt(form, act) -> int | None:
     return None
 
 
+def kept_refusal(key: str, form, url: str, **extra):
+    """A refused page form, post/redirect/get: what was typed and every error are kept in the form
+    stash under `key` for the page at `url` (which draws them with `kept_form`), nothing else written;
+    a reload of that page sends nothing again."""
+    from flask_login import current_user
+
+    from cpas_workflow.core import stash
+
+    typed = {k: v for k, v in request.form.items() if not k.endswith("csrf_token")}
+    stash.keep(current_user, key, {"typed": typed, "errors": stash.errors_of(form), **extra})
+    db.session.commit()
+    return redirect(url)
+
+
+def kept_form(form_class, key: str, **kwargs):
+    """The form refused under `key` as it was typed, with its errors, when the page is opened from the
+    refusal's redirect (`?kept=1`); else None. The kept dict's extras are on `form.kept`."""
+    from flask_login import current_user
+
+    from cpas_workflow.core import stash
+
+    kept = stash.kept(current_user, key) if request.args.get("kept") else None
+    if not kept:
+        return None
+    form = stash.refill(form_class, kept["typed"], kept["errors"], **kwargs)
+    form.kept = kept
+    return form
+
+
 def _page(status: int, message: str):
     return render_template("errors.html", status=status, message=message), status
 

@@ -1,9 +1,11 @@
 """Joint review drafting, leadership's decisions at sign-off, and the follow-up board."""
 
+import re
+
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import Recommendation
 from tests.cycle_helpers import cycle_in
-from tests.web_helpers import flashes, page, post, signed_in
+from tests.web_helpers import flashes, page, post, post_then_get, signed_in, token
 
 DRAFT = {"title": "Protect civilians", "body": "Deploy **patrols**.", "component": "MIL", "due": "2026-12-01"}
 
@@ -27,10 +29,15 @@ def test_the_spu_drafts_a_recommendation_and_bad_input_is_refused_next_to_the_fi
     cycle = cycle_in(api, "joint_review")
     client = signed_in(app, "spu@demo.example")
     url = f"/cycles/{cycle['id']}/recommendations"
-    html = post(client, url, {**DRAFT, "title": ""}, status=422)
+    # refused: post/redirect/get to the review page, opening on the problems, what was typed kept
+    response = client.post(url, data={**DRAFT, "title": "", "csrf_token": token(client)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("?kept=1#draft-errors")
+    html = page(client, response.headers["Location"])
     assert "This field is required." in html and "Deploy **patrols**.</textarea>" in html
-    html = post(client, url, {**DRAFT, "due": "2026-01-01"}, status=422)
+    assert re.search(r'<div class="error-summary" id="draft-errors" [^>]*autofocus', html)
+    html = post_then_get(client, url, {**DRAFT, "due": "2026-01-01"})
     assert "already past" in html and 'value="Protect civilians"' in html
+    assert "already past" not in page(client, f"/cycles/{cycle['id']}/review")  # a plain visit: a fresh form
     assert _recs(app) == []
     post(client, url, DRAFT)
     assert "Recommendation “Protect civilians” added." in flashes(page(client, f"/cycles/{cycle['id']}/review"))[0]
@@ -95,11 +102,16 @@ def test_the_follow_up_board_takes_dated_updates_and_marks_overdue_actions(app, 
     head = signed_in(app, "civ.head@demo.example")
     html = page(head, "/missions/DEMO/follow-up")
     assert "Strengthen early warning" in html and "overdue</strong>" not in html
-    url = f"/recommendations/{rec_id}/updates"
-    html = post(
-        head, url, {f"u{rec_id}-status": "in_progress", f"u{rec_id}-note": ""}, prefix=f"u{rec_id}-", status=422
+    url = f"/recommendations/{rec_id}/updates?component=CIV"  # the board as it was filtered stays so
+    response = head.post(
+        url, data={f"u{rec_id}-status": "done", f"u{rec_id}-note": "", f"u{rec_id}-csrf_token": token(head)}
     )
-    assert "This field is required." in html
+    assert response.status_code == 302  # post/redirect/get: back on the board, at the refused update
+    assert "component=CIV" in response.headers["Location"]
+    assert response.headers["Location"].endswith(f"#update-errors-{rec_id}")
+    html = page(head, response.headers["Location"])
+    assert "This field is required." in html and f'id="update-errors-{rec_id}"' in html
+    assert '<option selected value="done">' in html or 'value="done" selected' in html  # the status chosen, kept
     post(
         head, url, {f"u{rec_id}-status": "in_progress", f"u{rec_id}-note": "Two networks set up."}, prefix=f"u{rec_id}-"
     )

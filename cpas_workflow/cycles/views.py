@@ -25,7 +25,7 @@ from cpas_workflow.recommendations.diff import word_diff
 from cpas_workflow.recommendations.models import DECISIONS
 from cpas_workflow.recommendations.proposals import SETTLEMENTS
 from cpas_workflow.recommendations.queries import cycle_proposals
-from cpas_workflow.refusals import commit, refusal_status
+from cpas_workflow.refusals import commit, kept_form, refusal_status
 from cpas_workflow.views import bp
 from forms.cycles import TransitionForm
 from forms.recommendations import DecisionForm, ProposalForm, RecommendationForm, SettleProposalForm
@@ -93,6 +93,11 @@ def decisions_key(cycle_id: int) -> str:
     return f"cycle:{cycle_id}:decisions"
 
 
+def draft_key(cycle_id: int) -> str:
+    """The form stash of the SPU's recommendation being drafted on the joint review page."""
+    return f"cycle:{cycle_id}:draft"
+
+
 def kept_decisions(cycle: Cycle) -> tuple[dict, list]:
     """After a refused sign-off form: each recommendation's decision as typed, with its errors, and
     the refused recommendations. Nothing kept: ({}, [])."""
@@ -108,17 +113,36 @@ def kept_decisions(cycle: Cycle) -> tuple[dict, list]:
     return forms, refused
 
 
-def proposal_context(cycle: Cycle, bound_form, settle_forms: dict) -> dict:
+def proposal_key(cycle_id: int) -> str:
+    """The form stash of a proposal refused on a cycle page (the proposer's)."""
+    return f"cycle:{cycle_id}:proposal"
+
+
+def settle_key(cycle_id: int) -> str:
+    """The form stash of an answer to a proposal refused on a cycle page (the SPU's)."""
+    return f"cycle:{cycle_id}:settle"
+
+
+def _kept_settle(cycle: Cycle) -> dict:
+    """After a refused answer to a proposal: {the proposal's id: the answer as typed, with its errors}."""
+    kept = stash.kept(current_user, settle_key(cycle.id)) if request.args.get("kept") else None
+    if not kept:
+        return {}
+    return {kept["rec"]: stash.refill(SettleProposalForm, kept["typed"], kept["errors"], prefix=f"p{kept['rec']}")}
+
+
+def proposal_context(cycle: Cycle) -> dict:
     """The proposals part of a cycle page: the form to propose, the proposals made (the SPU's to
-    answer, the proposer's to follow), loaded only while proposals are taken."""
+    answer, the proposer's to follow), loaded only while proposals are taken; after a refusal, the
+    refused form as it was typed, with its errors."""
     may_propose = abilities.can_propose_recommendation(current_user, cycle)
-    form = bound_form or ProposalForm(formdata=None)
+    form = kept_form(ProposalForm, proposal_key(cycle.id)) or ProposalForm(formdata=None)
     form.component.choices = [
         (c.code, f"{c.code} — {c.name}") for c in abilities.proposing_components(current_user, cycle)
     ]
     listed = cycle_proposals(cycle) if abilities.takes_proposals(cycle) else []
     drafts = [(str(r.id), r.title) for r in cycle.recommendations if r.is_undecided_draft]
-    forms = {}
+    forms, settle_forms = {}, _kept_settle(cycle) if listed else {}
     for p in listed:
         f = settle_forms.get(p.id) or SettleProposalForm(formdata=None, prefix=f"p{p.id}")
         f.decision.choices = choices("settlement", SETTLEMENTS)
@@ -141,8 +165,6 @@ def render_page(
     action_form: TransitionForm | None = None,
     recommendation_form: RecommendationForm | None = None,
     decision_forms: dict | None = None,
-    proposal_form=None,
-    settle_forms: dict | None = None,
     refused: list | None = None,
     confirming: str | None = None,
 ):
@@ -192,7 +214,7 @@ def render_page(
         can_decide=can_decide,
         refused=refused or [],
         word_diff=word_diff,
-        **proposal_context(cycle, proposal_form, settle_forms or {}),
+        **proposal_context(cycle),
     ), status
 
 
@@ -205,7 +227,8 @@ def cycle(cycle_id: int):
 @bp.get("/cycles/<int:cycle_id>/review")
 @login_required
 def joint_review(cycle_id: int):
-    return render_page("review", queries.get_cycle(cycle_id, current_user, options=LOADS["review"]()))
+    cycle = queries.get_cycle(cycle_id, current_user, options=LOADS["review"]())
+    return render_page("review", cycle, recommendation_form=kept_form(RecommendationForm, draft_key(cycle_id)))
 
 
 @bp.get("/cycles/<int:cycle_id>/sign-off")

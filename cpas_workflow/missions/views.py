@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from cpas_workflow import abilities
-from cpas_workflow.core import access
+from cpas_workflow.core import access, stash
 from cpas_workflow.core.audit import AuditEvent
 from cpas_workflow.core.errors import DomainError
 from cpas_workflow.cycles import operations as cycle_operations
@@ -35,6 +35,7 @@ from cpas_workflow.refusals import commit
 from cpas_workflow.tasks.titles import cycle_title
 from cpas_workflow.views import bp
 from forms.cycles import StartCycleForm
+from forms.recommendations import UpdateForm
 
 TIMELINE_LENGTH = 25
 CYCLES_SHOWN = 12  # the latest cycles first; older ones a page further
@@ -125,7 +126,20 @@ def start_cycle(code: str):
     return redirect(url_for("web.cycle", cycle_id=cycle.id))
 
 
-def render_followup(mission, board=None, *, status: int = 200, update_forms: dict | None = None):
+def update_key(mission) -> str:
+    """The form stash of a progress update refused on the mission's follow-up board."""
+    return f"followup:{mission.code}:update"
+
+
+def _kept_update(mission) -> dict:
+    """After a refused update: {its recommendation's id: its form as typed, with its errors}."""
+    kept = stash.kept(current_user, update_key(mission)) if request.args.get("kept") else None
+    if not kept:
+        return {}
+    return {kept["rec"]: stash.refill(UpdateForm, kept["typed"], kept["errors"], prefix=f"u{kept['rec']}")}
+
+
+def render_followup(mission, board=None):
     """The follow-up board: one page of the actions `board` asks for, by component, with an update
     form where the reader may add one (drawn from one list of statuses, not a form object per row)."""
     board = board or parse_filter(request.args, mission, current_user)
@@ -145,7 +159,7 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
             owner_changeable.add(rec.id)
     _add_shared(mission, [r for r in actions if r.id not in editable and abilities.is_followed_up(r)], editable)
     forms = {}
-    for rec_id, form in (update_forms or {}).items():
+    for rec_id, form in _kept_update(mission).items():
         form.status.choices = statuses
         forms[rec_id] = form
     pages = max(1, -(-total // PAGE_SIZE))
@@ -163,7 +177,7 @@ def render_followup(mission, board=None, *, status: int = 200, update_forms: dic
         today=today,
         settled=SETTLED_STATUSES,
         status_choices=choices("status", STATUSES),
-    ), status
+    )
 
 
 def _add_shared(mission, actions, editable: set) -> None:

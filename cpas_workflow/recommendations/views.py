@@ -14,14 +14,14 @@ from cpas_workflow.core import stash
 from cpas_workflow.core.errors import Conflict, DomainError
 from cpas_workflow.core.listing import PAGE_SIZE
 from cpas_workflow.cycles.queries import get_cycle, get_mission, mission_cycles
-from cpas_workflow.cycles.views import ENDPOINTS, LOADS, decisions_key, render_page
+from cpas_workflow.cycles.views import ENDPOINTS, LOADS, decisions_key, draft_key, proposal_key, settle_key
 from cpas_workflow.extensions import db
 from cpas_workflow.framework import exports
-from cpas_workflow.missions.views import render_followup
+from cpas_workflow.missions.views import update_key
 from cpas_workflow.pages import label, refusal_status
 from cpas_workflow.recommendations import operations, owners, proposals, register
 from cpas_workflow.recommendations.models import DECISIONS, FATES
-from cpas_workflow.refusals import attempt, commit
+from cpas_workflow.refusals import attempt, commit, kept_form, kept_refusal
 from cpas_workflow.views import bp
 from forms.base import BaseForm
 from forms.recommendations import (
@@ -44,12 +44,16 @@ def draft_recommendation(cycle_id: int):
     form = RecommendationForm()
     form.component.choices = [(c.code, c.code) for c in cycle.mission.components]
     form.co_owners.choices = [(c.code, c.code) for c in cycle.mission.components]
-    status = attempt(form, lambda: operations.draft_recommendation(cycle, _draft_of(form), current_user))
-    if status is None:
+
+    def draft():
+        operations.draft_recommendation(cycle, _draft_of(form), current_user)
+        stash.drop(current_user, draft_key(cycle_id))
+
+    if attempt(form, draft) is None:
         flash(_("Recommendation “%(title)s” added.", title=form.title.data.strip()), "success")
         return redirect(url_for("web.joint_review", cycle_id=cycle_id))
-    cycle = get_cycle(cycle_id, current_user, options=LOADS["review"]())
-    return render_page("review", cycle, status=status, recommendation_form=form)
+    back = url_for("web.joint_review", cycle_id=cycle_id, kept=1) + "#draft-errors"
+    return kept_refusal(draft_key(cycle_id), form, back)
 
 
 def _draft_of(form: RecommendationForm) -> operations.RecommendationDraft:
@@ -113,10 +117,12 @@ def update_recommendation(recommendation_id: int):
     form = UpdateForm(prefix=f"u{recommendation.id}")
     form.status.choices = [(s, s) for s in ("open", "in_progress", "done", "dropped", "carried_over")]
     mission = recommendation.cycle.mission
-    status = attempt(
-        form, lambda: operations.add_update(recommendation, form.status.data, form.note.data, current_user)
-    )
-    if status is None:
+
+    def update():
+        operations.add_update(recommendation, form.status.data, form.note.data, current_user)
+        stash.drop(current_user, update_key(mission))
+
+    if attempt(form, update) is None:
         flash(
             _(
                 "Update recorded on “%(title)s”: %(status)s.",
@@ -127,7 +133,8 @@ def update_recommendation(recommendation_id: int):
         )
         back = url_for("web.followup", code=mission.code, **request.args.to_dict())  # the board as it was
         return redirect(back + f"#rec-{recommendation_id}")
-    return render_followup(mission, status=status, update_forms={recommendation_id: form})
+    back = url_for("web.followup", code=mission.code, **{**request.args.to_dict(), "kept": 1})
+    return kept_refusal(update_key(mission), form, back + f"#update-errors-{recommendation_id}", rec=recommendation_id)
 
 
 SETTLED = {
@@ -163,15 +170,20 @@ def edit_recommendation(recommendation_id: int):
     back = url_for("web.cycle", cycle_id=recommendation.cycle_id) + f"#rec-{recommendation_id}"
     if refused := _refused_step(abilities.can_edit_recommendation, recommendation, back):
         return refused
-    form = _edit_form(recommendation, EditRecommendationForm() if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = attempt(form, lambda: operations.edit_recommendation(recommendation, _edit_of(form), current_user))
-        if status is None:
-            flash(_("Recommendation “%(title)s” saved.", title=recommendation.title), "success")
-            return redirect(_back_to(recommendation))
-        recommendation = operations.get_recommendation(recommendation_id, current_user)
-    return render_template("recommendations/edit.html", recommendation=recommendation, form=form), status
+    key = f"recommendation:{recommendation_id}:edit"
+    if request.method == "GET":
+        form = _edit_form(recommendation, kept_form(EditRecommendationForm, key))
+        return render_template("recommendations/edit.html", recommendation=recommendation, form=form)
+    form = _edit_form(recommendation, EditRecommendationForm())
+
+    def edit():
+        operations.edit_recommendation(recommendation, _edit_of(form), current_user)
+        stash.drop(current_user, key)
+
+    if attempt(form, edit) is None:
+        flash(_("Recommendation “%(title)s” saved.", title=recommendation.title), "success")
+        return redirect(_back_to(recommendation))
+    return kept_refusal(key, form, url_for("web.edit_recommendation", recommendation_id=recommendation_id, kept=1))
 
 
 def _edit_of(form: EditRecommendationForm) -> operations.RecommendationEdit:
@@ -198,16 +210,20 @@ def withdraw_recommendation(recommendation_id: int):
     back = url_for("web.cycle", cycle_id=recommendation.cycle_id)
     if refused := _refused_step(abilities.can_withdraw_recommendation, recommendation, back):
         return refused
+    key = f"recommendation:{recommendation_id}:withdraw"
+    if request.method == "GET":
+        form = kept_form(WithdrawForm, key) or WithdrawForm(formdata=None)
+        return render_template("recommendations/withdraw.html", recommendation=recommendation, form=form)
     form = WithdrawForm()
-    status = 200
-    if request.method == "POST":
-        reason = form.reason.data
-        status = attempt(form, lambda: operations.withdraw_recommendation(recommendation, current_user, reason=reason))
-        if status is None:
-            flash(_("Recommendation “%(title)s” withdrawn.", title=recommendation.title), "success")
-            return redirect(url_for("web.joint_review", cycle_id=recommendation.cycle_id))
-        recommendation = operations.get_recommendation(recommendation_id, current_user)
-    return render_template("recommendations/withdraw.html", recommendation=recommendation, form=form), status
+
+    def withdraw():
+        operations.withdraw_recommendation(recommendation, current_user, reason=form.reason.data)
+        stash.drop(current_user, key)
+
+    if attempt(form, withdraw) is None:
+        flash(_("Recommendation “%(title)s” withdrawn.", title=recommendation.title), "success")
+        return redirect(url_for("web.joint_review", cycle_id=recommendation.cycle_id))
+    return kept_refusal(key, form, url_for("web.withdraw_recommendation", recommendation_id=recommendation_id, kept=1))
 
 
 def _decision_of(form: DecisionForm) -> operations.Decision:
@@ -277,13 +293,13 @@ def propose_recommendation(cycle_id: int):
             title=form.title.data, body=form.body.data, component=form.component.data, due=form.due.data
         )
         proposals.propose_recommendation(cycle, proposal, current_user)
+        stash.drop(current_user, proposal_key(cycle_id))
 
-    status = attempt(form, propose)
-    if status is None:
+    if attempt(form, propose) is None:
         flash(_("Proposal “%(title)s” sent to the SPU.", title=form.title.data.strip()), "success")
         return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
-    cycle = get_cycle(cycle_id, current_user, options=LOADS[page]())
-    return render_page(page, cycle, status=status, proposal_form=form)
+    back = url_for(ENDPOINTS[page], cycle_id=cycle_id, kept=1) + "#proposal-errors"
+    return kept_refusal(proposal_key(cycle_id), form, back)
 
 
 @bp.post("/recommendations/<int:recommendation_id>/proposal")
@@ -300,13 +316,13 @@ def settle_proposal(recommendation_id: int):
         into = int(form.into.data) if (form.into.data or "").isdigit() else None
         settlement = proposals.Settlement(decision=form.decision.data, reason=form.reason.data, into=into)
         proposals.settle_proposal(proposal, settlement, current_user)
+        stash.drop(current_user, settle_key(cycle_id))
 
-    status = attempt(form, settle)
-    if status is None:
+    if attempt(form, settle) is None:
         flash(SETTLED[form.decision.data] % {"title": proposal.title}, "success")
         return redirect(url_for(ENDPOINTS[page], cycle_id=cycle_id) + "#proposals-h")
-    cycle = get_cycle(cycle_id, current_user, options=LOADS[page]())
-    return render_page(page, cycle, status=status, settle_forms={recommendation_id: form})
+    back = url_for(ENDPOINTS[page], cycle_id=cycle_id, kept=1) + f"#settle-errors-{recommendation_id}"
+    return kept_refusal(settle_key(cycle_id), form, back, rec=recommendation_id)
 
 
 @bp.route("/recommendations/<int:recommendation_id>/owner", methods=["GET", "POST"])
@@ -316,21 +332,29 @@ def change_owner(recommendation_id: int):
     back = url_for("web.cycle", cycle_id=recommendation.cycle_id)
     if refused := _refused_step(abilities.can_change_owner, recommendation, back):
         return refused
-    form = OwnerForm(**({} if request.method == "POST" else {"formdata": None}))
-    form.owner.choices = [(u.email, u.name) for u in owners.candidates(recommendation)]
-    if request.method == "GET" and recommendation.owner:
-        form.owner.data = recommendation.owner.email
-    status = 200
-    if request.method == "POST":
-        change = owners.OwnerChange(owner=form.owner.data, reason=form.reason.data)
-        status = attempt(form, lambda: owners.change_owner(recommendation, change, current_user))
-        if status is None:
-            name = recommendation.owner.name
-            flash(_("“%(title)s” is now owned by %(name)s.", title=recommendation.title, name=name), "success")
-            mission = recommendation.cycle.mission
-            return redirect(url_for("web.followup", code=mission.code) + f"#rec-{recommendation_id}")
-        recommendation = operations.get_recommendation(recommendation_id, current_user)
-    return render_template("recommendations/owner.html", recommendation=recommendation, form=form), status
+    key = f"recommendation:{recommendation_id}:owner"
+    candidates = [(u.email, u.name) for u in owners.candidates(recommendation)]
+    if request.method == "GET":
+        form = kept_form(OwnerForm, key) or OwnerForm(
+            formdata=None, owner=recommendation.owner.email if recommendation.owner else None
+        )
+        form.owner.choices = candidates
+        return render_template("recommendations/owner.html", recommendation=recommendation, form=form)
+    form = OwnerForm()
+    form.owner.choices = candidates
+
+    def change():
+        owners.change_owner(
+            recommendation, owners.OwnerChange(owner=form.owner.data, reason=form.reason.data), current_user
+        )
+        stash.drop(current_user, key)
+
+    if attempt(form, change) is None:
+        name = recommendation.owner.name
+        flash(_("“%(title)s” is now owned by %(name)s.", title=recommendation.title, name=name), "success")
+        mission = recommendation.cycle.mission
+        return redirect(url_for("web.followup", code=mission.code) + f"#rec-{recommendation_id}")
+    return kept_refusal(key, form, url_for("web.change_owner", recommendation_id=recommendation_id, kept=1))
 
 
 @bp.get("/missions/<code>/recommendations")

@@ -116,6 +116,9 @@ def test_a_proposed_recommendation_is_accepted_amended_carried_over_and_found_in
     lead.click("Record the decisions")
     summary = lead.page.locator(".error-summary")
     assert "1 decision was refused" in summary.inner_text() and "rejection needs a comment" in summary.inner_text()
+    # post/redirect/get: the sign-off's own address (a reload sends nothing), the focus on the problems
+    assert f"/cycles/{cid}/sign-off?kept=1" in lead.page.url
+    assert lead.page.evaluate("document.activeElement.id") == "decision-errors"
     assert "women" in proposal.get_by_label("Amended text (only when amending)").input_value()
     lead.shot("rec-04-decisions-refused")
     lead.page.locator("article.rec").nth(1).get_by_label("Comment (optional)").fill("The Force has its own plan.")
