@@ -72,7 +72,13 @@ def open_tasks_for(user, *, limit: int | None = None, offset: int = 0) -> list[T
 
 
 def is_overdue(task: Task) -> bool:
-    return task.closed_at is None and task.due < timezones.local_date(clock.now(), task.mission.timezone)
+    return task.closed_at is None and is_overdue_in((task.due, task.mission.timezone))
+
+
+def is_overdue_in(due_and_zone: tuple) -> bool:
+    """Whether a day (`due`) is past in the time zone named beside it."""
+    due, zone = due_and_zone
+    return due < timezones.local_date(clock.now(), zone)
 
 
 @dataclass(frozen=True)

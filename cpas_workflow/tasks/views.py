@@ -14,6 +14,7 @@ from cpas_workflow.pages import label, local_day, task_link
 from cpas_workflow.tasks.links import task_url
 from cpas_workflow.tasks.queries import (
     is_overdue,
+    is_overdue_in,
     on_behalf_of,
     open_task_counts,
     open_tasks_matching,
@@ -93,6 +94,8 @@ def tasks_export(fmt: str):
 
 
 def _rows(reader, tasks, worth_taking: set[int]) -> list[Row]:
+    # Lines share their roles, due days and missions: each is put in words (or its today found) once.
+    roles, days, overdue = _Once(lambda role: label("role", role)), _Once(local_day), _Once(is_overdue_in)
     rows = []
     for task in tasks:
         delegator = on_behalf_of(reader, task)
@@ -106,9 +109,24 @@ def _rows(reader, tasks, worth_taking: set[int]) -> list[Row]:
                 claim=url_for("web.claim_task", task_id=task.id) if task.id in worth_taking else None,
                 details=url_for("web.task", task_id=task.id),
                 where=task.mission.code + (f"/{task.component.code}" if task.component is not None else ""),
-                role=label("role", task.role),
-                due=local_day(task.due),
-                overdue=is_overdue(task),
+                role=roles(task.role),
+                due=days(task.due),
+                overdue=task.closed_at is None and overdue((task.due, task.mission.timezone)),
             )
         )
     return rows
+
+
+class _Once(dict):
+    """`function(key)`, worked out once per key."""
+
+    def __init__(self, function) -> None:
+        super().__init__()
+        self.function = function
+
+    def __call__(self, key):
+        return self[key]
+
+    def __missing__(self, key):
+        found = self[key] = self.function(key)
+        return found
