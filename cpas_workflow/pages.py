@@ -9,8 +9,10 @@ import re
 
 from babel import dates as babel_dates
 from flask import Flask, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from cpas_workflow.core import clock, timezones
 from cpas_workflow.refusals import refusal_status  # noqa: F401  (views import it from here too)
@@ -190,9 +192,11 @@ def local_datetime(instant: dt.datetime | None, mission=None) -> str:
     if instant is None:
         return ""
     tz = timezones.zone(mission.timezone if mission is not None else None)
-    return format_datetime(
-        timezones.local(instant, getattr(mission, "timezone", None)), "yyyy-MM-dd HH:mm", rebase=False
-    ) + (f" {tz}" if mission is None else "")
+    # Digits only, the same in every language: strftime, not Babel's pattern formatting (a lookup of the
+    # locale per call, and lists show one per row).
+    return timezones.local(instant, getattr(mission, "timezone", None)).strftime("%Y-%m-%d %H:%M") + (
+        f" {tz}" if mission is None else ""
+    )
 
 
 def local_day(day: dt.date | None) -> str:
@@ -261,10 +265,48 @@ def audit_comment(event) -> str:
 
 
 def lang() -> str:
-    return str(get_locale() or "en")
+    locale = get_locale()
+    name = _LOCALE_NAMES.get(locale)
+    if name is None:  # a Locale's name is worked out anew by each str(): pages ask for it on every label
+        name = _LOCALE_NAMES[locale] = str(locale or "en")
+    return name
+
+
+_LOCALE_NAMES: dict = {}
+
+
+def _translators() -> dict:
+    """`_`, `gettext`, `ngettext` and `label` for one rendering, bound to the reader's translations once. Flask-Babel's
+    own look the translations up again (through `g` and the locale) at every call: a list page says
+    "details", "Mission", "Due"… on each of its rows. They do what Jinja's newstyle gettext does."""
+    translations = get_translations()
+    one, many = translations.ugettext, translations.ungettext
+
+    @pass_eval_context  # not the whole context: Jinja would copy it for each call inside a loop
+    def gettext(__eval, __string, **variables):
+        found = one(__string)
+        if __eval.autoescape:
+            found = Markup(found)
+        return found % variables if variables or "%" in found else found
+
+    @pass_eval_context
+    def ngettext(__eval, __singular, __plural, __num, **variables):
+        variables.setdefault("num", __num)
+        found = many(__singular, __plural, __num)
+        if __eval.autoescape:
+            found = Markup(found)
+        return found % variables
+
+    locale = lang()
+
+    def label_here(kind: str, value: str | None) -> str:
+        return "—" if value is None else _label_in(kind, value, locale)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "label": label_here}
 
 
 def register_page_helpers(app: Flask) -> None:
+    app.context_processor(_translators)
     app.jinja_env.globals.update(
         label=label,
         task_link=task_link,

@@ -120,7 +120,7 @@ def _reader_assignments(today: dt.date):
 
 
 class TaskIndex:
-    """Open tasks, indexed the way they are addressed (see tasks.queries.addressed_to)."""
+    """Open tasks, indexed the way they are addressed (see tasks.queries.open_addressed_to)."""
 
     def __init__(self, rows) -> None:
         self.by_assignee, self.by_component, self.by_mission = defaultdict(list), defaultdict(list), defaultdict(list)

@@ -103,7 +103,7 @@ class Directory:
                 self.by_id[user[0]] = Person(*user)
 
     def addressees(self, task) -> list[Person]:
-        """The people the task is addressed to (as `tasks.queries.addressed_to` decides, except that a
+        """The people the task is addressed to (as `tasks.queries.open_addressed_to` decides, except that a
         claimed or assigned task speaks to its assignee only), with the delegates acting for them."""
         if task.assignee_id is not None:
             user = self.by_id.get(task.assignee_id)

@@ -21,7 +21,7 @@ PAGES = {
     "my tasks": (fp("CIV"), "/", 5, 5),  # + who else could take them (to offer "Take this task" or not)
     "my tasks (head)": (head("CIV"), "/", 4, 4),
     # + which cycles are published, + the titles of the recommendations its timeline names
-    "mission dashboard": (SPU, "/missions/DEMO", 7, 7),
+    "mission dashboard": (SPU, "/missions/DEMO", 6, 6),
     "cycle page": (SPU, "/cycles/{cid}", 6, 6),  # + whether its values are published
     "joint review": (SPU, "/cycles/{cid}/review", 6, 6),
     "sign-off": (SPU, "/cycles/{cid}/sign-off", 5, 6),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask.globals import _cv_request
 from flask_babel import lazy_gettext as _l
 
 from cpas_workflow.core import clock
@@ -71,6 +72,28 @@ def grants(user) -> list[Grant]:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     today = clock.today()
+    reading = _reading_request()
+    if reading is not None:
+        memo = getattr(user, "__dict__", {}).get("_cpas_grants")
+        if memo is not None and memo[0] is reading and memo[1] == today:
+            return memo[2]
+    held = _held(user, today)
+    if reading is not None:
+        user.__dict__["_cpas_grants"] = (reading, today, held)
+    return held
+
+
+def _reading_request():
+    """The current request's context when it only reads (GET, HEAD): what a user holds cannot change
+    while it runs, so `grants` works it out once for it (a list page asks for every row's actions);
+    None otherwise. Read from Flask's context variable: the `request` proxy costs more than the rest."""
+    context = _cv_request.get(None)
+    if context is None or context.request.method not in ("GET", "HEAD"):
+        return None
+    return context
+
+
+def _held(user, today) -> list[Grant]:
     held = [_grant(a) for a in user.roles if a.is_current(today)]
     for delegation in _delegations_in(user):
         if not delegation.is_active(today):

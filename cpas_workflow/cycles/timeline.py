@@ -190,6 +190,43 @@ def completed(names: Names, events, *, always: bool = False) -> Names:
     return names
 
 
+def with_names(query):
+    """`query` (a select of `AuditEvent` and its own columns) with six columns more, read by the same
+    statement: the id and title of the recommendation an event's subject names, and the e-mail and
+    name of the people a step between people goes from and to. `named` reads them back: a page that
+    shows events this way takes the same statements whatever its events are about."""
+    from sqlalchemy import Integer, and_, case, cast, func
+    from sqlalchemy.orm import aliased
+
+    from cpas_workflow.accounts.models import User
+    from cpas_workflow.core.audit import AuditEvent
+    from cpas_workflow.recommendations.models import Recommendation
+
+    prefix = "recommendation:"
+    subject_id = case(
+        (AuditEvent.subject.startswith(prefix), cast(func.substr(AuditEvent.subject, len(prefix) + 1), Integer))
+    )
+    was, now = aliased(User), aliased(User)
+    people = AuditEvent.action.in_(PEOPLE_STEPS)
+    return (
+        query.add_columns(Recommendation.id, Recommendation.title, was.email, was.name, now.email, now.name)
+        .outerjoin(Recommendation, Recommendation.id == subject_id)
+        .outerjoin(was, and_(people, was.email == AuditEvent.from_state))
+        .outerjoin(now, and_(people, now.email == AuditEvent.to_state))
+    )
+
+
+def named(names: Names, rows) -> Names:
+    """`names` completed with what the last six columns of `rows` (a query `with_names`) say."""
+    for *_rest, rid, title, was_email, was_name, now_email, now_name in rows:
+        if rid is not None:
+            names.recommendations.setdefault(rid, title)
+        for email, name in ((was_email, was_name), (now_email, now_name)):
+            if email is not None:
+                names.people.setdefault(email, name)
+    return names
+
+
 def _recommendation_id(subject: str) -> int | None:
     kind, _sep, rest = (subject or "").partition(":")
     return _number(rest) if kind == "recommendation" else None

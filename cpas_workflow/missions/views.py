@@ -52,16 +52,18 @@ def mission(code: str):
     has_more, cycles = len(cycles) > CYCLES_SHOWN, cycles[:CYCLES_SHOWN]
     counts = submission_counts([c.id for c in cycles])
     rows = db.session.execute(
-        select(AuditEvent, Cycle.title)
-        .join(Cycle, Cycle.id == AuditEvent.cycle_id)
-        .where(AuditEvent.mission_id == item.id)
-        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
-        .order_by(AuditEvent.id.desc())
-        .limit(TIMELINE_LENGTH)
+        timeline.with_names(
+            select(AuditEvent, Cycle.title)
+            .join(Cycle, Cycle.id == AuditEvent.cycle_id)
+            .where(AuditEvent.mission_id == item.id)
+            .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.on_behalf_of))
+            .order_by(AuditEvent.id.desc())
+            .limit(TIMELINE_LENGTH)
+        )
     ).all()
-    events = [event for event, _title in rows]
-    names = timeline.completed(
-        timeline.Names(components={c.code: c.name for c in item.components}, recommendations={}), events, always=True
+    events = [row[0] for row in rows]
+    names = timeline.named(
+        timeline.Names(components={c.code: c.name for c in item.components}, recommendations={}), rows
     )
     return render_template(
         "missions/show.html",
@@ -70,7 +72,7 @@ def mission(code: str):
         page=page,
         has_more=has_more,
         timeline=timeline.entries(events, names),
-        cycle_titles={event.cycle_id: title for event, title in rows},
+        cycle_titles={row[0].cycle_id: row[1] for row in rows},
         can_start=access.can(current_user, "start_cycle", item),
         published=published_cycle_ids(item),
     )
@@ -147,11 +149,14 @@ def render_followup(mission, board=None):
     if access.can(current_user, "carry_over_recommendation", mission):
         statuses = choices("status", STATUSES)
     groups: dict = {}
-    editable = set()
+    editable, owner_changeable = set(), set()
+    reader = current_user._get_current_object()  # asked about every row: once through the proxy
     for rec in actions:
         groups.setdefault(rec.component, []).append(rec)
-        if abilities.can_update_recommendation(current_user, rec):
+        if abilities.can_update_recommendation(reader, rec):
             editable.add(rec.id)
+        if abilities.can_change_owner(reader, rec):
+            owner_changeable.add(rec.id)
     _add_shared(mission, [r for r in actions if r.id not in editable and abilities.is_followed_up(r)], editable)
     forms = {}
     for rec_id, form in _kept_update(mission).items():
@@ -163,6 +168,7 @@ def render_followup(mission, board=None):
         mission=mission,
         groups=sorted(groups.items(), key=lambda kv: kv[0].code),
         editable=editable,
+        owner_changeable=owner_changeable,
         forms=forms,
         statuses=statuses,
         board=board,

@@ -16,7 +16,10 @@ CYCLE_PAGES = {"review": "web.joint_review", "correct": "web.joint_review", "sig
 
 
 def _path(endpoint: str, **values) -> str:
-    return current_app.url_map.bind("localhost").build(endpoint, values)
+    adapter = current_app.extensions.get("cpas_task_paths")
+    if adapter is None:  # bound once: the routes do not change once the app is made
+        adapter = current_app.extensions["cpas_task_paths"] = current_app.url_map.bind("localhost")
+    return adapter.build(endpoint, values)
 
 
 def task_path(task, mission_code: str | None = None) -> str:

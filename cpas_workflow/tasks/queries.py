@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from cpas_workflow.core import access, clock, timezones
@@ -15,18 +15,21 @@ from cpas_workflow.missions.models import Component, Mission
 from cpas_workflow.tasks.models import Task
 
 
-def addressed_to(user):
-    """A SQL condition: the task is `user`'s, by one of their grants (own or delegated) or as assignee
-    (theirs, or their delegator's)."""
+def open_addressed_to(user):
+    """A SQL condition: the task is open and `user`'s, by one of their grants (own or delegated) or as
+    assignee (theirs, or their delegator's). "Open" is repeated in each alternative, so that the
+    database reads each one by its own index (the assignee's; the component's or the mission's role)
+    rather than every open task of the instance."""
+    is_open = Task.closed_at.is_(None)
     by_role = []
     held = access.grants(user)
     for grant in held:
         if grant.component_id is not None:
-            by_role.append(and_(Task.role == grant.role, Task.component_id == grant.component_id))
+            by_role.append(and_(Task.role == grant.role, Task.component_id == grant.component_id, is_open))
         elif grant.mission_id is not None:
-            by_role.append(and_(Task.role == grant.role, Task.mission_id == grant.mission_id))
+            by_role.append(and_(Task.role == grant.role, Task.mission_id == grant.mission_id, is_open))
     people = {user.id} | {g.on_behalf_of.id for g in held if g.on_behalf_of is not None}
-    return or_(Task.assignee_id.in_(people), or_(*by_role) if by_role else false())
+    return or_(and_(Task.assignee_id.in_(people), is_open), *by_role)
 
 
 def on_behalf_of(user, task: Task):
@@ -58,7 +61,7 @@ def open_tasks_for(user, *, limit: int | None = None, offset: int = 0) -> list[T
     """The user's open tasks, soonest due first (all of them, or `limit` from `offset`)."""
     query = (
         select(Task)
-        .where(Task.closed_at.is_(None), addressed_to(user))
+        .where(open_addressed_to(user))
         .options(joinedload(Task.mission), joinedload(Task.component), joinedload(Task.assignee))
         .order_by(Task.due, Task.id)
         .offset(offset)
@@ -69,7 +72,13 @@ def open_tasks_for(user, *, limit: int | None = None, offset: int = 0) -> list[T
 
 
 def is_overdue(task: Task) -> bool:
-    return task.closed_at is None and task.due < timezones.local_date(clock.now(), task.mission.timezone)
+    return task.closed_at is None and is_overdue_in((task.due, task.mission.timezone))
+
+
+def is_overdue_in(due_and_zone: tuple) -> bool:
+    """Whether a day (`due`) is past in the time zone named beside it."""
+    due, zone = due_and_zone
+    return due < timezones.local_date(clock.now(), zone)
 
 
 @dataclass(frozen=True)
@@ -114,7 +123,7 @@ def _overdue(user):
 
 
 def _open_for(user, board: TaskFilter):
-    query = select(Task).where(Task.closed_at.is_(None), addressed_to(user))
+    query = select(Task).where(open_addressed_to(user))
     if board.mission is not None:
         query = query.join(Mission, Mission.id == Task.mission_id).where(Mission.code == board.mission)
     if board.component is not None:
@@ -152,7 +161,7 @@ def open_task_counts(user) -> list[tuple[tuple[str, str], int]]:
     rows = db.session.execute(
         select(Mission.code, Task.role, func.count())
         .join(Mission, Mission.id == Task.mission_id)
-        .where(Task.closed_at.is_(None), addressed_to(user))
+        .where(open_addressed_to(user))
         .group_by(Mission.code, Task.role)
         .order_by(Mission.code, Task.role)
     )

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from typing import NamedTuple
+
+from flask import Response, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cpas_workflow.core import access
 from cpas_workflow.cycles.queries import visible_missions
 from cpas_workflow.framework import exports
+from cpas_workflow.pages import label, local_day, task_link
 from cpas_workflow.tasks.links import task_url
 from cpas_workflow.tasks.queries import (
     is_overdue,
+    is_overdue_in,
     on_behalf_of,
     open_task_counts,
     open_tasks_matching,
@@ -22,23 +26,38 @@ from cpas_workflow.tasks.titles import task_title
 from cpas_workflow.views import bp
 
 
+class Row(NamedTuple):
+    """What one line of My tasks shows, worked out in Python once per page rather than by the template."""
+
+    id: int
+    link: str
+    title: str
+    acting_for: str | None
+    taken_by: str | None
+    claim: str | None  # where to take it, when others could do it too
+    details: str
+    where: str
+    role: str
+    due: str
+    overdue: bool
+
+
 @bp.get("/")
 @login_required
 def index():
     board = parse_filter(request.args)
-    tasks, has_more = open_tasks_page(current_user, board)
-    components = sorted({g.component.code for g in access.grants(current_user) if g.component is not None})
+    reader = current_user._get_current_object()  # asked about on every row: once through the proxy
+    tasks, has_more = open_tasks_page(reader, board)
+    components = sorted({g.component.code for g in access.grants(reader) if g.component is not None})
     return render_template(
         "tasks/index.html",
         tasks=tasks,
+        rows=_rows(reader, tasks, shared(tasks)),  # shared: the tasks worth taking, others could do them too
         has_more=has_more,
         board=board,
-        overdue={t.id for t in tasks if is_overdue(t)},
-        acting_for={t.id: on_behalf_of(current_user, t) for t in tasks},
-        shared=shared(tasks),  # the tasks worth taking: others could do them too
-        counts=open_task_counts(current_user),
+        counts=open_task_counts(reader),
         components=components,
-        missions=visible_missions(current_user, with_components=False),
+        missions=visible_missions(reader, with_components=False),
     )
 
 
@@ -72,3 +91,42 @@ def tasks_export(fmt: str):
         body, mimetype = exports.to_xlsx(header, rows, "tasks"), exports.XLSX_TYPE
     disposition = f'attachment; filename="my-tasks.{fmt}"'
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+def _rows(reader, tasks, worth_taking: set[int]) -> list[Row]:
+    # Lines share their roles, due days and missions: each is put in words (or its today found) once.
+    roles, days, overdue = _Once(lambda role: label("role", role)), _Once(local_day), _Once(is_overdue_in)
+    rows = []
+    for task in tasks:
+        delegator = on_behalf_of(reader, task)
+        rows.append(
+            Row(
+                id=task.id,
+                link=task_link(task),
+                title=task_title(task.title),
+                acting_for=delegator.name if delegator is not None else None,
+                taken_by=task.assignee.name if task.assignee is not None else None,
+                claim=url_for("web.claim_task", task_id=task.id) if task.id in worth_taking else None,
+                details=url_for("web.task", task_id=task.id),
+                where=task.mission.code + (f"/{task.component.code}" if task.component is not None else ""),
+                role=roles(task.role),
+                due=days(task.due),
+                overdue=task.closed_at is None and overdue((task.due, task.mission.timezone)),
+            )
+        )
+    return rows
+
+
+class _Once(dict):
+    """`function(key)`, worked out once per key."""
+
+    def __init__(self, function) -> None:
+        super().__init__()
+        self.function = function
+
+    def __call__(self, key):
+        return self[key]
+
+    def __missing__(self, key):
+        found = self[key] = self.function(key)
+        return found
