@@ -77,7 +77,10 @@ def test_a_french_users_task_e_mail_is_french_subject_and_body(app, api, smtp):
     ok(fire(api, SPU, cycle["id"], "open_input"))
     [french] = outbox(app, recipient=fp("CIV"))
     [english] = outbox(app, recipient=fp("MIL"))
-    assert french.subject == "Nouvelle tâche\u00a0: Soumettre la contribution «\u00a0Civilian component\u00a0» pour 2026-Q4"
+    assert (
+        french.subject
+        == "Nouvelle tâche\u00a0: Soumettre la contribution «\u00a0Civilian component\u00a0» pour 2026-Q4"
+    )
     assert english.subject == "New task: Submit Force input for 2026-Q4"
     assert "Soumettre la contribution «\u00a0Civilian component\u00a0» pour 2026-Q4" in french.body_text
     for body in (french.body_text, french.body_html):

@@ -37,7 +37,10 @@ def test_a_reminder_after_the_due_date_says_overdue_and_how_late(app, api, smtp,
         assert "Overdue: your task in DEMO is 6 days late." in body and "Due Oct 8, 2026" in body
         assert "reminder" not in body.lower() and "2026-10-08" not in body
     for body in (french.body_text, french.body_html):
-        assert "En retard\u00a0: votre tâche dans DEMO a 6 jours de retard." in body and "Échéance\u00a0: 8 oct. 2026" in body
+        assert (
+            "En retard\u00a0: votre tâche dans DEMO a 6 jours de retard." in body
+            and "Échéance\u00a0: 8 oct. 2026" in body
+        )
         assert "Overdue" not in body and "2026-10-08" not in body
     (output_dir / "reminder-overdue-en.html").write_text(english.body_html)
     (output_dir / "reminder-overdue-fr.html").write_text(french.body_html)
