@@ -36,6 +36,19 @@ def test_the_spu_moves_the_deadline_with_a_reason_and_the_open_tasks_follow(api)
     assert event["actor"] == SPU and event["comment"] == "2026-10-15 → 2026-10-29: Elections week"
 
 
+def test_input_sent_back_for_revision_is_due_back_by_the_moved_deadline_too(api):
+    from tests.cycle_helpers import fire_submission, head
+
+    cycle = cycle_in(api, "component_input")
+    cid, civ = cycle["id"], cycle["submissions"][0]
+    fill_and_submit(api, civ, endorse=False)
+    ok(fire_submission(api, head("CIV"), civ["id"], "return", comment="Add the west."))
+    assert _task_due(api, fp("CIV"), cid) == ["2026-10-15"]  # five days would be the 6th: the deadline counts
+    body = {"input_due": "2026-10-29", "reason": "Elections week"}
+    ok(api(SPU).put(f"/api/v1/cycles/{cid}/input-deadline", json=body))
+    assert _task_due(api, fp("CIV"), cid) == ["2026-10-29"]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

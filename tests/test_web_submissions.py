@@ -1,5 +1,7 @@
 """The submission form: preview, draft, submit; a head's endorse and return; refusals and stale forms."""
 
+import datetime as dt
+
 from cpas_workflow.extensions import db
 from cpas_workflow.submissions.models import Submission
 from tests.cycle_helpers import cycle_in, fill_and_submit, fp, ok
@@ -235,9 +237,21 @@ def test_the_returned_input_shows_why_who_when_and_the_revisions_own_due_date_ab
     assert "Add the <strong>west</strong>." in returned and "2026-10-01" in returned
     assert html.index('class="returned"') < html.index('class="submission"')  # above the form
     assert html.index('id="comments-') < html.index('class="submission"')  # with the discussion
-    assert "Revision due Oct 6, 2026" in html  # as My tasks says (returned + 5 days), not the input deadline
+    # returned on 1 October, five days before the deadline: due back by the deadline, as My tasks says
+    assert "Revision due Oct 15, 2026" in html
     tasks = ok(api(fp("CIV")).get("/api/v1/tasks"))
-    assert [t["due"] for t in tasks if "Revise" in t["title"]] == ["2026-10-06"]
+    assert [t["due"] for t in tasks if "Revise" in t["title"]] == ["2026-10-15"]
+
+
+def test_input_returned_after_the_deadline_gets_five_days_to_be_revised(app, api, frozen_clock):
+    from tests.cycle_helpers import fire_submission, head
+
+    sub = _civ(cycle_in(api, "component_input"))
+    fill_and_submit(api, sub, endorse=False)
+    frozen_clock.set(dt.datetime(2026, 10, 14, 8, tzinfo=dt.UTC))  # the day before the deadline
+    ok(fire_submission(api, head("CIV"), sub["id"], "return", comment="Add the west."))
+    tasks = ok(api(fp("CIV")).get("/api/v1/tasks"))
+    assert [t["due"] for t in tasks if "Revise" in t["title"]] == ["2026-10-19"]  # 14 + 5, past the 15th
 
 
 def test_a_stale_save_or_endorsement_is_refused_with_what_happened_and_what_was_typed_kept(app, api):

@@ -106,7 +106,7 @@ def _move_open_tasks(cycle: Cycle) -> None:
         if subject is None or task.recommendation_id is not None:
             continue
         spec = _spec_of(task, subject)
-        if spec is None or spec.due_from not in DUE_FOLLOWS:
+        if spec is None or (spec.due_from not in DUE_FOLLOWS and spec.due_not_before not in DUE_FOLLOWS):
             continue
         due = tasks._due(spec, subject, now)
         if due == task.due:

@@ -68,6 +68,7 @@ class TaskSpec:
     per: str  # "subject": one task for the cycle or submission; "action": one per follow-up action
     due_from: str
     due_days: int
+    due_not_before: str | None = None  # never due before this date (`due: {..., not_before: due}`)
 
 
 @dataclass(frozen=True)
@@ -281,11 +282,12 @@ def _parse_task(raw: Any, where: str, subject: str, fail) -> TaskSpec:
         raise fail(f"{where}.per", f"must be 'subject'{' or action' if subject == 'cycle' else ''}, not {per!r}")
     scope = "action" if per == "action" else subject
     due = raw["due"]
-    _check_keys(due, {"from", "days"}, f"{where}.due", fail)
-    if due.get("from") not in DUE_BASES[scope]:
-        raise fail(
-            f"{where}.due.from", f"must be one of {', '.join(sorted(DUE_BASES[scope]))}, not {due.get('from')!r}"
-        )
+    _check_keys(due, {"from", "days", "not_before"}, f"{where}.due", fail)
+    for key in ("from", "not_before") if "not_before" in due else ("from",):
+        if due.get(key) not in DUE_BASES[scope]:
+            raise fail(
+                f"{where}.due.{key}", f"must be one of {', '.join(sorted(DUE_BASES[scope]))}, not {due.get(key)!r}"
+            )
     days = due.get("days", 0)
     if not isinstance(days, int) or isinstance(days, bool):
         raise fail(f"{where}.due.days", f"must be a whole number, not {days!r}")
@@ -299,7 +301,7 @@ def _parse_task(raw: Any, where: str, subject: str, fail) -> TaskSpec:
             f"{where}.title",
             f"unknown placeholder {{{sorted(unknown)[0]}}} (known: {', '.join(sorted(PLACEHOLDERS[scope]))})",
         )
-    return TaskSpec(raw["key"], raw["role"], raw["title"], per, due["from"], days)
+    return TaskSpec(raw["key"], raw["role"], raw["title"], per, due["from"], days, due.get("not_before"))
 
 
 def _as_tuple(value: Any) -> tuple:

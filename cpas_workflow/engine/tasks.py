@@ -25,14 +25,17 @@ def _is_cycle(subject) -> bool:
 
 
 def _due(spec: TaskSpec, subject, now: dt.datetime, recommendation=None) -> dt.date:
+    """The task's due date: `days` after its base, and never before its `not_before` date (input
+    returned early is not due back before the deadline everyone else has)."""
     cycle = subject if _is_cycle(subject) else subject.cycle
-    base = {
+    bases = {
         "entered": lambda: timezones.local_date(now, cycle.mission.timezone),
         "input_due": lambda: cycle.input_due,
         "due": lambda: subject.due,
         "recommendation_due": lambda: recommendation.due,
-    }[spec.due_from]()
-    return base + dt.timedelta(days=spec.due_days)
+    }
+    due = bases[spec.due_from]() + dt.timedelta(days=spec.due_days)
+    return max(due, bases[spec.due_not_before]()) if spec.due_not_before else due
 
 
 def _title(spec: TaskSpec, subject, recommendation=None) -> str:
