@@ -346,7 +346,10 @@ def _in_step(user, obj, action: str, states: tuple[str, ...], check_state: bool,
 
 
 def _fate(recommendation) -> str:
-    return _label("fate", recommendation.fate)
+    """The recommendation's fate as said inside a sentence ("… is approved", "… est approuvée"): the
+    label is written for a column or a badge, capitalised."""
+    word = str(_label("fate", recommendation.fate))
+    return word[:1].lower() + word[1:]
 
 
 def can_draft_recommendation(user, cycle, *, check_state: bool = True) -> Answer:

@@ -229,7 +229,7 @@ def test_a_decided_recommendation_is_no_longer_an_editable_draft(app, api):
     edit = _rec_answers(app, rec_id, (SPU,), REC_ACTIONS)[SPU]["edit"]
     assert (
         not edit
-        and edit.reason == "Only an undecided draft can be edited or withdrawn: “Strengthen early warning” is Approved."
+        and edit.reason == "Only an undecided draft can be edited or withdrawn: “Strengthen early warning” is approved."
     )
     refused = api(SPU).put(f"/api/v1/recommendations/{rec_id}", json={"title": "Another"})
     assert refused.status_code == 409 and refused.get_json()["error"]["message"] == edit.reason
