@@ -183,3 +183,15 @@ def test_a_delegation_starting_tomorrow_counts_from_tomorrow_in_the_statements_b
     frozen_clock.set(utc(2026, 10, 2, 9))
     assert seen_by_statements() == ({"focal_point"}, {MILO})
     ok(api(MILO).put(f"/api/v1/submissions/{sid}", json={"narrative": "day two"}))
+
+
+def test_get_me_lists_the_roles_a_delegate_holds_for_someone_else_beside_their_own(api):
+    own = [{"role": "focal_point", "mission": "DEMO", "component": "MIL"}]
+    assert ok(api(MILO).get("/api/v1/me"))["acting_for"] == []
+    made = delegate(api, CLEO, MILO)
+    me = ok(api(MILO).get("/api/v1/me"))
+    assert me["roles"] == own  # what is theirs stays apart from what they hold for Cleo
+    assert me["acting_for"] == [{"role": "focal_point", "mission": "DEMO", "component": "CIV", "on_behalf_of": CLEO}]
+    assert ok(api(CLEO).get("/api/v1/me"))["acting_for"] == []  # the delegator keeps her roles, acts for no one
+    ok(api(CLEO).delete(f"/api/v1/me/delegations/{made['id']}"), 204)
+    assert ok(api(MILO).get("/api/v1/me"))["acting_for"] == []

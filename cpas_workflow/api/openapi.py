@@ -79,7 +79,17 @@ SCHEMAS = {
     "Role": {"type": "object", "properties": {"role": S, "mission": NS, "component": NS}},
     "Me": {
         "type": "object",
-        "properties": {"id": INT, "email": S, "name": S, "roles": {"type": "array", "items": _ref("Role")}},
+        "properties": {
+            "id": INT,
+            "email": S,
+            "name": S,
+            "roles": {"type": "array", "items": _ref("Role")},
+            "acting_for": {"type": "array", "items": _ref("DelegatedRole")},
+        },
+    },
+    "DelegatedRole": {
+        "type": "object",
+        "properties": {"role": S, "mission": NS, "component": NS, "on_behalf_of": S},
     },
     "Component": {"type": "object", "properties": {"code": S, "name": S, "kind": S}},
     "Mission": {

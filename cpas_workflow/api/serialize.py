@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import inspect
 
 from cpas_workflow.abilities import allowed_triggers, recommendation_answers, trigger_answers
-from cpas_workflow.core import clock
+from cpas_workflow.core import access, clock
 from cpas_workflow.core.markdown import render_markdown
 from cpas_workflow.engine.approvals import still_open_to
 from cpas_workflow.engine.firing import approval_statuses
@@ -31,6 +31,17 @@ def user(u) -> dict:
             }
             for a in u.roles
             if a.is_current(clock.today())
+        ],
+        # the roles held for someone else today, through their delegation (each with its delegator)
+        "acting_for": [
+            {
+                "role": g.role,
+                "mission": g.mission.code if g.mission else None,
+                "component": g.component.code if g.component else None,
+                "on_behalf_of": g.on_behalf_of.email,
+            }
+            for g in access.grants(u)
+            if g.on_behalf_of is not None
         ],
     }
 
