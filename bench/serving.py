@@ -75,7 +75,9 @@ def prepare(url: str, instance: Path) -> None:
         from cpas_workflow.accounts.operations import find_user
 
         spu = find_user("spu@demo.example")
-        mission = db.session.scalar(db.select(Mission).where(Mission.code == "DEMO"))
+        mission = db.session.scalar(
+            db.select(Mission).where(Mission.code == "DEMO").options(db.selectinload(Mission.components))
+        )
         for n in range(CYCLES):
             data = CycleDraft(
                 workflow="quarterly_assessment",
