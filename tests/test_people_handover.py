@@ -68,7 +68,12 @@ def test_a_role_given_for_dates_holds_only_between_them(app, api, frozen_clock):
 
 
 def test_the_successor_reads_the_handover_with_the_notes_and_acknowledges_it(app, api):
-    cycle_in(api, "followup")
+    from tests.test_evidence_attachments import PDF, upload
+
+    cycle = cycle_in(api, "followup")
+    rid = cycle["recommendations"][0]["id"]
+    url = f"/api/v1/recommendations/{rid}/attachments"
+    evidence = ok(upload(api, head("CIV"), url, PDF, "Alert network minutes.pdf"), 201)
     predecessor = signed_in(app, head("CIV"))
     aid = assignment_of(app, head("CIV"), "component_head")
     post(predecessor, f"/handovers/{aid}/notes", {"notes": "Call **Amina** at the HR office first."})
@@ -84,6 +89,9 @@ def test_the_successor_reads_the_handover_with_the_notes_and_acknowledges_it(app
     html = page(successor, f"/handovers/{aid}")
     assert "<strong>Amina</strong>" in html  # the notes, rendered
     assert "Strengthen early warning" in html  # the open follow-up action of the component
+    actions = html.split('id="actions"')[1].split("</section>")[0]
+    assert f'href="/attachments/{evidence["id"]}" download>Alert network minutes.pdf</a>' in actions  # its evidence
+    assert successor.get(f"/attachments/{evidence['id']}").status_code == 200
     assert "CIV made progress." in html  # the input of the last quarters
     post(successor, f"/handovers/{aid}/acknowledge", {})
     assert "Nia Next" in page(successor, f"/handovers/{aid}").split('id="acknowledged"')[1]

@@ -20,6 +20,7 @@ from cpas_workflow.core.errors import Forbidden, NotFound
 from cpas_workflow.core.listing import PAGE_SIZE
 from cpas_workflow.core.text import clean_text
 from cpas_workflow.cycles.models import Cycle
+from cpas_workflow.evidence.models import Attachment
 from cpas_workflow.extensions import db
 from cpas_workflow.recommendations.models import Recommendation
 from cpas_workflow.submissions.models import Submission
@@ -124,6 +125,10 @@ class HandoverPage:
     decisions: list = field(default_factory=list)
     reasons: list = field(default_factory=list)
     acknowledgements: list = field(default_factory=list)
+    files: dict = field(default_factory=dict)  # ("submission" | "action", id) -> its attachments
+
+    def files_of(self, kind: str, obj) -> list:
+        return self.files.get((kind, obj.id), [])
 
 
 def handover_page(assignment: RoleAssignment) -> HandoverPage:
@@ -199,6 +204,7 @@ def handover_page(assignment: RoleAssignment) -> HandoverPage:
                 .limit(SHOWN)
             )
         )
+    page.files = _files(page.submissions, page.actions)
     page.acknowledgements = list(
         db.session.scalars(
             select(Handover)
@@ -208,6 +214,27 @@ def handover_page(assignment: RoleAssignment) -> HandoverPage:
         )
     )
     return page
+
+
+def _files(submissions, actions) -> dict:
+    """The evidence attached to the input and the open actions shown, by object, in one statement."""
+    by_submission, by_action = [s.id for s in submissions], [r.id for r in actions]
+    if not by_submission and not by_action:
+        return {}
+    rows = db.session.scalars(
+        select(Attachment)
+        .where(or_(Attachment.submission_id.in_(by_submission), Attachment.recommendation_id.in_(by_action)))
+        .order_by(Attachment.id)
+    )
+    files: dict = {}
+    for attachment in rows:
+        key = (
+            ("submission", attachment.submission_id)
+            if attachment.submission_id
+            else ("action", attachment.recommendation_id)
+        )
+        files.setdefault(key, []).append(attachment)
+    return files
 
 
 def write_handover_notes(assignment: RoleAssignment, data: dict, actor) -> RoleAssignment:
