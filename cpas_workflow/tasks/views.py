@@ -103,8 +103,7 @@ def _rows(reader, tasks, worth_taking: set[int]) -> list[Row]:
     rows = []
     for task in tasks:
         delegator = on_behalf_of(reader, task)
-        mission, component = task.mission, task.component
-        page = (task.submission_id, task.recommendation_id, task.cycle_id, task.key, mission.code)
+        page = (task.submission_id, task.recommendation_id, task.cycle_id, task.key, task.mission_code)
         link = links.get(page)
         if link is None:
             link = links[page] = task_link(task)
@@ -114,13 +113,13 @@ def _rows(reader, tasks, worth_taking: set[int]) -> list[Row]:
                 link=link,
                 title=titles(task.title),
                 acting_for=delegator.name if delegator is not None else None,
-                taken_by=task.assignee.name if task.assignee is not None else None,
+                taken_by=task.assignee_name,
                 claim=claim_url(task.id) if task.id in worth_taking else None,
                 details=details_url(task.id),
-                where=mission.code + (f"/{component.code}" if component is not None else ""),
+                where=task.mission_code + (f"/{task.component_code}" if task.component_code is not None else ""),
                 role=roles(task.role),
                 due=days(task.due),
-                overdue=task.closed_at is None and overdue((task.due, mission.timezone)),
+                overdue=task.closed_at is None and overdue((task.due, task.mission_timezone)),
             )
         )
     return rows
