@@ -22,7 +22,7 @@ from cpas_workflow.tasks.queries import (
     parse_filter,
     shared,
 )
-from cpas_workflow.tasks.titles import task_title
+from cpas_workflow.tasks.titles import task_title, title_translator
 from cpas_workflow.views import bp
 
 
@@ -98,7 +98,7 @@ def _rows(reader, tasks, worth_taking: set[int]) -> list[Row]:
     # today found, its link built) once; a task's own links are one route each, built once with a
     # stand-in id and filled per row (url_for per row was a quarter of the page's time).
     roles, days, overdue = _Once(lambda role: label("role", role)), _Once(local_day), _Once(is_overdue_in)
-    titles, links = _Once(task_title), {}
+    titles, links = _Once(title_translator()), {}
     claim_url, details_url = _by_id("web.claim_task"), _by_id("web.task")
     rows = []
     for task in tasks:
