@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
+from cpas_workflow.accounts.models import User
 from cpas_workflow.core import access, clock, timezones
 from cpas_workflow.core.listing import PAGE_SIZE, query_args, whole_arg
 from cpas_workflow.extensions import db
@@ -144,11 +145,49 @@ def _listed(user, board: TaskFilter):
     )
 
 
-def open_tasks_page(user, board: TaskFilter) -> tuple[list[Task], bool]:
-    """One page of the user's open tasks matching `board`, soonest due first, and whether more follow."""
-    query = _listed(user, board).limit(PAGE_SIZE + 1).offset((board.page - 1) * PAGE_SIZE)
-    tasks = list(db.session.scalars(query).unique())
+def open_tasks_page(user, board: TaskFilter) -> tuple[list, bool]:
+    """One page of the user's open tasks matching `board`, soonest due first, and whether more follow:
+    as rows of what a line shows (the task's columns, `mission_code`, `mission_timezone`,
+    `component_code`, `assignee_name`), not objects: building 40 tasks with their mission, component
+    and assignee was a fifth of the page's time."""
+    mission, component, assignee = _ROW_TABLES
+    query = (
+        _open_for(user, board)
+        .with_only_columns(
+            *(getattr(Task, name) for name in _ROW_COLUMNS),
+            mission.code.label("mission_code"),
+            mission.timezone.label("mission_timezone"),
+            component.code.label("component_code"),
+            assignee.name.label("assignee_name"),
+        )
+        .join(mission, mission.id == Task.mission_id)
+        .outerjoin(component, component.id == Task.component_id)
+        .outerjoin(assignee, assignee.id == Task.assignee_id)
+        .order_by(Task.due, Task.id)
+        .limit(PAGE_SIZE + 1)
+        .offset((board.page - 1) * PAGE_SIZE)
+    )
+    tasks = db.session.execute(query).all()
     return tasks[:PAGE_SIZE], len(tasks) > PAGE_SIZE
+
+
+# Apart from the tables a filter joins (made once: an alias made per request costs more than the rows).
+_ROW_TABLES = (aliased(Mission), aliased(Component), aliased(User))
+# What a line of My tasks, its links and the checks of who may take it read of a task.
+_ROW_COLUMNS = (
+    "id",
+    "key",
+    "title",
+    "role",
+    "mission_id",
+    "component_id",
+    "assignee_id",
+    "cycle_id",
+    "submission_id",
+    "recommendation_id",
+    "due",
+    "closed_at",
+)
 
 
 def open_tasks_matching(user, board: TaskFilter) -> list[Task]:

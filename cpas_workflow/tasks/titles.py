@@ -54,15 +54,25 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
 def task_title(title: str) -> str:
     """`title` (as stored, in English) in the current language (remembered per language: the same
     titles come back on every page, and matching one runs through every template's pattern)."""
+    return title_translator()(title)
+
+
+def title_translator():
+    """`task_title` for the titles of one list: the language and the remembered titles looked up once."""
     _patterns()  # built again, and the remembered titles forgotten, when the definitions were replaced
     cache = current_app.extensions.setdefault("cpas_task_title_cache", {})
-    key = (str(get_locale()), title)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= 20_000:
-            cache.clear()
-        found = cache[key] = _translated(title)
-    return found
+    locale = str(get_locale())
+
+    def translate(title: str) -> str:
+        key = (locale, title)
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= 20_000:
+                cache.clear()
+            found = cache[key] = _translated(title)
+        return found
+
+    return translate
 
 
 def _translated(title: str) -> str:
