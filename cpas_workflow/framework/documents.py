@@ -26,6 +26,15 @@ def factsheet_pdf(mission, period: str, language: str | None) -> Response:
     return attachment(exports.to_pdf(html), "application/pdf", f"{mission.code}-{period}-factsheet.pdf")
 
 
-def attachment(body: bytes, mimetype: str, filename: str) -> Response:
-    """A file the browser saves rather than shows."""
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def attachment(body: bytes, content_type: str, filename: str) -> Response:
+    """A file the browser saves rather than shows. `content_type` is sent as given (a `mimetype` with
+    its charset already in it would get a second one)."""
+    disposition = f'attachment; filename="{filename}"'
+    return Response(body, content_type=content_type, headers={"Content-Disposition": disposition})
+
+
+def spreadsheet(header, rows, fmt: str, sheet: str, filename: str) -> Response:
+    """Rows to download as CSV or XLSX (`fmt`); `sheet` names the workbook's sheet."""
+    if fmt == "csv":
+        return attachment(exports.to_csv(header, rows), exports.CSV_TYPE, filename)
+    return attachment(exports.to_xlsx(header, rows, sheet), exports.XLSX_TYPE, filename)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from cpas_workflow.cycles.queries import get_mission, mission_cycles, submission
 from cpas_workflow.cycles.views import progress, steps
 from cpas_workflow.engine import store
 from cpas_workflow.extensions import db
-from cpas_workflow.framework import exports
+from cpas_workflow.framework import documents
 from cpas_workflow.framework.queries import published_cycle_ids
 from cpas_workflow.pages import choices, refusal_status, today_in
 from cpas_workflow.recommendations.models import ACTION_STATUSES, SETTLED_STATUSES
@@ -204,12 +204,7 @@ def followup_export(code: str, fmt: str):
     board = parse_filter(request.args, mission, current_user)
     today = today_in(mission)
     header, rows = board_table(board_rows(mission, board, current_user, today), today)
-    name = f"{mission.code}-follow-up.{fmt}"
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(header, rows), exports.CSV_TYPE
-    else:
-        body, mimetype = exports.to_xlsx(header, rows, "follow-up"), exports.XLSX_TYPE
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return documents.spreadsheet(header, rows, fmt, "follow-up", f"{mission.code}-follow-up.{fmt}")
 
 
 def board_table(actions, today) -> tuple[list[str], list[list]]:

@@ -16,7 +16,7 @@ from cpas_workflow.core.listing import PAGE_SIZE
 from cpas_workflow.cycles.queries import get_cycle, get_mission, mission_cycles
 from cpas_workflow.cycles.views import ENDPOINTS, LOADS, decisions_key, draft_key, proposal_key, settle_key
 from cpas_workflow.extensions import db
-from cpas_workflow.framework import exports
+from cpas_workflow.framework import documents
 from cpas_workflow.missions.views import update_key
 from cpas_workflow.pages import label, refusal_status
 from cpas_workflow.recommendations import operations, owners, proposals, register
@@ -383,9 +383,4 @@ def recommendation_register_export(code: str, fmt: str):
     header, rows = register.register_table(
         register.register_rows(mission, register.parse_filter(request.args, mission))
     )
-    name = f"{mission.code}-recommendations.{fmt}"
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(header, rows), exports.CSV_TYPE
-    else:
-        body, mimetype = exports.to_xlsx(header, rows, "recommendations"), exports.XLSX_TYPE
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return documents.spreadsheet(header, rows, fmt, "recommendations", f"{mission.code}-recommendations.{fmt}")

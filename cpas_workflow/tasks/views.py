@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import Response, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from cpas_workflow.core import access
 from cpas_workflow.cycles.queries import visible_missions
-from cpas_workflow.framework import exports
+from cpas_workflow.framework import documents
 from cpas_workflow.pages import label, local_day, task_link
 from cpas_workflow.tasks.links import task_url
 from cpas_workflow.tasks.queries import (
@@ -85,12 +85,7 @@ def tasks_export(fmt: str):
                 task_url(task),
             ]
         )
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(header, rows), exports.CSV_TYPE
-    else:
-        body, mimetype = exports.to_xlsx(header, rows, "tasks"), exports.XLSX_TYPE
-    disposition = f'attachment; filename="my-tasks.{fmt}"'
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    return documents.spreadsheet(header, rows, fmt, "tasks", f"my-tasks.{fmt}")
 
 
 def _rows(reader, tasks, worth_taking: set[int]) -> list[Row]:
