@@ -15,6 +15,7 @@ from cpas_workflow.core.errors import DomainError
 from cpas_workflow.cycles import administration, queries
 from cpas_workflow.extensions import db
 from cpas_workflow.pages import refusal_status
+from cpas_workflow.refusals import commit, kept_refusal
 from cpas_workflow.views import bp
 from forms.cycles import CycleComponentForm, DeadlineForm, GuidanceForm
 
@@ -42,7 +43,7 @@ def administration_forms(cycle) -> dict | None:
     kept = stash.kept(current_user, _key(cycle.id)) if request.args.get("kept") else None
     forms = {}
     for which, form_class in FORMS.items():
-        if kept and kept["form"] == which:
+        if kept and kept.get("which") == which:
             form = stash.refill(form_class, kept["typed"], kept["errors"], prefix=which)
         else:
             form = form_class(formdata=None, prefix=which, guidance=cycle.guidance, input_due=cycle.input_due)
@@ -64,17 +65,14 @@ def _administer(cycle_id: int, which: str, change) -> object:
         try:
             message = change(cycle, form)
             stash.drop(current_user, _key(cycle_id))
-            db.session.commit()
+            commit()  # as the API commits: a concurrent change is a conflict, said on the form
             flash(message, "success")
             return redirect(url_for("web.cycle", cycle_id=cycle_id) + f"#admin-{which}")
         except DomainError as exc:
             db.session.rollback()
             refusal_status(exc, form)
-    errors = stash.errors_of(form)
-    typed = {k: v for k, v in request.form.items() if not k.endswith("csrf_token")}
-    stash.keep(current_user, _key(cycle_id), {"form": which, "typed": typed, "errors": errors})
-    db.session.commit()
-    return redirect(url_for("web.cycle", cycle_id=cycle_id, kept=1) + f"#admin-{which}-errors")
+    url = url_for("web.cycle", cycle_id=cycle_id, kept=1) + f"#admin-{which}-errors"
+    return kept_refusal(_key(cycle_id), form, url, which=which)
 
 
 @bp.post("/cycles/<int:cycle_id>/input-deadline")
